@@ -1,0 +1,5 @@
+"""aiexports: the AI exports program portal."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

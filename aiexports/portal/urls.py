@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("contact/", views.contact, name="contact"),
+    path("pages/<slug:slug>/", views.page, name="page"),
+]

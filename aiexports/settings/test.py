@@ -1,0 +1,30 @@
+"""Test settings: the environment's database and Redis when given, fast hashing, mail kept in memory."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("AIX_EMBEDDED", "1")
+os.environ.setdefault("DJANGO_SECURE", "false")
+os.environ.setdefault("AIX_MANIFEST_STATIC", "false")
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+
+from .base import *  # noqa: E402,F403
+from .base import BASE_DIR, DATABASES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = BASE_DIR / "var" / "test-private"
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": ""}  # in memory
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A per-run cache namespace so rate-limit counters of one test do not leak into another run.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "aix-tests"}}
+AXES_ENABLED = True
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+EMAIL_BACKEND = os.environ.get("AIX_TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("AIX_TEST_EMAIL_DIR", str(BASE_DIR / "var" / "test-mail"))
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = False
+import warnings  # noqa: E402
+
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")

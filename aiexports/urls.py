@@ -1,0 +1,33 @@
+"""Top-level URL configuration. Each app owns its routes; the API lives under /api/v1/."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+admin.site.site_header = _("AI Exports Program — staff")
+admin.site.site_title = _("AI Exports staff")
+admin.site.index_title = _("Review and administration")
+
+api_v1 = [
+    path("", include("catalog.api.urls")),
+    path("", include("catalog.eligibility.api.urls")),
+    path("rfi/", include("rfi.api.urls")),
+]
+
+urlpatterns = [
+    path("", include("aiexports.portal.urls")),
+    path("accounts/", include("aiexports.accounts.urls")),
+    path("", include("catalog.urls")),
+    path("eligibility/", include("catalog.eligibility.urls")),
+    path("rfi/", include("rfi.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+if settings.DEBUG:  # pragma: no cover - development only
+    pass

@@ -1,0 +1,1 @@
+"""Eligibility models (country groups, rule sets, checks, results, screening): see the eligibility issue."""

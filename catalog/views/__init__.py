@@ -1,0 +1,1 @@
+"""Catalog views, one module per area: ``public`` (buyers), ``organizations``, and the rest as they come."""

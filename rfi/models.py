@@ -1,0 +1,1 @@
+"""RFI models (notices, questions, submissions, attachments): see the RFI issue."""

@@ -1,0 +1,87 @@
+"""factory_boy factories shared by the whole suite (apps with many models may add tests/<app>/factories.py)."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils.text import slugify
+
+from catalog import models as catalog
+from catalog.choices import CATEGORY_LAYER, Category, OrganizationRole
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    full_name = factory.Faker("name")
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or "correct-horse-battery")
+        if create:
+            self.save(update_fields=["password"])
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = catalog.Organization
+
+    name = factory.Sequence(lambda n: f"Example Systems {n} Inc.")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    country_id = "US"
+    website = "https://example.com"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = catalog.OrganizationMembership
+
+    organization = factory.SubFactory(OrganizationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = OrganizationRole.ADMIN
+
+
+class ConsortiumFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = catalog.Consortium
+
+    name = factory.Sequence(lambda n: f"Example Consortium {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    anchor = factory.SubFactory(OrganizationFactory)
+
+    @factory.post_generation
+    def anchor_member(self, create, extracted, **kwargs):
+        if create:
+            catalog.ConsortiumMember.objects.get_or_create(
+                consortium=self, organization=self.anchor, defaults={"role": "anchor", "layers": ["hardware"]}
+            )
+
+
+class PackageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = catalog.Package
+
+    consortium = factory.SubFactory(ConsortiumFactory)
+    title = factory.Sequence(lambda n: f"Sovereign AI stack {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    summary = "A full-stack AI package."
+
+
+class ComponentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = catalog.Component
+
+    package = factory.SubFactory(PackageFactory)
+    category = Category.ACCELERATOR
+    layer = factory.LazyAttribute(lambda o: CATEGORY_LAYER[o.category])
+    name = factory.Sequence(lambda n: f"Component {n}")
+    quantity = 1

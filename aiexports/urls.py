@@ -1,6 +1,5 @@
 """Top-level URL configuration. Each app owns its routes; the API lives under /api/v1/."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +18,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("aiexports.portal.urls")),
     path("accounts/", include("aiexports.accounts.urls")),
+    path("organizations/", include("aiexports.accounts.urls_organizations")),
     path("", include("catalog.urls")),
     path("eligibility/", include("catalog.eligibility.urls")),
     path("rfi/", include("rfi.urls")),
@@ -28,6 +28,3 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
-
-if settings.DEBUG:  # pragma: no cover - development only
-    pass

@@ -8,8 +8,3 @@ from django.shortcuts import render
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/dashboard.html", {})
-
-
-@login_required
-def organization_create(request: HttpRequest) -> HttpResponse:
-    return render(request, "catalog/dashboard.html", {})

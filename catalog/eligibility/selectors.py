@@ -1,0 +1,13 @@
+"""Eligibility reads used by the catalog. (Stub until the eligibility issue lands.)"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+
+def packages_available_in(queryset: QuerySet, *, country: str, include_license_required: bool = False) -> QuerySet:
+    """Narrow a package queryset to packages whose eligibility outcome for ``country`` allows export.
+
+    ``include_license_required`` also keeps packages that need a license. Stub: no results exist yet.
+    """
+    return queryset.none()

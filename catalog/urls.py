@@ -1,9 +1,9 @@
-from django.urls import path
+"""Catalog URLs (namespace ``catalog``): public pages in ``urls_public``, submitter pages in ``urls_manage``."""
 
-from .views import dashboard, public
+from django.urls import include, path
 
 app_name = "catalog"
 urlpatterns = [
-    path("catalog/", public.package_list, name="package_list"),
-    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("", include("catalog.urls_public")),
+    path("", include("catalog.urls_manage")),
 ]

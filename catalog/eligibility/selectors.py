@@ -11,3 +11,11 @@ def packages_available_in(queryset: QuerySet, *, country: str, include_license_r
     ``include_license_required`` also keeps packages that need a license. Stub: no results exist yet.
     """
     return queryset.none()
+
+
+def publication_blockers(*, consortium_id: int) -> list[str]:
+    """Reasons that block publishing this consortium's packages (open restricted-party screening hits).
+
+    The catalog's publish service refuses to publish while this list is not empty. Stub: none yet.
+    """
+    return []

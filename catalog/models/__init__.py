@@ -1,0 +1,19 @@
+"""Catalog models, one module per area. Import models from ``catalog.models``."""
+
+from .organizations import Consortium, ConsortiumMember, Organization, OrganizationMembership
+from .packages import ECCN_RE, Component, Package, eccn_validator
+from .reference import Country, Region, Sector
+
+__all__ = [
+    "ECCN_RE",
+    "Component",
+    "Consortium",
+    "ConsortiumMember",
+    "Country",
+    "Organization",
+    "OrganizationMembership",
+    "Package",
+    "Region",
+    "Sector",
+    "eccn_validator",
+]

@@ -1,0 +1,59 @@
+"""Reference data: countries, regional blocs and sectors."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from catalog.choices import SectorChoice
+
+
+class Country(models.Model):
+    """An ISO 3166-1 country, keyed by its alpha-2 code. Reference data loaded by a data migration."""
+
+    code = models.CharField(_("ISO code"), max_length=2, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def localized_name(self) -> str:
+        from django_countries import countries
+
+        return str(countries.name(self.code)) or self.name
+
+
+class Region(models.Model):
+    """A regional bloc a package may target (for example the Gulf Cooperation Council)."""
+
+    code = models.SlugField(_("code"), max_length=30, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    countries = models.ManyToManyField(Country, related_name="regions", verbose_name=_("countries"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sector(models.Model):
+    """A sector or use case a package serves; its label is the translatable ``SectorChoice`` label."""
+
+    code = models.CharField(_("code"), max_length=40, primary_key=True, choices=SectorChoice.choices)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self) -> str:
+        return str(self.get_code_display())

@@ -1,9 +1,10 @@
-"""Audit rows for sign-in events. Django's auth signals are the only place these events surface."""
+"""Audit rows for sign-in events (Django auth signals and django-axes lockouts); no business flow here."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -33,4 +34,16 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
         action="auth.sign_in_failed",
         message=f"Failed sign-in for {attempted!r}",
         ip_address=client_ip(request) if request else None,
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="audit_user_locked_out")
+def _locked_out(sender: Any, request: Any = None, username: Any = None, ip_address: Any = None, **kwargs: Any) -> None:
+    attempted = str(username or "")[:200]
+    audit_record(
+        actor=None,
+        actor_repr=attempted or "unknown",
+        action="auth.locked_out",
+        message=f"Sign-in locked after repeated failures for {attempted!r}",
+        ip_address=ip_address or (client_ip(request) if request else None),
     )

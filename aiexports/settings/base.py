@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "aiexports.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Turns django-ratelimit's ``Ratelimited`` into RATELIMIT_VIEW's 429 (without it, a 403).
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "aiexports.urls"
@@ -255,6 +257,8 @@ SPECTACULAR_SETTINGS = {
 RATELIMIT_ENABLE = env.bool("AIX_RATELIMIT_ENABLE", default=True)
 RATELIMIT_VIEW = "aiexports.views.ratelimited"
 AIX_RATE_CONTACT = env.str("AIX_RATE_CONTACT", default="5/h")
+AIX_RATE_SIGNUP = env.str("AIX_RATE_SIGNUP", default="10/h")
+AIX_RATE_PASSWORD_RESET = env.str("AIX_RATE_PASSWORD_RESET", default="10/h")
 
 # --- Site ------------------------------------------------------------------------------------
 AIX_SITE_NAME = env.str("AIX_SITE_NAME", default="AI Exports Program")

@@ -1,0 +1,73 @@
+"""Organization forms: parse input; the rules live in ``services``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from aiexports.accounts.forms import UswdsMixin
+from catalog.choices import OrganizationRole
+from catalog.models import Country, Organization
+
+from . import services
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    """Countries by their name in the visitor's language (django-countries carries the translations)."""
+    countries = sorted(((c.pk, c.localized_name) for c in Country.objects.all()), key=lambda item: item[1].casefold())
+    return [("", _("Choose a country"))] + countries
+
+
+def _formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
+    if isinstance(db_field, models.URLField):
+        kwargs["assume_scheme"] = "https"  # what people type is "www.example.com"
+    return db_field.formfield(**kwargs)
+
+
+class OrganizationForm(UswdsMixin, forms.ModelForm):
+    class Meta:
+        model = Organization
+        formfield_callback = _formfield
+        fields = ["name", "country", "website", "description", "foreign_controlled", "controlling_country"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "name": _("The organization's registered legal name."),
+            "website": _("A full address, for example https://www.example.com"),
+            "controlling_country": _("Required when the organization is owned or controlled from another country."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = _country_choices()
+        self.fields["country"].choices = choices
+        self.fields["controlling_country"].choices = choices
+        self.fields["website"].error_messages["invalid"] = _(
+            "Enter a valid web address, for example https://www.example.com"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "country" in cleaned:
+            services.validate_control(
+                country=cleaned.get("country"),
+                foreign_controlled=bool(cleaned.get("foreign_controlled")),
+                controlling_country=cleaned.get("controlling_country"),
+            )
+        return cleaned
+
+
+class MemberAddForm(UswdsMixin, forms.Form):
+    email = forms.EmailField(label=_("Colleague's e-mail address"), max_length=254)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=OrganizationRole.choices,
+        initial=OrganizationRole.EDITOR,
+        help_text=_("Admins manage the organization and its members; editors work on its packages."),
+    )
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=OrganizationRole.choices)

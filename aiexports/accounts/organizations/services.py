@@ -1,0 +1,211 @@
+"""Organization writes. Each validates, saves and records its audit row in one transaction.
+
+Only an organization's admins may change it or its members; an organization always keeps at least one admin.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from aiexports.audit.services import audit_record, field_changes, snapshot
+from aiexports.errors import DomainError, NotAllowed
+from catalog.choices import OrganizationRole
+from catalog.models import Country, Organization, OrganizationMembership
+
+ORGANIZATION_FIELDS = ("name", "country", "website", "description", "foreign_controlled", "controlling_country")
+
+
+class LastAdminError(DomainError):
+    code = "last_admin"
+    status_code = 409
+
+
+def validate_control(*, country: Country | None, foreign_controlled: bool, controlling_country: Country | None) -> None:
+    """An organization controlled from abroad must name that other country."""
+    if not foreign_controlled:
+        return
+    if controlling_country is None:
+        raise ValidationError(
+            {"controlling_country": _("Choose the country from which the organization is owned or controlled.")}
+        )
+    if country is not None and controlling_country.pk == country.pk:
+        raise ValidationError({"controlling_country": _("Choose a country other than the country of headquarters.")})
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:200] or "organization"
+    slug, n = base, 1
+    while Organization.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _require_admin(actor: object, organization: Organization) -> None:
+    if not OrganizationMembership.objects.filter(
+        organization=organization, user=actor, role=OrganizationRole.ADMIN
+    ).exists():
+        raise NotAllowed(_("Only the organization's admins may do this."))
+
+
+def organization_create(
+    *,
+    actor: object,
+    name: str,
+    country: Country,
+    website: str = "",
+    description: str = "",
+    foreign_controlled: bool = False,
+    controlling_country: Country | None = None,
+    ip_address: str | None = None,
+) -> Organization:
+    """Create an organization; its creator becomes its first admin."""
+    validate_control(country=country, foreign_controlled=foreign_controlled, controlling_country=controlling_country)
+    with transaction.atomic():
+        organization = Organization(
+            name=name.strip(),
+            slug=_unique_slug(name),
+            country=country,
+            website=website,
+            description=description,
+            foreign_controlled=foreign_controlled,
+            controlling_country=controlling_country if foreign_controlled else None,
+            created_by=actor,
+        )
+        organization.full_clean()
+        organization.save()
+        OrganizationMembership.objects.create(organization=organization, user=actor, role=OrganizationRole.ADMIN)
+        audit_record(
+            actor=actor,
+            action="organization.create",
+            target=organization,
+            changes=field_changes({}, snapshot(organization, ORGANIZATION_FIELDS)),
+            ip_address=ip_address,
+        )
+    return organization
+
+
+def organization_update(
+    *,
+    actor: object,
+    organization: Organization,
+    name: str,
+    country: Country,
+    website: str = "",
+    description: str = "",
+    foreign_controlled: bool = False,
+    controlling_country: Country | None = None,
+    ip_address: str | None = None,
+) -> Organization:
+    validate_control(country=country, foreign_controlled=foreign_controlled, controlling_country=controlling_country)
+    with transaction.atomic():
+        _require_admin(actor, organization)
+        # Compare with the stored row, not the instance: a ModelForm may already have changed the instance.
+        organization = Organization.objects.select_for_update().get(pk=organization.pk)
+        before = snapshot(organization, ORGANIZATION_FIELDS)
+        organization.name = name.strip()
+        organization.country = country
+        organization.website = website
+        organization.description = description
+        organization.foreign_controlled = foreign_controlled
+        organization.controlling_country = controlling_country if foreign_controlled else None
+        organization.full_clean()
+        changes = field_changes(before, snapshot(organization, ORGANIZATION_FIELDS))
+        if changes:
+            organization.save()
+            audit_record(
+                actor=actor, action="organization.update", target=organization, changes=changes, ip_address=ip_address
+            )
+    return organization
+
+
+def organization_member_add(
+    *, actor: object, organization: Organization, email: str, role: str, ip_address: str | None = None
+) -> OrganizationMembership:
+    """Add a colleague who already has an account, as admin or editor."""
+    if role not in OrganizationRole.values:
+        raise ValidationError({"role": _("Choose admin or editor.")})
+    with transaction.atomic():
+        _require_admin(actor, organization)
+        user = get_user_model().objects.filter(email__iexact=email.strip()).first()
+        if user is None:
+            raise ValidationError(
+                {
+                    "email": _(
+                        "No account uses this e-mail address. Ask your colleague to create an account first, "
+                        "then add them here."
+                    )
+                }
+            )
+        if OrganizationMembership.objects.filter(organization=organization, user=user).exists():
+            raise ValidationError({"email": _("This person is already a member of the organization.")})
+        membership = OrganizationMembership.objects.create(organization=organization, user=user, role=role)
+        audit_record(
+            actor=actor,
+            action="organization.member_add",
+            target=organization,
+            changes={"member": {"before": None, "after": user.email}, "role": {"before": None, "after": role}},
+            ip_address=ip_address,
+        )
+    return membership
+
+
+def _lock_admins(organization: Organization) -> list[int]:
+    """Lock the admin rows so two concurrent demotions cannot both leave the last admin out."""
+    return list(
+        OrganizationMembership.objects.select_for_update()
+        .filter(organization=organization, role=OrganizationRole.ADMIN)
+        .values_list("pk", flat=True)
+    )
+
+
+def organization_member_set_role(
+    *, actor: object, membership: OrganizationMembership, role: str, ip_address: str | None = None
+) -> OrganizationMembership:
+    if role not in OrganizationRole.values:
+        raise ValidationError({"role": _("Choose admin or editor.")})
+    organization = membership.organization
+    with transaction.atomic():
+        _require_admin(actor, organization)
+        admins = _lock_admins(organization)
+        membership.refresh_from_db()
+        if membership.role == role:
+            return membership
+        if membership.role == OrganizationRole.ADMIN and admins == [membership.pk]:
+            raise LastAdminError(_("An organization needs at least one admin: make someone else admin first."))
+        before = membership.role
+        membership.role = role
+        membership.save(update_fields=["role"])
+        audit_record(
+            actor=actor,
+            action="organization.member_set_role",
+            target=organization,
+            changes={"role": {"before": before, "after": role}},
+            message=f"Role of {membership.user} changed",
+            ip_address=ip_address,
+        )
+    return membership
+
+
+def organization_member_remove(
+    *, actor: object, membership: OrganizationMembership, ip_address: str | None = None
+) -> None:
+    organization = membership.organization
+    with transaction.atomic():
+        _require_admin(actor, organization)
+        admins = _lock_admins(organization)
+        if admins == [membership.pk]:
+            raise LastAdminError(_("An organization needs at least one admin: the last admin cannot be removed."))
+        email = membership.user.email
+        membership.delete()
+        audit_record(
+            actor=actor,
+            action="organization.member_remove",
+            target=organization,
+            changes={"member": {"before": email, "after": None}},
+            ip_address=ip_address,
+        )

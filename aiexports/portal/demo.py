@@ -1,10 +1,13 @@
-"""Demo accounts: a staff reviewer and a company user, with fixed, printed credentials."""
+"""Demo accounts (a staff reviewer and a company user, with fixed, printed credentials) and info pages."""
 
 from __future__ import annotations
 
 from typing import IO
 
 from django.contrib.auth import get_user_model
+
+from .demo_pages import PAGES
+from .models import InfoPage
 
 DEMO_STAFF = ("staff@aiexports.example", "demo-staff-password")
 DEMO_COMPANY = ("company@aiexports.example", "demo-company-password")
@@ -22,5 +25,14 @@ def load(stdout: IO[str]) -> None:
     if created:
         company.set_password(DEMO_COMPANY[1])
         company.save()
+    created_pages = 0
+    for slug, versions in PAGES.items():
+        for language, (title, body) in versions.items():
+            # get_or_create: a page staff have edited is never overwritten by a later demo load.
+            _, was_created = InfoPage.objects.get_or_create(
+                slug=slug, language=language, defaults={"title": title, "body": body}
+            )
+            created_pages += was_created
+    stdout.write(f"Information pages: {created_pages} created, {InfoPage.objects.count()} in total.")
     stdout.write(f"Staff account:   {DEMO_STAFF[0]} / {DEMO_STAFF[1]}  (sign in at /admin/)")
     stdout.write(f"Company account: {DEMO_COMPANY[0]} / {DEMO_COMPANY[1]}  (sign in at /accounts/sign-in/)")

@@ -1,24 +1,49 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
+from django_ratelimit.decorators import ratelimit
 
-from . import health
+from aiexports.http import client_ip
+
+from . import health, selectors, services
+from .forms import ContactForm
+from .markdown import render_markdown
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {})
+    return render(request, "portal/home.html", {"figures": selectors.home_figures()})
 
 
 def page(request: HttpRequest, slug: str) -> HttpResponse:
-    if slug not in {"about", "how-to-take-part", "faq"}:
-        raise Http404
-    return render(request, "portal/page.html", {"slug": slug})
+    info = selectors.info_page_for(slug, get_language() or "en")
+    context = {
+        "info": info,
+        "body_html": render_markdown(info.body),
+        "is_fallback": info.language != (get_language() or "en"),
+    }
+    return render(request, "portal/page.html", context)
 
 
+@ratelimit(key="ip", rate=lambda group, request: settings.AIX_RATE_CONTACT, method="POST", block=True)
 def contact(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/contact.html", {})
+    form = ContactForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_spam():
+            # Pretend success so the bot learns nothing; store nothing, send nothing.
+            return redirect("portal:contact_sent")
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
+            services.contact_message_create(language=get_language() or "en", ip_address=client_ip(request), **data)
+            return redirect("portal:contact_sent")
+    return render(request, "portal/contact.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def contact_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/contact_sent.html")
 
 
 @never_cache

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import pytest
 
+from aiexports.portal.models import InfoPage
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("url", ["/", "/catalog/", "/rfi/", "/pages/about/", "/accounts/sign-in/"])
 def test_public_pages_render_the_uswds_layout(client, url):
+    InfoPage.objects.create(slug="about", language="en", title="About", body="About the program")
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()

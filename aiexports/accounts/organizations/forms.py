@@ -15,7 +15,7 @@ from catalog.models import Country, Organization
 from . import services
 
 
-def _country_choices() -> list[tuple[str, str]]:
+def country_choices() -> list[tuple[str, str]]:
     """Countries by their name in the visitor's language (django-countries carries the translations)."""
     countries = sorted(((c.pk, c.localized_name) for c in Country.objects.all()), key=lambda item: item[1].casefold())
     return [("", _("Choose a country"))] + countries
@@ -41,7 +41,7 @@ class OrganizationForm(UswdsMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = _country_choices()
+        choices = country_choices()
         self.fields["country"].choices = choices
         self.fields["controlling_country"].choices = choices
         self.fields["website"].error_messages["invalid"] = _(

@@ -1,0 +1,28 @@
+"""Markdown for staff-written pages: rendered, then sanitized with nh3 (an allow-list HTML cleaner).
+
+Sanitizing the *output* matters: Markdown passes raw HTML through, so a ``<script>`` typed into a page
+body would otherwise reach visitors.
+"""
+
+from __future__ import annotations
+
+import markdown as md
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "dd", "dl", "dt", "em", "h2", "h3", "h4", "hr", "li", "ol", "p",
+    "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "td": set()}
+
+
+def render_markdown(text: str) -> str:
+    """Markdown to safe HTML: no scripts, no event handlers, no inline styles, links only http(s)/mailto."""
+    html = md.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )

@@ -13,7 +13,7 @@ WIDGET_CLASSES: dict[type, str] = {
     forms.Textarea: "usa-textarea",
     forms.SelectMultiple: "usa-select aix-select-multiple",
     forms.Select: "usa-select",
-    forms.Input: "usa-input",
+    forms.widgets.Input: "usa-input",
 }
 
 

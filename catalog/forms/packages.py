@@ -132,6 +132,12 @@ class ComponentForm(USWDSFormMixin, forms.ModelForm):
         if "weights_published" in self.fields:
             self.fields["weights_published"].help_text = _("For models: are the trained weights publicly available?")
 
+    def clean_quantity(self) -> int:
+        quantity = self.cleaned_data["quantity"]
+        if quantity is not None and quantity < 1:
+            raise forms.ValidationError(_("Enter a quantity of at least 1."))
+        return quantity
+
     def clean_eccn(self) -> str:
         value = self.cleaned_data.get("eccn", "").strip()
         # Normalise the case people type (3a090.A) to the form the regulations print (3A090.a).

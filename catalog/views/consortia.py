@@ -111,7 +111,9 @@ def consortium_members(request: HttpRequest, slug: str) -> HttpResponse:
             except (DomainError, ValidationError) as exc:
                 add_service_error(add, exc)
             else:
-                messages.success(request, _("%(org)s joined the consortium.") % {"org": add.cleaned_data["organization"]})
+                messages.success(
+                    request, _("%(org)s joined the consortium.") % {"org": add.cleaned_data["organization"]}
+                )
                 return redirect("catalog:manage_consortium_members", slug=consortium.slug)
         candidates = add.fields["organization"].queryset.filter(slug=request.POST.get("organization", ""))
         add.fields["organization"].queryset = candidates
@@ -136,7 +138,9 @@ def consortium_members(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consortium_member_remove(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
     consortium = _manager_consortium(request, slug)
-    member = get_object_or_404(ConsortiumMember.objects.select_related("organization"), pk=member_id, consortium=consortium)
+    member = get_object_or_404(
+        ConsortiumMember.objects.select_related("organization"), pk=member_id, consortium=consortium
+    )
     error = ""
     if request.method == "POST":
         try:

@@ -25,11 +25,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .annotate(member_count=Count("members", distinct=True))
         .order_by("name")
     )
-    packages = (
-        packages_for_user(request.user)
-        .select_related("consortium", "revision_of")
-        .order_by("-updated_at")
-    )
+    packages = packages_for_user(request.user).select_related("consortium", "revision_of").order_by("-updated_at")
+    managed_anchor_ids = set(admin_organizations_for_user(request.user).values_list("pk", flat=True))
     return render(
         request,
         "catalog/dashboard.html",
@@ -37,7 +34,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "consortia": consortia,
             "packages": packages,
             "editable_statuses": EDITABLE_STATUSES,
-            "can_create_consortium": admin_organizations_for_user(request.user).exists(),
+            "can_create_consortium": bool(managed_anchor_ids),
+            "managed_anchor_ids": managed_anchor_ids,
         },
     )
 

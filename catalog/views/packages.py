@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from aiexports.errors import DomainError
 from catalog import services
 from catalog.access import consortium_for_member_or_404, is_consortium_manager, package_for_member_or_404
-from catalog.choices import Layer
+from catalog.choices import FederalSupport, Layer
 from catalog.errors import PackageIncomplete
 from catalog.forms.packages import ComponentForm, OverviewForm
 from catalog.models import Package
@@ -184,6 +184,7 @@ def _review_context(package: Package) -> dict:
         "sectors": package.sectors.all(),
         "target_countries": package.target_countries.all(),
         "target_regions": package.target_regions.all(),
+        "federal_support": [FederalSupport(v).label for v in package.federal_support if v in FederalSupport.values],
     }
 
 

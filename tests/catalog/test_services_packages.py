@@ -203,9 +203,7 @@ def test_resubmitting_after_changes_requested_is_recorded_as_a_resubmission():
     assert AuditEvent.objects.filter(action="package.resubmit").exists()
 
 
-@pytest.mark.parametrize(
-    "status", [PackageStatus.SUBMITTED, PackageStatus.IN_REVIEW, PackageStatus.CHANGES_REQUESTED]
-)
+@pytest.mark.parametrize("status", [PackageStatus.SUBMITTED, PackageStatus.IN_REVIEW, PackageStatus.CHANGES_REQUESTED])
 def test_a_submitter_withdraws_a_package_under_review(status):
     user, _org, consortium = company()
     package = complete_package(consortium, status=status)

@@ -111,6 +111,12 @@ class ComponentViewSet(
     serializer_class = ComponentSerializer
     pagination_class = None
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # Resolve the package before any input is validated, so another company's package is a 404, never a 400.
+        if not getattr(self, "swagger_fake_view", False):
+            self.get_package()
+
     def get_package(self) -> Package:
         if not hasattr(self, "_package"):
             self._package = package_for_member_or_404(self.request.user, self.kwargs["slug"])

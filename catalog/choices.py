@@ -75,6 +75,7 @@ class PackageStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    MERGED = "merged", _("Revision merged into the published package")
 
 
 class OrganizationRole(models.TextChoices):
@@ -112,3 +113,16 @@ class FederalSupport(models.TextChoices):
     FEASIBILITY = "feasibility", _("Feasibility studies (USTDA)")
     ADVOCACY = "advocacy", _("Government advocacy")
     LICENSING = "licensing", _("Export licensing facilitation")
+
+
+class RejectionReason(models.TextChoices):
+    """Coded reasons a reviewer gives when rejecting a package (shown to the submitter)."""
+
+    INCOMPLETE_STACK = "incomplete_stack", _("The package does not offer a full AI stack")
+    US_CONTENT = "us_content", _("U.S. content below the program's expectation")
+    EXPORT_CONTROLS = "export_controls", _("Export-control or end-use concerns")
+    COUNTRY_OF_CONCERN = "country_of_concern", _("A member is tied to a country of concern")
+    NOT_CREDIBLE = "not_credible", _("Business or operating model not credible")
+    OUT_OF_SCOPE = "out_of_scope", _("Outside the program's scope")
+    DUPLICATE = "duplicate", _("Duplicate of another package")
+    OTHER = "other", _("Other (see the message)")

@@ -66,6 +66,18 @@ class Package(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
+    # Workflow (catalog/services/): a revision is a draft copy of a published package; approving it copies
+    # it back onto the published package (whose slug stays) and closes it as "merged".
+    revision_of = models.ForeignKey(
+        "self",
+        verbose_name=_("revision of"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+    )
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("last review decision"), null=True, blank=True)
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -132,6 +144,10 @@ class Component(models.Model):
     )
     weights_published = models.BooleanField(_("model weights are published"), null=True, blank=True)
     specs = models.JSONField(_("specifications"), default=dict, blank=True)
+    # In a revision, the published package's component this one was copied from (None when added).
+    revision_source = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["package", "layer", "position", "id"]

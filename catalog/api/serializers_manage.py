@@ -1,0 +1,115 @@
+"""Serializers of the submitter API: drafts (packages of the user's consortia), their components, submit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from catalog.access import consortia_for_user
+from catalog.choices import FederalSupport
+from catalog.models import Component, Consortium, Country, Organization, Package, Region, Sector
+from catalog.readiness import package_missing
+
+
+class MissingItemSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable code, e.g. layer_security or target_markets.")
+    message = serializers.CharField()
+    step = serializers.CharField(help_text="The wizard step that fixes it.")
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False)
+
+
+class IncompleteErrorSerializer(ErrorSerializer):
+    missing = MissingItemSerializer(many=True, required=False)
+
+
+class ComponentSerializer(serializers.ModelSerializer):
+    supplier = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Organization.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Slug of a member organization of the consortium.",
+    )
+
+    class Meta:
+        model = Component
+        fields = [
+            "id", "layer", "category", "supplier", "name", "description", "quantity", "position", "eccn", "tpp",
+            "performance_density", "unit_value_usd", "us_origin_share", "training_operations", "weights_published",
+            "specs",
+        ]  # fmt: skip
+        read_only_fields = ["id"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is not None and "layer" in attrs and attrs["layer"] != self.instance.layer:
+            raise serializers.ValidationError(
+                {"layer": "A component cannot move to another layer: remove it and add a new one."}
+            )
+        return attrs
+
+
+class DraftListSerializer(serializers.ModelSerializer):
+    consortium = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    revision_of = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Package
+        fields = ["slug", "title", "consortium", "status", "revision_of", "reviewer_feedback", "updated_at"]
+        read_only_fields = fields
+
+
+class DraftSerializer(serializers.ModelSerializer):
+    """A package of one of the user's consortia. ``consortium`` is set on creation only."""
+
+    consortium = serializers.SlugRelatedField(slug_field="slug", queryset=Consortium.objects.none())
+    sectors = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.all(), many=True, required=False)
+    target_countries = serializers.SlugRelatedField(
+        slug_field="code", queryset=Country.objects.all(), many=True, required=False, help_text="ISO alpha-2 codes."
+    )
+    target_regions = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), many=True, required=False
+    )
+    federal_support = serializers.ListField(
+        child=serializers.ChoiceField(choices=FederalSupport.choices), required=False
+    )
+    revision_of = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    components = ComponentSerializer(many=True, read_only=True)
+    missing = serializers.SerializerMethodField(help_text="What still blocks submission; empty when complete.")
+
+    class Meta:
+        model = Package
+        fields = [
+            "slug", "consortium", "title", "summary", "description", "sectors", "target_countries", "target_regions",
+            "builder", "owner", "operator", "business_model", "federal_support", "federal_support_details",
+            "us_content_statement", "status", "reviewer_feedback", "rejection_reason", "revision_of", "submitted_at",
+            "published_at", "updated_at", "components", "missing",
+        ]  # fmt: skip
+        read_only_fields = [
+            "slug", "status", "reviewer_feedback", "rejection_reason", "submitted_at", "published_at", "updated_at",
+        ]  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        consortium = self.fields["consortium"]
+        if self.instance is not None:
+            consortium.read_only = True
+        elif request is not None:
+            consortium.queryset = consortia_for_user(request.user)
+
+    @extend_schema_field(MissingItemSerializer(many=True))
+    def get_missing(self, package: Package) -> list[dict[str, str]]:
+        return [m.as_dict() for m in package_missing(package, package.components.all())]
+
+
+class SubmitOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Package
+        fields = ["slug", "status", "submitted_at"]
+        read_only_fields = fields

@@ -1,0 +1,169 @@
+"""Forms of the package wizard: the overview step and a component of one layer."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalog.choices import MODEL_CATEGORIES, Category, FederalSupport, Layer, categories_for_layer
+from catalog.models import Component, Country, Organization, Package, Region, Sector
+
+from .base import USWDSFormMixin
+
+OVERVIEW_FIELDS = [
+    "title",
+    "summary",
+    "description",
+    "sectors",
+    "target_countries",
+    "target_regions",
+    "builder",
+    "owner",
+    "operator",
+    "business_model",
+    "federal_support",
+    "federal_support_details",
+    "us_content_statement",
+]
+
+
+class CountryChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Country) -> str:
+        return obj.localized_name
+
+
+class OverviewForm(USWDSFormMixin, forms.ModelForm):
+    """Step 1: what the package is, where it is offered, who builds, owns and operates it, what support it asks."""
+
+    sectors = forms.ModelMultipleChoiceField(
+        queryset=Sector.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Sectors and use cases"),
+    )
+    target_countries = CountryChoiceField(
+        queryset=Country.objects.order_by("name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        label=_("Target countries"),
+        help_text=_("Hold Ctrl (or Cmd) to choose several. Choose at least one country or one regional bloc."),
+    )
+    target_regions = forms.ModelMultipleChoiceField(
+        queryset=Region.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Target regional blocs"),
+    )
+    federal_support = forms.MultipleChoiceField(
+        choices=FederalSupport.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Federal support requested"),
+    )
+
+    class Meta:
+        model = Package
+        fields = OVERVIEW_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "business_model": forms.Textarea(attrs={"rows": 4}),
+            "federal_support_details": forms.Textarea(attrs={"rows": 3}),
+            "us_content_statement": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "summary": _("One or two sentences buyers see in the catalog list."),
+            "business_model": _("How the infrastructure is financed, sold and run over time."),
+            "us_content_statement": _("How much of the stack is made in the U.S., and how you measured it."),
+        }
+
+    def service_values(self) -> dict[str, Any]:
+        """The cleaned values as keyword arguments of ``package_create``/``package_update``."""
+        return {name: self.cleaned_data[name] for name in OVERVIEW_FIELDS}
+
+
+# Fields shown for each layer, beyond the common ones.
+LAYER_FIELDS: dict[str, list[str]] = {
+    Layer.HARDWARE: ["tpp", "performance_density", "unit_value_usd", "us_origin_share"],
+    Layer.SOFTWARE: ["training_operations", "weights_published"],
+    Layer.DATA: [],
+    Layer.SECURITY: [],
+}
+COMMON_FIELDS = ["category", "name", "supplier", "description", "quantity", "eccn"]
+CHIP_CATEGORIES = {Category.ACCELERATOR, Category.SERVER}
+ECCN_PREFIX = re.compile(r"^(ear99|[0-9][a-e][0-9]{3})", re.IGNORECASE)
+
+
+class ComponentForm(USWDSFormMixin, forms.ModelForm):
+    """A component of one layer: category limited to the layer, supplier limited to the consortium's members."""
+
+    class Meta:
+        model = Component
+        fields = [*COMMON_FIELDS, *LAYER_FIELDS[Layer.HARDWARE], *LAYER_FIELDS[Layer.SOFTWARE]]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "weights_published": forms.NullBooleanSelect,
+        }
+        help_texts = {
+            "tpp": _("For chips and servers: TPP = 2 × MacTOPS × bit length of the operation, per unit."),
+            "performance_density": _("For chips: TPP divided by the die area in mm²."),
+            "unit_value_usd": _("Used to weigh the hardware layer's U.S.-origin share."),
+            "us_origin_share": _("Between 0 and 100."),
+            "training_operations": _("Total operations used to train the model, for example 3.8e25."),
+        }
+
+    def __init__(self, *args: Any, layer: str, package: Package, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.layer = layer
+        self.instance.layer = layer
+        if self.instance.package_id is None:
+            self.instance.package = package
+        for name in LAYER_FIELDS[Layer.HARDWARE] + LAYER_FIELDS[Layer.SOFTWARE]:
+            if name not in LAYER_FIELDS[layer]:
+                del self.fields[name]
+        self.fields["category"].choices = [("", _("Choose a category")), *categories_for_layer(layer)]
+        supplier = self.fields["supplier"]
+        supplier.queryset = Organization.objects.filter(consortium_memberships__consortium_id=package.consortium_id)
+        supplier.empty_label = _("Not stated")
+        supplier.help_text = _("A member organization of the consortium.")
+        self.fields["eccn"].widget.attrs["spellcheck"] = "false"
+        if "weights_published" in self.fields:
+            self.fields["weights_published"].help_text = _("For models: are the trained weights publicly available?")
+
+    def clean_quantity(self) -> int:
+        quantity = self.cleaned_data["quantity"]
+        if quantity is not None and quantity < 1:
+            raise forms.ValidationError(_("Enter a quantity of at least 1."))
+        return quantity
+
+    def clean_eccn(self) -> str:
+        value = self.cleaned_data.get("eccn", "").strip()
+        # Normalise the case people type (3a090.A) to the form the regulations print (3A090.a).
+        match = ECCN_PREFIX.match(value)
+        if match:
+            value = match.group(1).upper() + value[match.end() :].lower()
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        category = data.get("category")
+        for name in ("tpp", "performance_density"):
+            if data.get(name) is not None and category and category not in CHIP_CATEGORIES:
+                self.add_error(name, _("Give TPP and performance density only for chips and servers."))
+        if data.get("training_operations") is not None and category and category not in MODEL_CATEGORIES:
+            self.add_error("training_operations", _("Give training compute only for foundation or fine-tuned models."))
+        return data
+
+    def has_input(self) -> bool:
+        """Whether the user typed anything in this (new-component) form, so leaving the step must keep it."""
+        ignored = {"quantity"}
+        return any(
+            str(self.data.get(self.add_prefix(name), "")).strip() not in ("", "unknown")
+            for name in self.fields
+            if name not in ignored
+        )
+
+    def service_values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.fields}

@@ -1,0 +1,43 @@
+"""Every write of the catalog: keyword-only ``<entity>_<verb>`` functions, each one transaction with its audit row.
+
+``consortia`` (consortia and members), ``packages`` (drafts, components, submit/withdraw/revise),
+``review`` (staff decisions), ``revisions`` (diff and merge of a revision), ``tokens`` (API tokens).
+"""
+
+from .consortia import consortium_create, consortium_member_add, consortium_member_remove, consortium_update
+from .packages import (
+    component_add,
+    component_remove,
+    component_update,
+    package_create,
+    package_reopen,
+    package_revise,
+    package_submit,
+    package_update,
+    package_withdraw,
+)
+from .review import package_assign, package_publish, package_reject, package_request_changes, package_start_review
+from .tokens import api_token_create, api_token_revoke
+
+__all__ = [
+    "api_token_create",
+    "api_token_revoke",
+    "component_add",
+    "component_remove",
+    "component_update",
+    "consortium_create",
+    "consortium_member_add",
+    "consortium_member_remove",
+    "consortium_update",
+    "package_assign",
+    "package_create",
+    "package_publish",
+    "package_reject",
+    "package_reopen",
+    "package_request_changes",
+    "package_revise",
+    "package_start_review",
+    "package_submit",
+    "package_update",
+    "package_withdraw",
+]

@@ -1,0 +1,48 @@
+"""Helpers shared by the catalog services: permission guards, unique slugs, status-change notifications."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django.db import models, transaction
+from django.utils.crypto import get_random_string
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from aiexports.errors import NotAllowed
+from catalog.access import is_consortium_manager
+from catalog.models import Consortium, Package
+
+
+def require_manager(actor: Any, consortium: Consortium) -> None:
+    if not is_consortium_manager(actor, consortium):
+        raise NotAllowed(_("Only the admins of the consortium's anchor organization may do this."))
+
+
+def require_staff(actor: Any) -> None:
+    if not (getattr(actor, "is_authenticated", False) and getattr(actor, "is_staff", False)):
+        raise NotAllowed(_("Only program staff may review packages."))
+
+
+def unique_slug(model: type[models.Model], text: str, *, max_length: int = 200) -> str:
+    """A slug of ``text`` not yet used by ``model``; a numeric suffix, then a random one, breaks ties."""
+    base = slugify(text)[:max_length].strip("-") or "item"
+    candidate = base
+    for n in range(2, 50):
+        if not model._default_manager.filter(slug=candidate).exists():
+            return candidate
+        candidate = f"{base}-{n}"
+    return f"{base}-{get_random_string(8).lower()}"
+
+
+def lock_package(package: Package) -> Package:
+    """Re-read ``package`` under a row lock so two concurrent transitions cannot both pass validation."""
+    return Package.objects.select_for_update().get(pk=package.pk)
+
+
+def notify_status_change(package: Package) -> None:
+    """E-mail the submitters about the package's new status once the transaction has committed."""
+    from catalog.tasks import send_package_status_email
+
+    transaction.on_commit(partial(send_package_status_email.delay, package.pk, package.status))

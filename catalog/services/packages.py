@@ -1,0 +1,318 @@
+"""Package services for submitters: drafting, components, submit, withdraw, reopen and revise.
+
+Only consortium managers (admins of the anchor organization) write. A package can be edited while it is a
+draft or has changes requested; published packages change only through a revision (``package_revise``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aiexports.audit.services import audit_record, field_changes
+from aiexports.errors import DomainError, InvalidTransition, NotAllowed
+from catalog.choices import CATEGORY_LAYER, PackageStatus
+from catalog.eligibility.services import eligibility_check_request
+from catalog.errors import PackageIncomplete
+from catalog.models import Component, Consortium, Country, Package, Region, Sector
+from catalog.readiness import package_missing
+
+from ._common import lock_package, notify_status_change, require_manager, unique_slug
+
+PACKAGE_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "builder",
+    "owner",
+    "operator",
+    "business_model",
+    "federal_support",
+    "federal_support_details",
+    "us_content_statement",
+)
+PACKAGE_M2M = {"sectors": Sector, "target_countries": Country, "target_regions": Region}
+COMPONENT_FIELDS = (
+    "category",
+    "supplier",
+    "name",
+    "description",
+    "quantity",
+    "position",
+    "eccn",
+    "tpp",
+    "performance_density",
+    "unit_value_usd",
+    "us_origin_share",
+    "training_operations",
+    "weights_published",
+    "specs",
+)
+EDITABLE_STATUSES = frozenset({PackageStatus.DRAFT, PackageStatus.CHANGES_REQUESTED})
+
+
+def package_snapshot(package: Package) -> dict[str, Any]:
+    """The package's content as plain values (m2m as sorted keys), for audit diffs and revision diffs."""
+    data: dict[str, Any] = {name: getattr(package, name) for name in PACKAGE_FIELDS}
+    if package.pk:
+        for name in PACKAGE_M2M:
+            data[name] = sorted(str(pk) for pk in getattr(package, name).values_list("pk", flat=True))
+    return data
+
+
+def component_values(component: Component) -> dict[str, Any]:
+    """The component's content as model keyword arguments (supplier by id), for copies and diffs."""
+    values = {name: getattr(component, name) for name in COMPONENT_FIELDS if name != "supplier"}
+    values["supplier_id"] = component.supplier_id
+    values["layer"] = component.layer
+    return values
+
+
+def require_editable(package: Package) -> None:
+    if package.status == PackageStatus.PUBLISHED:
+        raise NotAllowed(
+            _("A published package is read-only: start a revision to change it."), code="published_read_only"
+        )
+    if package.status not in EDITABLE_STATUSES:
+        raise InvalidTransition(
+            _("This package cannot be edited while it is “%(status)s”.") % {"status": package.get_status_display()},
+            code="not_editable",
+        )
+
+
+def _apply_package_fields(package: Package, fields: dict[str, Any]) -> dict[str, Iterable[Any]]:
+    unknown = set(fields) - set(PACKAGE_FIELDS) - set(PACKAGE_M2M)
+    if unknown:
+        raise DomainError(_("These fields cannot be set: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    m2m = {name: fields.pop(name) for name in list(fields) if name in PACKAGE_M2M}
+    for key, value in fields.items():
+        setattr(package, key, value)
+    if "title" in fields and not str(package.title).strip():
+        raise ValidationError({"title": _("Give the package a title.")})
+    package.full_clean(exclude=["slug", "consortium", "status", "revision_of"])
+    return m2m
+
+
+def _set_m2m(package: Package, m2m: dict[str, Iterable[Any]]) -> None:
+    for name, values in m2m.items():
+        getattr(package, name).set(list(values))
+
+
+@transaction.atomic
+def package_create(*, actor: Any, consortium: Consortium, title: str, **fields: Any) -> Package:
+    """Start a draft package for ``consortium`` (its managers only)."""
+    require_manager(actor, consortium)
+    package = Package(consortium=consortium, created_by=actor, status=PackageStatus.DRAFT)
+    m2m = _apply_package_fields(package, {"title": title, **fields})
+    package.slug = unique_slug(Package, title)
+    package.save()
+    _set_m2m(package, m2m)
+    audit_record(actor=actor, action="package.create", target=package, changes={"title": title})
+    return package
+
+
+@transaction.atomic
+def package_update(*, actor: Any, package: Package, **fields: Any) -> Package:
+    """Change a draft's fields (and its sectors and target markets); records the before/after values."""
+    require_manager(actor, package.consortium)
+    package = lock_package(package)
+    require_editable(package)
+    before = package_snapshot(package)
+    m2m = _apply_package_fields(package, dict(fields))
+    package.save()
+    _set_m2m(package, m2m)
+    changes = field_changes(before, package_snapshot(package))
+    if changes:
+        audit_record(actor=actor, action="package.update", target=package, changes=changes)
+    return package
+
+
+def _validate_component(component: Component, package: Package) -> None:
+    errors: dict[str, list[str]] = {}
+    if component.category and CATEGORY_LAYER.get(component.category) != component.layer:
+        errors["category"] = [_("This category does not belong to the %(layer)s layer.") % {"layer": component.layer}]
+    if component.supplier_id and not package.consortium.members.filter(organization_id=component.supplier_id).exists():
+        errors["supplier"] = [_("The supplier must be a member organization of the consortium.")]
+    try:
+        component.full_clean(exclude=["package", "revision_source"])
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            errors.setdefault(key, []).extend(m for m in messages if m not in errors.get(key, []))
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def component_add(*, actor: Any, package: Package, layer: str, category: str, name: str, **fields: Any) -> Component:
+    """Add a component to an editable package; the category must belong to ``layer``."""
+    require_manager(actor, package.consortium)
+    require_editable(package)
+    unknown = set(fields) - set(COMPONENT_FIELDS)
+    if unknown:
+        raise DomainError(_("These fields cannot be set: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    component = Component(package=package, layer=layer, category=category, name=name, **fields)
+    if "position" not in fields:
+        component.position = package.components.filter(layer=layer).count()
+    _validate_component(component, package)
+    component.save()
+    audit_record(
+        actor=actor,
+        action="component.add",
+        target=package,
+        changes={"component": name, "layer": layer, "category": category},
+    )
+    return component
+
+
+@transaction.atomic
+def component_update(*, actor: Any, component: Component, **fields: Any) -> Component:
+    package = component.package
+    require_manager(actor, package.consortium)
+    require_editable(package)
+    unknown = set(fields) - set(COMPONENT_FIELDS)
+    if unknown:
+        raise DomainError(_("These fields cannot be set: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    before = {k: getattr(component, k) for k in fields}
+    for key, value in fields.items():
+        setattr(component, key, value)
+    _validate_component(component, package)
+    component.save()
+    changes = field_changes(before, {k: getattr(component, k) for k in fields})
+    if changes:
+        audit_record(
+            actor=actor,
+            action="component.update",
+            target=package,
+            changes={"component": component.name, **changes},
+        )
+    return component
+
+
+@transaction.atomic
+def component_remove(*, actor: Any, component: Component) -> None:
+    package = component.package
+    require_manager(actor, package.consortium)
+    require_editable(package)
+    audit_record(
+        actor=actor,
+        action="component.remove",
+        target=package,
+        changes={"component": component.name, "layer": component.layer},
+    )
+    component.delete()
+
+
+@transaction.atomic
+def package_submit(*, actor: Any, package: Package) -> Package:
+    """Send a complete draft (or a package with changes requested) to review and request an eligibility check."""
+    require_manager(actor, package.consortium)
+    package = lock_package(package)
+    if package.status not in EDITABLE_STATUSES:
+        raise InvalidTransition(
+            _("Only a draft or a package with changes requested can be submitted; this one is “%(status)s”.")
+            % {"status": package.get_status_display()}
+        )
+    missing = package_missing(package)
+    if missing:
+        raise PackageIncomplete(
+            _("The package is not complete: %(items)s") % {"items": " ".join(str(m.message) for m in missing)},
+            missing=[m.as_dict() for m in missing],
+        )
+    old = package.status
+    package.status = PackageStatus.SUBMITTED
+    package.submitted_at = timezone.now()
+    package.save(update_fields=["status", "submitted_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="package.resubmit" if old == PackageStatus.CHANGES_REQUESTED else "package.submit",
+        target=package,
+        changes={"status": {"before": old, "after": package.status}},
+    )
+    eligibility_check_request(package_id=package.pk, actor=actor)
+    notify_status_change(package)
+    return package
+
+
+@transaction.atomic
+def package_withdraw(*, actor: Any, package: Package) -> Package:
+    """The submitter takes a package out of review (submitted, in review or with changes requested)."""
+    require_manager(actor, package.consortium)
+    package = lock_package(package)
+    allowed = {PackageStatus.SUBMITTED, PackageStatus.IN_REVIEW, PackageStatus.CHANGES_REQUESTED}
+    if package.status not in allowed:
+        raise InvalidTransition(
+            _("A package that is “%(status)s” cannot be withdrawn.") % {"status": package.get_status_display()}
+        )
+    old = package.status
+    package.status = PackageStatus.WITHDRAWN
+    package.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="package.withdraw",
+        target=package,
+        changes={"status": {"before": old, "after": "withdrawn"}},
+    )
+    notify_status_change(package)
+    return package
+
+
+@transaction.atomic
+def package_reopen(*, actor: Any, package: Package) -> Package:
+    """Turn a withdrawn package back into a draft."""
+    require_manager(actor, package.consortium)
+    package = lock_package(package)
+    if package.status != PackageStatus.WITHDRAWN:
+        raise InvalidTransition(_("Only a withdrawn package can be reopened as a draft."))
+    package.status = PackageStatus.DRAFT
+    package.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="package.reopen",
+        target=package,
+        changes={"status": {"before": "withdrawn", "after": "draft"}},
+    )
+    return package
+
+
+def open_revision(package: Package) -> Package | None:
+    """The revision of a published package still in progress, if any (at most one at a time)."""
+    closed = [PackageStatus.MERGED, PackageStatus.REJECTED, PackageStatus.WITHDRAWN]
+    return package.revisions.exclude(status__in=closed).first()
+
+
+@transaction.atomic
+def package_revise(*, actor: Any, package: Package) -> Package:
+    """Start a revision of a published package: a draft copy of its fields and components.
+
+    The public keeps seeing the published package until staff approve the revision (``package_publish``).
+    """
+    require_manager(actor, package.consortium)
+    package = lock_package(package)
+    if package.status != PackageStatus.PUBLISHED or package.revision_of_id:
+        raise InvalidTransition(_("Only a published package can be revised."))
+    existing = open_revision(package)
+    if existing is not None:
+        raise InvalidTransition(
+            _("A revision of this package is already in progress."), code="revision_open", revision=existing.slug
+        )
+    revision = Package(
+        consortium=package.consortium,
+        created_by=actor,
+        status=PackageStatus.DRAFT,
+        revision_of=package,
+        slug=unique_slug(Package, f"{package.slug}-revision"),
+        **{name: getattr(package, name) for name in PACKAGE_FIELDS},
+    )
+    revision.save()
+    for name in PACKAGE_M2M:
+        getattr(revision, name).set(getattr(package, name).all())
+    Component.objects.bulk_create(
+        [Component(package=revision, revision_source=c, **component_values(c)) for c in package.components.all()]
+    )
+    audit_record(actor=actor, action="package.revise", target=package, changes={"revision": revision.slug})
+    return revision

@@ -1,0 +1,155 @@
+"""Staff review services: assign, start review, publish, request changes, reject. Each is audited and
+e-mails the submitters after commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aiexports.audit.services import audit_record
+from aiexports.errors import DomainError, InvalidTransition, NotAllowed
+from catalog.choices import PackageStatus, RejectionReason
+from catalog.eligibility.selectors import publication_blockers
+from catalog.eligibility.services import eligibility_check_request
+from catalog.errors import PublicationBlocked
+from catalog.models import Package
+
+from ._common import lock_package, notify_status_change, require_staff
+from .revisions import revision_merge
+
+ASSIGNABLE = frozenset({PackageStatus.SUBMITTED, PackageStatus.IN_REVIEW})
+
+
+def _require_status(package: Package, allowed: set[str], verb: str) -> None:
+    if package.status not in allowed:
+        raise InvalidTransition(
+            _("Cannot %(verb)s a package that is “%(status)s”.")
+            % {"verb": verb, "status": package.get_status_display()}
+        )
+
+
+def _transition(*, actor: Any, package: Package, action: str, old: str, message: str = "", **changes: Any) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        target=package,
+        changes={"status": {"before": old, "after": package.status}, **changes},
+        message=message,
+    )
+    notify_status_change(package)
+
+
+@transaction.atomic
+def package_assign(*, actor: Any, package: Package, reviewer: Any) -> Package:
+    """Make ``reviewer`` (a staff user) responsible for a submitted or in-review package."""
+    require_staff(actor)
+    if not getattr(reviewer, "is_staff", False):
+        raise NotAllowed(_("Only staff users can review packages."))
+    package = lock_package(package)
+    _require_status(package, set(ASSIGNABLE), _("assign"))
+    old = package.reviewer
+    package.reviewer = reviewer
+    package.assigned_at = timezone.now()
+    package.save(update_fields=["reviewer", "assigned_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="package.assign",
+        target=package,
+        changes={"reviewer": {"before": str(old) if old else None, "after": str(reviewer)}},
+    )
+    return package
+
+
+@transaction.atomic
+def package_start_review(*, actor: Any, package: Package) -> Package:
+    """submitted → in review; the actor becomes the reviewer when nobody is assigned."""
+    require_staff(actor)
+    package = lock_package(package)
+    _require_status(package, {PackageStatus.SUBMITTED}, _("start reviewing"))
+    package.status = PackageStatus.IN_REVIEW
+    if package.reviewer_id is None:
+        package.reviewer = actor
+        package.assigned_at = timezone.now()
+    package.save(update_fields=["status", "reviewer", "assigned_at", "updated_at"])
+    _transition(actor=actor, package=package, action="package.start_review", old=PackageStatus.SUBMITTED)
+    return package
+
+
+@transaction.atomic
+def package_publish(*, actor: Any, package: Package, message: str = "") -> Package:
+    """in review → published, unless the eligibility module reports blockers for the consortium.
+
+    Approving a revision copies it onto the published package (whose slug and URL stay) and closes it.
+    Returns the package the public sees.
+    """
+    require_staff(actor)
+    package = lock_package(package)
+    _require_status(package, {PackageStatus.IN_REVIEW}, _("publish"))
+    blockers = publication_blockers(consortium_id=package.consortium_id)
+    if blockers:
+        raise PublicationBlocked(
+            _("Publication is blocked: %(reasons)s") % {"reasons": " ".join(str(b) for b in blockers)},
+            blockers=[str(b) for b in blockers],
+        )
+    now = timezone.now()
+    package.reviewer_feedback = message
+    package.reviewed_at = now
+    if package.revision_of_id:
+        package.save(update_fields=["reviewer_feedback", "reviewed_at", "updated_at"])
+        public = revision_merge(revision=package)
+        package.status = PackageStatus.MERGED
+        _transition(
+            actor=actor, package=package, action="package.publish_revision", old=PackageStatus.IN_REVIEW,
+            message=message, published_package=public.slug,
+        )  # fmt: skip
+        audit_record(actor=actor, action="package.revision_merged", target=public, changes={"revision": package.slug})
+        eligibility_check_request(package_id=public.pk, actor=actor)
+        return public
+    package.status = PackageStatus.PUBLISHED
+    package.published_at = now
+    package.save(update_fields=["status", "published_at", "reviewer_feedback", "reviewed_at", "updated_at"])
+    _transition(actor=actor, package=package, action="package.publish", old=PackageStatus.IN_REVIEW, message=message)
+    return package
+
+
+@transaction.atomic
+def package_request_changes(*, actor: Any, package: Package, message: str) -> Package:
+    """in review → changes requested, with a message the submitter sees on the dashboard and by e-mail."""
+    require_staff(actor)
+    if not message.strip():
+        raise DomainError(_("Tell the submitter what to change."), code="message_required")
+    package = lock_package(package)
+    _require_status(package, {PackageStatus.IN_REVIEW}, _("request changes to"))
+    package.status = PackageStatus.CHANGES_REQUESTED
+    package.reviewer_feedback = message.strip()
+    package.reviewed_at = timezone.now()
+    package.save(update_fields=["status", "reviewer_feedback", "reviewed_at", "updated_at"])
+    _transition(
+        actor=actor, package=package, action="package.request_changes", old=PackageStatus.IN_REVIEW, message=message
+    )
+    return package
+
+
+@transaction.atomic
+def package_reject(*, actor: Any, package: Package, reason: str, message: str = "") -> Package:
+    """in review → rejected, with a coded reason (``RejectionReason``) and an optional message."""
+    require_staff(actor)
+    if reason not in RejectionReason.values:
+        raise DomainError(_("Choose a rejection reason from the list."), code="invalid_reason")
+    if reason == RejectionReason.OTHER and not message.strip():
+        raise DomainError(_("Explain the reason in the message."), code="message_required")
+    package = lock_package(package)
+    _require_status(package, {PackageStatus.IN_REVIEW}, _("reject"))
+    package.status = PackageStatus.REJECTED
+    package.rejection_reason = reason
+    package.reviewer_feedback = message.strip()
+    package.reviewed_at = timezone.now()
+    package.save(update_fields=["status", "rejection_reason", "reviewer_feedback", "reviewed_at", "updated_at"])
+    _transition(
+        actor=actor, package=package, action="package.reject", old=PackageStatus.IN_REVIEW, message=message,
+        reason=reason,
+    )  # fmt: skip
+    return package

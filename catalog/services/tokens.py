@@ -1,0 +1,27 @@
+"""API tokens for submitters: one DRF token per user, shown once when created."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from aiexports.audit.services import audit_record
+
+
+@transaction.atomic
+def api_token_create(*, actor: Any) -> str:
+    """Create (or replace) the user's API token and return its key; pages show it once, never again."""
+    replaced = Token.objects.filter(user=actor).delete()[0] > 0
+    token = Token.objects.create(user=actor)
+    audit_record(actor=actor, action="api_token.regenerate" if replaced else "api_token.create", target=actor)
+    return token.key
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Any) -> bool:
+    deleted = Token.objects.filter(user=actor).delete()[0] > 0
+    if deleted:
+        audit_record(actor=actor, action="api_token.revoke", target=actor)
+    return deleted

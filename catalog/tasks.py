@@ -1,0 +1,63 @@
+"""Celery tasks of the catalog. Tasks take primary keys, load their row, and return early when it is gone."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from catalog.choices import OrganizationRole, PackageStatus
+from catalog.models import OrganizationMembership, Package
+
+logger = logging.getLogger(__name__)
+
+
+def package_status_recipients(package: Package) -> list[str]:
+    """Who hears about a package's status: its creator and the admins of the consortium's anchor organization."""
+    emails = set(
+        OrganizationMembership.objects.filter(
+            organization_id=package.consortium.anchor_id, role=OrganizationRole.ADMIN, user__is_active=True
+        ).values_list("user__email", flat=True)
+    )
+    if package.created_by_id and package.created_by.is_active:
+        emails.add(package.created_by.email)
+    return sorted(e for e in emails if e)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def send_package_status_email(package_id: int, status: str) -> int:
+    """E-mail the submitters that ``package_id`` reached ``status`` (the status at the time of the change)."""
+    package = Package.objects.select_related("consortium", "created_by").filter(pk=package_id).first()
+    if package is None:
+        logger.info("package %s is gone; no status e-mail", package_id)
+        return 0
+    recipients = package_status_recipients(package)
+    if not recipients:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "package": package,
+            "status": PackageStatus(status).label if status in PackageStatus.values else status,
+            "status_code": status,
+            "url": getattr(settings, "AIX_SITE_URL", "").rstrip("/")
+            + reverse("catalog:manage_package_detail", args=[package.slug]),
+        }
+        subject = _("[AI Exports] “%(title)s” is now: %(status)s") % {
+            "title": package.title,
+            "status": context["status"],
+        }
+        body = render_to_string("catalog/email/package_status.txt", context)
+    return send_mail(subject, body, None, recipients)

@@ -1,0 +1,158 @@
+"""Signed-in consortium pages: create, view (members only), edit, add and remove member organizations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from aiexports.errors import DomainError
+from catalog import services
+from catalog.access import admin_organizations_for_user, consortium_for_member_or_404, is_consortium_manager
+from catalog.forms.consortia import ConsortiumForm, MemberAddForm, MemberSearchForm
+from catalog.models import ConsortiumMember, Organization
+
+from ._helpers import add_service_error
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consortium_create(request: HttpRequest) -> HttpResponse:
+    anchors = admin_organizations_for_user(request.user).order_by("name")
+    form = ConsortiumForm(request.POST or None, anchors=anchors)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consortium = services.consortium_create(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                anchor=form.cleaned_data["anchor"],
+                description=form.cleaned_data["description"],
+                website=form.cleaned_data["website"],
+                anchor_layers=form.cleaned_data["anchor_layers"],
+            )
+        except (DomainError, ValidationError) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Consortium created. Add its member organizations next."))
+            return redirect("catalog:manage_consortium_members", slug=consortium.slug)
+    return render(request, "catalog/manage/consortium_form.html", {"form": form, "has_anchor": anchors.exists()})
+
+
+@login_required
+def consortium_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    consortium = consortium_for_member_or_404(request.user, slug)
+    members = consortium.members.select_related("organization", "organization__country").order_by("joined_at")
+    packages = consortium.packages.select_related("revision_of").order_by("-updated_at")
+    return render(
+        request,
+        "catalog/manage/consortium_detail.html",
+        {
+            "consortium": consortium,
+            "members": members,
+            "packages": packages,
+            "is_manager": is_consortium_manager(request.user, consortium),
+        },
+    )
+
+
+def _manager_consortium(request: HttpRequest, slug: str):
+    consortium = consortium_for_member_or_404(request.user, slug)
+    if not is_consortium_manager(request.user, consortium):
+        raise PermissionDenied
+    return consortium
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consortium_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    consortium = _manager_consortium(request, slug)
+    form = ConsortiumForm(request.POST or None, instance=consortium)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consortium_update(
+                actor=request.user,
+                consortium=consortium,
+                **{k: form.cleaned_data[k] for k in ("name", "description", "website")},
+            )
+        except (DomainError, ValidationError) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Consortium saved."))
+            return redirect("catalog:manage_consortium_detail", slug=consortium.slug)
+    else:
+        consortium.refresh_from_db()
+    return render(request, "catalog/manage/consortium_form.html", {"form": form, "consortium": consortium})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consortium_members(request: HttpRequest, slug: str) -> HttpResponse:
+    """Members list, search for an organization by name, and add it with a role and layers."""
+    consortium = _manager_consortium(request, slug)
+    existing = consortium.members.values("organization_id")
+    search = MemberSearchForm(request.GET or None)
+    results = search.results(exclude=existing)
+    candidates = results if results is not None else Organization.objects.none()
+    if request.method == "POST":
+        add = MemberAddForm(request.POST, organizations=Organization.objects.exclude(pk__in=existing))
+        if add.is_valid():
+            try:
+                services.consortium_member_add(
+                    actor=request.user,
+                    consortium=consortium,
+                    organization=add.cleaned_data["organization"],
+                    role=add.cleaned_data["role"],
+                    layers=add.cleaned_data["layers"],
+                )
+            except (DomainError, ValidationError) as exc:
+                add_service_error(add, exc)
+            else:
+                messages.success(
+                    request, _("%(org)s joined the consortium.") % {"org": add.cleaned_data["organization"]}
+                )
+                return redirect("catalog:manage_consortium_members", slug=consortium.slug)
+        candidates = add.fields["organization"].queryset.filter(slug=request.POST.get("organization", ""))
+        add.fields["organization"].queryset = candidates
+    else:
+        add = MemberAddForm(organizations=candidates)
+    members = consortium.members.select_related("organization", "organization__country").order_by("joined_at")
+    return render(
+        request,
+        "catalog/manage/consortium_members.html",
+        {
+            "consortium": consortium,
+            "members": members,
+            "search": search,
+            "results": results,
+            "add": add,
+            "show_add": request.method == "POST" or bool(results),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consortium_member_remove(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
+    consortium = _manager_consortium(request, slug)
+    member = get_object_or_404(
+        ConsortiumMember.objects.select_related("organization"), pk=member_id, consortium=consortium
+    )
+    error = ""
+    if request.method == "POST":
+        try:
+            services.consortium_member_remove(actor=request.user, member=member)
+        except DomainError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("%(org)s left the consortium.") % {"org": member.organization})
+            return redirect("catalog:manage_consortium_members", slug=consortium.slug)
+    return render(
+        request,
+        "catalog/manage/member_remove.html",
+        {"consortium": consortium, "member": member, "error": error},
+        status=400 if error else 200,
+    )

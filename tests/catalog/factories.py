@@ -1,0 +1,45 @@
+"""Factories for the catalog's submitter and review tests (on top of ``tests.factories``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from catalog.choices import Category, ConsortiumRole, OrganizationRole, PackageStatus
+from catalog.models import Consortium, ConsortiumMember, Package
+from tests.factories import (
+    ComponentFactory,
+    ConsortiumFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    PackageFactory,
+    UserFactory,
+)
+
+FULL_STACK = [Category.ACCELERATOR, Category.FOUNDATION_MODEL, Category.PIPELINE, Category.CYBERSECURITY]
+
+
+def company(name: str = "") -> tuple:
+    """A user who is admin of an organization that anchors a consortium: (user, organization, consortium)."""
+    org = OrganizationFactory(**({"name": name} if name else {}))
+    user = UserFactory()
+    MembershipFactory(user=user, organization=org, role=OrganizationRole.ADMIN)
+    consortium = ConsortiumFactory(anchor=org)
+    return user, org, consortium
+
+
+def add_member(consortium: Consortium, *, role: str = ConsortiumRole.TECHNOLOGY) -> ConsortiumMember:
+    return ConsortiumMember.objects.create(consortium=consortium, organization=OrganizationFactory(), role=role)
+
+
+def complete_package(consortium: Consortium, *, status: str = PackageStatus.DRAFT, **kwargs) -> Package:
+    """A package with one component in each layer and a target country: ready to submit."""
+    package = PackageFactory(consortium=consortium, status=status, **kwargs)
+    package.target_countries.add("KE")
+    for category in FULL_STACK:
+        ComponentFactory(
+            package=package,
+            category=category,
+            unit_value_usd=Decimal("1000") if category == Category.ACCELERATOR else None,
+            us_origin_share=Decimal("80") if category == Category.ACCELERATOR else None,
+        )
+    return package

@@ -61,3 +61,6 @@ def send_package_status_email(package_id: int, status: str) -> int:
         }
         body = render_to_string("catalog/email/package_status.txt", context)
     return send_mail(subject, body, None, recipients)
+
+
+from catalog.tasks_public import inquiry_notify_managers  # noqa: E402,F401  (registers the public catalog's tasks)

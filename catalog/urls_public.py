@@ -1,9 +1,17 @@
 """Public catalog pages for buyers (no account needed)."""
 
+import os
+
 from django.urls import path
 
 from .views import public
 
 urlpatterns = [
     path("catalog/", public.package_list, name="package_list"),
+    path("catalog/consortia/<slug:slug>/", public.consortium_detail, name="consortium_detail"),
+    path("catalog/<slug:slug>/", public.package_detail, name="package_detail"),
 ]
+
+# The benchmark's baseline (bench/bench_catalog.py): a trivial JSON view, routed only when asked for.
+if os.environ.get("AIX_BENCH") == "1":
+    urlpatterns.append(path("bench/trivial", public.bench_trivial, name="bench_trivial"))

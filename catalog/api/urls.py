@@ -1,6 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
 
 from .manage import urlpatterns as manage_urlpatterns
+from .public import ConsortiumViewSet, PackageViewSet
+
+# --- Public read API (catalogpub): /api/v1/packages/, /api/v1/consortia/ ----------------------------
+public_router = SimpleRouter()
+public_router.register("packages", PackageViewSet, basename="api-package")
+public_router.register("consortia", ConsortiumViewSet, basename="api-consortium")
 
 # Submitter routes first: ``packages/<slug>/submit/`` must win over any read-only ``packages`` router route.
-urlpatterns: list = [*manage_urlpatterns]
+urlpatterns: list = [
+    *manage_urlpatterns,
+    path("", include(public_router.urls)),
+]

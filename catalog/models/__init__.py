@@ -1,5 +1,7 @@
 """Catalog models, one module per area. Import models from ``catalog.models``."""
 
+from . import search as _search_signals  # noqa: F401  (connects the search-vector signals)
+from .inquiries import Inquiry
 from .organizations import Consortium, ConsortiumMember, Organization, OrganizationMembership
 from .packages import ECCN_RE, Component, Package, eccn_validator
 from .reference import Country, Region, Sector
@@ -10,6 +12,7 @@ __all__ = [
     "Consortium",
     "ConsortiumMember",
     "Country",
+    "Inquiry",
     "Organization",
     "OrganizationMembership",
     "Package",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -78,6 +79,11 @@ class Package(models.Model):
     )
     assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("last review decision"), null=True, blank=True)
+
+    # Derived data for the public catalog's full-text search (PostgreSQL only; stays NULL on SQLite).
+    # Kept fresh by ``catalog.services.search``; the GIN index is created by migration 0003_search on
+    # PostgreSQL only, so it is not declared in Meta.indexes.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-published_at", "-created_at"]

@@ -1,8 +1,139 @@
+"""Public catalog pages for buyers: the package list with search and facets, a package, a consortium."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_countries import countries
+from django_ratelimit.decorators import ratelimit
+
+from aiexports.http import client_ip
+from aiexports.views import ratelimited
+from catalog import selectors
+from catalog.filtersets import Availability, Ordering, PackageFilterSet, country_choices
+from catalog.forms_public import InquiryForm
+from catalog.services.inquiries import inquiry_create
+
+PAGE_SIZES = (10, 20, 50, 100)
+DEFAULT_PAGE_SIZE = 20
+
+
+def _page_size(request: HttpRequest) -> int:
+    try:
+        size = int(request.GET.get("page_size", DEFAULT_PAGE_SIZE))
+    except ValueError:
+        return DEFAULT_PAGE_SIZE
+    return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+
+def _active_filters(request: HttpRequest, facets: selectors.Facets) -> list[dict[str, str]]:
+    """One removable tag per active filter value: its label and the URL of the list without it."""
+    names = {
+        "q": _("Search"), "layer": _("Layer"), "category": _("Category"), "sector": _("Sector"),
+        "consortium": _("Consortium"), "target_region": _("Target bloc"), "target_country": _("Target country"),
+        "eccn": _("ECCN"), "available_in": _("Available in"),
+    }  # fmt: skip
+    labels = {name: {o.value: o.label for o in getattr(facets, name)} for name in ("consortium", "target_region")}
+    tags = []
+    for name, title in names.items():
+        for value in request.GET.getlist(name):
+            if not value.strip():
+                continue
+            if name in ("target_country", "available_in"):
+                label = countries.name(value.strip().upper()) or value
+            elif name in ("q", "eccn"):
+                label = value
+            else:
+                label = labels.get(name, selectors.facet_labels(name)).get(value, value)
+            remaining = request.GET.copy()
+            remaining.setlist(name, [v for v in request.GET.getlist(name) if v != value])
+            remaining.pop("page", None)
+            tags.append({"name": title, "label": str(label), "url": f"?{remaining.urlencode()}"})
+    return tags
 
 
 def package_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "catalog/package_list.html", {"packages": []})
+    """``/catalog/``: published packages, searched, filtered by facets, sorted and paginated (GET only)."""
+    filterset = PackageFilterSet(request.GET, queryset=selectors.published_packages(), request=request)
+    paginator = Paginator(filterset.qs, _page_size(request))
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.attach_layer_counts(page.object_list)
+    facets = selectors.package_facets(filterset)
+    without_page = request.GET.copy()
+    without_page.pop("page", None)
+    context = {
+        "filterset": filterset,
+        "form": filterset.form,
+        "page_obj": page,
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+        "ellipsis": Paginator.ELLIPSIS,
+        "query_without_page": without_page.urlencode(),
+        "facets": facets,
+        "active_filters": _active_filters(request, facets),
+        "is_filtered": filterset.is_filtered,
+        "countries": country_choices(),
+        "ordering_choices": Ordering.CHOICES,
+        "availability_choices": Availability.CHOICES,
+        "current": {
+            "q": request.GET.get("q", ""),
+            "eccn": request.GET.get("eccn", ""),
+            "ordering": request.GET.get("ordering") or Ordering.RELEVANCE,
+            "availability": request.GET.get("availability") or Availability.ELIGIBLE,
+            "available_in": (request.GET.get("available_in") or "").upper(),
+            "target_country": (request.GET.get("target_country") or "").upper(),
+            "page_size": _page_size(request),
+        },
+        "page_sizes": PAGE_SIZES,
+    }
+    return render(request, "catalog/public/package_list.html", context, status=400 if filterset.errors else 200)
+
+
+def _inquiry_rate(group: str, request: HttpRequest) -> str:
+    return getattr(settings, "AIX_RATE_INQUIRY", settings.AIX_RATE_CONTACT)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@ratelimit(key="ip", rate=_inquiry_rate, method="POST", block=False, group="catalog.inquiry")
+def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """``/catalog/<slug>/``: a published package and its "express interest" form (404 unless published)."""
+    package = selectors.published_package_detail(slug=slug)
+    form = InquiryForm()
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            return ratelimited(request)
+        form = InquiryForm(request.POST)
+        if form.is_valid():
+            if not form.is_spam():
+                inquiry_create(
+                    package=package,
+                    name=form.cleaned_data["name"],
+                    organization=form.cleaned_data["organization"],
+                    country_code=form.cleaned_data["country"],
+                    email=form.cleaned_data["email"],
+                    message=form.cleaned_data["message"],
+                    ip_address=client_ip(request),
+                )
+            # A bot that filled the honeypot sees the same confirmation, so it learns nothing.
+            messages.success(
+                request, _("Thank you. Your message was sent to the consortium, who will reply by e-mail.")
+            )
+            return redirect(reverse("catalog:package_detail", args=[package.slug]) + "#express-interest")
+    context = {"package": package, "consortium": package.consortium, "form": form}
+    return render(request, "catalog/public/package_detail.html", context, status=400 if form.errors else 200)
+
+
+def consortium_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """``/catalog/consortia/<slug>/``: a consortium with published packages, its members and their countries."""
+    consortium = selectors.public_consortium_detail(slug=slug)
+    return render(request, "catalog/public/consortium_detail.html", {"consortium": consortium})
+
+
+def bench_trivial(request: HttpRequest) -> JsonResponse:
+    """A trivial JSON view, the benchmark's baseline (routed only when AIX_BENCH=1)."""
+    return JsonResponse({"ok": True})

@@ -1,0 +1,76 @@
+"""Public read API of the catalog: declarative, read-only ViewSets over published packages and public consortia."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import permissions, viewsets
+from rest_framework.pagination import PageNumberPagination
+
+from catalog import selectors
+from catalog.choices import PackageStatus
+from catalog.filtersets import PackageFilterSet
+from catalog.models import Component, Package
+
+from . import serializers_public as s
+
+
+class CatalogPagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Search and filter published packages",
+        description="The same filters as the HTML catalog. A bad filter value is a 400 naming the parameter.",
+    ),
+    retrieve=extend_schema(summary="One published package with its components"),
+)
+class PackageViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published packages only; anything else is 404."""
+
+    permission_classes = [permissions.AllowAny]
+    pagination_class = CatalogPagination
+    filterset_class = PackageFilterSet
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+
+    def get_queryset(self) -> QuerySet[Package]:
+        queryset = selectors.published_packages()
+        if self.action == "retrieve":
+            components = Component.objects.select_related("supplier").order_by("layer", "position", "id")
+            queryset = queryset.defer(None).defer("search_vector")
+            queryset = queryset.prefetch_related(Prefetch("components", queryset=components))
+        return queryset
+
+    def get_serializer_class(self) -> type[s.PackageListSerializer]:
+        return s.PackageDetailSerializer if self.action == "retrieve" else s.PackageListSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Consortia with at least one published package"),
+    retrieve=extend_schema(summary="One consortium with its members and published packages"),
+)
+class ConsortiumViewSet(viewsets.ReadOnlyModelViewSet):
+    """Consortia are public once one of their packages is published; others are 404."""
+
+    permission_classes = [permissions.AllowAny]
+    pagination_class = CatalogPagination
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet:
+        queryset = selectors.public_consortia()
+        if self.action == "retrieve":
+            published = Package.objects.filter(status=PackageStatus.PUBLISHED).order_by("title")
+            queryset = queryset.prefetch_related(
+                Prefetch("packages", queryset=published.only("id", "slug", "title", "summary", "consortium_id"),
+                         to_attr="published_packages")
+            )  # fmt: skip
+        return queryset
+
+    def get_serializer_class(self) -> type[s.ConsortiumSerializer]:
+        return s.ConsortiumDetailSerializer if self.action == "retrieve" else s.ConsortiumSerializer

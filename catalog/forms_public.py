@@ -1,0 +1,48 @@
+"""Forms of the public catalog."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalog.filtersets import country_choices
+
+
+class InquiryForm(forms.Form):
+    """ "Express interest": a buyer's message to a package's consortium. ``website`` is a honeypot."""
+
+    name = forms.CharField(label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    organization = forms.CharField(
+        label=_("Organization"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "organization"})
+    )
+    country = forms.ChoiceField(label=_("Country"), choices=())
+    email = forms.EmailField(
+        label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    message = forms.CharField(
+        label=_("Message"),
+        max_length=5000,
+        help_text=_("What you would like to know or discuss (at most 5,000 characters)."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    # Honeypot: hidden from people by CSS (not by type=hidden, which bots skip). A filled-in value means a bot.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("- Select -")), *country_choices()]
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        errors = self.errors if self.is_bound else {}
+        for name, field in self.fields.items():
+            css = {"country": "usa-select", "message": "usa-textarea"}.get(name, "usa-input")
+            described_by = [f"id_{name}_helptext"] if field.help_text else []
+            if name in errors:
+                css += " usa-input--error"
+                field.widget.attrs["aria-invalid"] = "true"
+                described_by += [f"id_{name}_error_{n}" for n in range(1, len(errors[name]) + 1)]
+            field.widget.attrs["class"] = css
+            if described_by:
+                field.widget.attrs["aria-describedby"] = " ".join(described_by)
+
+    def is_spam(self) -> bool:
+        return bool(self.cleaned_data.get("website"))

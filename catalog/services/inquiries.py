@@ -1,0 +1,91 @@
+"""Buyers' inquiries ("express interest") about published packages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from aiexports.audit.services import audit_record
+from aiexports.errors import NotAllowed
+from catalog.choices import PackageStatus
+from catalog.models import Inquiry, Package
+
+
+def inquiry_create(
+    *,
+    package: Package,
+    name: str,
+    organization: str,
+    country_code: str,
+    email: str,
+    message: str,
+    ip_address: str | None = None,
+) -> Inquiry:
+    """Store a buyer's inquiry about a published package and e-mail the consortium's managers after commit."""
+    from catalog.tasks_public import inquiry_notify_managers
+
+    if package.status != PackageStatus.PUBLISHED:
+        raise NotAllowed(_("This package is not published."), code="package_not_published")
+    with transaction.atomic():
+        inquiry = Inquiry.objects.create(
+            package=package,
+            name=name.strip(),
+            organization=organization.strip(),
+            country_id=country_code.upper(),
+            email=email.strip(),
+            message=message.strip(),
+            ip_address=ip_address or None,
+        )
+        audit_record(
+            action="catalog.inquiry.create",
+            target=inquiry,
+            actor_repr=f"{inquiry.name} <{inquiry.email}>",
+            changes={"package": package.slug, "organization": inquiry.organization, "country": inquiry.country_id},
+            ip_address=ip_address,
+        )
+        transaction.on_commit(lambda: inquiry_notify_managers.delay(inquiry.pk))
+    return inquiry
+
+
+def inquiry_notify(*, inquiry_id: int) -> int:
+    """E-mail one inquiry to its consortium's managers; returns the number of recipients (0 when already sent).
+
+    Idempotent: an inquiry whose managers were notified is not sent again.
+    """
+    from catalog.selectors import consortium_manager_emails
+
+    inquiry = (
+        Inquiry.objects.select_related("package__consortium", "country")
+        .filter(pk=inquiry_id, notified_at__isnull=True)
+        .first()
+    )
+    if inquiry is None:
+        return 0
+    recipients = consortium_manager_emails(consortium_id=inquiry.package.consortium_id)
+    if recipients:
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {
+                "inquiry": inquiry,
+                "package": inquiry.package,
+                "url": getattr(settings, "AIX_SITE_URL", "").rstrip("/")
+                + reverse("catalog:package_detail", args=[inquiry.package.slug]),
+            }
+            subject = _("[AI Exports] Inquiry about “%(title)s” from %(organization)s") % {
+                "title": inquiry.package.title,
+                "organization": inquiry.organization,
+            }
+            body = render_to_string("catalog/public/email/inquiry.txt", context)
+        EmailMessage(
+            subject=subject.replace("\n", " ")[:250],
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=recipients,
+            reply_to=[inquiry.email],
+        ).send()
+    Inquiry.objects.filter(pk=inquiry.pk).update(notified_at=timezone.now())
+    return len(recipients)

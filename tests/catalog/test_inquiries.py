@@ -1,0 +1,137 @@
+"""Buyers' "express interest" form: stored, audited, e-mailed to the consortium's managers, rate-limited, honeypot."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+
+from aiexports.audit.models import AuditEvent
+from aiexports.errors import NotAllowed
+from catalog.choices import OrganizationRole, PackageStatus
+from catalog.models import Inquiry
+from catalog.services.inquiries import inquiry_create
+from catalog.tasks_public import inquiry_notify_managers
+from tests.catalog.factories_public import consortium_with_manager, published_package
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "name": "Aiko Tanaka",
+    "organization": "Osaka Smart City Office",
+    "country": "JP",
+    "email": "aiko@example.jp",
+    "message": "We would like a proposal for 200 accelerators.",
+    "website": "",
+}
+
+
+@pytest.fixture
+def package():
+    return published_package(consortium=consortium_with_manager(email="lead-admin@example.com"))
+
+
+def post(client, package, **overrides):
+    return client.post(f"/catalog/{package.slug}/", {**VALID, **overrides})
+
+
+def test_a_valid_inquiry_is_stored_audited_and_redirects_with_a_confirmation(client, package):
+    response = post(client, package)
+    assert response.status_code == 302
+    assert response["Location"] == f"/catalog/{package.slug}/#express-interest"
+    inquiry = Inquiry.objects.get()
+    assert (inquiry.package, inquiry.country_id, inquiry.email) == (package, "JP", "aiko@example.jp")
+    assert inquiry.ip_address == "127.0.0.1"
+    event = AuditEvent.objects.get(action="catalog.inquiry.create")
+    assert event.target_id == str(inquiry.pk)
+    assert "aiko@example.jp" in event.actor_repr
+    page = client.get(response["Location"]).content.decode()
+    assert "Your message was sent to the consortium" in page
+
+
+def test_the_e_mail_is_enqueued_only_after_commit_and_reaches_the_managers(
+    client, package, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        post(client, package)
+    assert len(callbacks) == 1
+    assert mail.outbox == [], "nothing is sent before the transaction commits"
+    callbacks[0]()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["lead-admin@example.com"]
+    assert message.reply_to == ["aiko@example.jp"]
+    assert package.title in message.subject
+    assert "200 accelerators" in message.body
+    assert "Osaka Smart City Office" in message.body
+    assert Inquiry.objects.get().notified_at is not None
+
+
+def test_only_the_admins_of_the_anchor_organization_are_managers(package):
+    anchor = package.consortium.anchor
+    MembershipFactory(organization=anchor, user__email="editor@example.com", role=OrganizationRole.EDITOR)
+    MembershipFactory(organization=anchor, user=UserFactory(email="gone@example.com", is_active=False))
+    MembershipFactory(organization=OrganizationFactory(), user__email="elsewhere@example.com")
+    inquiry = inquiry_create(
+        package=package, name="A", organization="B", country_code="fr", email="a@b.fr", message="Hi"
+    )
+    assert inquiry_notify_managers(inquiry.pk) == 1
+    assert mail.outbox[-1].to == ["lead-admin@example.com"]
+
+
+def test_the_task_is_idempotent_and_ignores_a_missing_inquiry(package):
+    inquiry = inquiry_create(
+        package=package, name="A", organization="B", country_code="FR", email="a@b.fr", message="Hi"
+    )
+    assert inquiry_notify_managers(inquiry.pk) == 1
+    assert inquiry_notify_managers(inquiry.pk) == 0, "a second run sends nothing"
+    assert len(mail.outbox) == 1
+    assert inquiry_notify_managers(999_999) == 0
+
+
+def test_bad_input_re_renders_the_form_with_errors_and_keeps_what_was_typed(client, package):
+    response = post(client, package, email="not-an-email", message="", country="")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert Inquiry.objects.count() == 0
+    assert 'href="#id_email"' in html and 'href="#id_message"' in html and 'href="#id_country"' in html
+    assert 'value="Aiko Tanaka"' in html
+    assert 'value="not-an-email"' in html
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="id_email_error_1"' in html
+
+
+def test_a_filled_in_honeypot_looks_like_success_but_stores_and_sends_nothing(client, package):
+    response = post(client, package, website="http://spam.example")
+    assert response.status_code == 302
+    assert Inquiry.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_the_form_is_rate_limited_per_ip_address(client, package, settings):
+    settings.AIX_RATE_CONTACT = "2/h"
+    assert post(client, package).status_code == 302
+    assert post(client, package).status_code == 302
+    response = post(client, package)
+    assert response.status_code == 429
+    assert Inquiry.objects.count() == 2
+    other_ip = client.post(f"/catalog/{package.slug}/", VALID, REMOTE_ADDR="10.0.0.9")
+    assert other_ip.status_code == 302, "another address has its own budget"
+    assert client.get(f"/catalog/{package.slug}/").status_code == 200, "reading is never limited"
+
+
+@pytest.mark.parametrize("status", [PackageStatus.DRAFT, PackageStatus.IN_REVIEW, PackageStatus.WITHDRAWN])
+def test_nobody_can_send_an_inquiry_about_a_package_that_is_not_published(client, status):
+    package = published_package(status=status)
+    assert post(client, package).status_code == 404
+    with pytest.raises(NotAllowed):
+        inquiry_create(package=package, name="A", organization="B", country_code="FR", email="a@b.fr", message="Hi")
+    assert Inquiry.objects.count() == 0
+
+
+def test_the_form_requires_a_csrf_token(package):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(f"/catalog/{package.slug}/", VALID)
+    assert response.status_code == 403
+    assert Inquiry.objects.count() == 0

@@ -1,0 +1,111 @@
+"""The catalog's SQL query counts do not grow with the page size or with the number of components."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from catalog.choices import Category
+from catalog.models import ConsortiumMember
+from tests.catalog.factories_public import published_package
+from tests.factories import ConsortiumFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+TWENTY = [Category.ACCELERATOR, Category.SERVER, Category.STORAGE, Category.NETWORKING, Category.DATACENTER] * 2 + [
+    Category.FOUNDATION_MODEL, Category.APPLICATION, Category.PIPELINE, Category.DATASET, Category.LABELING,
+    Category.CYBERSECURITY, Category.PRIVACY, Category.MODEL_SAFETY, Category.SUPPLY_CHAIN, Category.FRAMEWORK,
+]  # fmt: skip
+
+# Pinned maxima: the list is 1 count + 1 page + 3 prefetches + 1 layer counts + 6 facets (+1 per model-choice
+# filter in the URL, which validates its slugs); the detail page is 1 package + 5 prefetches.
+MAX_LIST = 12
+MAX_API_LIST = 5
+MAX_DETAIL = 6
+MAX_API_DETAIL = 5
+
+
+def make_catalog(n: int, categories: list[str]) -> list:
+    consortia = [ConsortiumFactory() for _ in range(3)]
+    for consortium in consortia:
+        for _ in range(2):
+            ConsortiumMember.objects.create(consortium=consortium, organization=OrganizationFactory())
+    return [
+        published_package(
+            categories=categories,
+            consortium=consortia[i % 3],
+            sectors=["health", "energy"][: 1 + i % 2],
+            countries=["KE", "AE"],
+            regions=["gcc", "eu"],
+        )  # fmt: skip
+        for i in range(n)
+    ]
+
+
+def queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, response.content[:500]
+    return len(ctx.captured_queries)
+
+
+@pytest.fixture
+def small_catalog():
+    return make_catalog(6, [Category.ACCELERATOR])
+
+
+@pytest.fixture
+def big_catalog():
+    return make_catalog(25, TWENTY)
+
+
+LIST_URLS = ["/catalog/", "/catalog/?q=sovereign&layer=hardware&sector=health", "/api/v1/packages/"]
+
+
+@pytest.mark.parametrize("url", LIST_URLS)
+def test_the_list_query_count_does_not_grow_with_page_size_or_components(client, small_catalog, url):
+    sep = "&" if "?" in url else "?"
+    one_component_small_page = queries(client, f"{url}{sep}page_size=10")
+    make_catalog(25, TWENTY)
+    twenty_components_small_page = queries(client, f"{url}{sep}page_size=10")
+    twenty_components_big_page = queries(client, f"{url}{sep}page_size=50")
+    assert one_component_small_page == twenty_components_small_page == twenty_components_big_page
+
+
+@pytest.mark.parametrize("page_size", [10, 50])
+def test_the_html_list_stays_within_its_pinned_query_budget(
+    client, big_catalog, page_size, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(MAX_LIST):
+        assert client.get(f"/catalog/?page_size={page_size}").status_code == 200
+
+
+@pytest.mark.parametrize("page_size", [10, 50])
+def test_the_api_list_stays_within_its_pinned_query_budget(
+    client, big_catalog, page_size, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(MAX_API_LIST):
+        assert client.get(f"/api/v1/packages/?page_size={page_size}").status_code == 200
+
+
+def test_the_detail_query_count_does_not_grow_with_components(client, django_assert_max_num_queries):
+    one = make_catalog(1, [Category.ACCELERATOR])[0]
+    twenty = make_catalog(1, TWENTY)[0]
+    for url_of in (lambda p: f"/catalog/{p.slug}/", lambda p: f"/api/v1/packages/{p.slug}/"):
+        assert queries(client, url_of(one)) == queries(client, url_of(twenty))
+    with django_assert_max_num_queries(MAX_DETAIL):
+        client.get(f"/catalog/{twenty.slug}/")
+    with django_assert_max_num_queries(MAX_API_DETAIL):
+        client.get(f"/api/v1/packages/{twenty.slug}/")
+
+
+def test_the_consortium_pages_do_not_grow_with_their_packages(client):
+    package = make_catalog(1, TWENTY)[0]
+    slug = package.consortium.slug
+    before = (queries(client, f"/catalog/consortia/{slug}/"), queries(client, f"/api/v1/consortia/{slug}/"))
+    for _ in range(5):
+        published_package(categories=TWENTY, consortium=package.consortium)
+    after = (queries(client, f"/catalog/consortia/{slug}/"), queries(client, f"/api/v1/consortia/{slug}/"))
+    assert before == after
+    assert queries(client, "/api/v1/consortia/") <= 4

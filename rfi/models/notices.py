@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -26,6 +27,14 @@ docket_validator = RegexValidator(
 
 def default_attachment_types() -> list[str]:
     return list(DEFAULT_ATTACHMENT_TYPES)
+
+
+def default_max_attachment_size() -> int:
+    return getattr(settings, "AIX_RFI_MAX_ATTACHMENT_SIZE", DEFAULT_MAX_ATTACHMENT_SIZE)
+
+
+def default_max_attachment_count() -> int:
+    return getattr(settings, "AIX_RFI_MAX_ATTACHMENT_COUNT", DEFAULT_MAX_ATTACHMENT_COUNT)
 
 
 class Notice(models.Model):
@@ -51,10 +60,10 @@ class Notice(models.Model):
         help_text=_("Checked against each file's content, not its name."),
     )
     max_attachment_size = models.PositiveIntegerField(
-        _("maximum attachment size (bytes)"), default=DEFAULT_MAX_ATTACHMENT_SIZE, validators=[MinValueValidator(1)]
+        _("maximum attachment size (bytes)"), default=default_max_attachment_size, validators=[MinValueValidator(1)]
     )
     max_attachment_count = models.PositiveSmallIntegerField(
-        _("maximum number of attachments"), default=DEFAULT_MAX_ATTACHMENT_COUNT
+        _("maximum number of attachments"), default=default_max_attachment_count
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

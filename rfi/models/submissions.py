@@ -131,6 +131,7 @@ class Submission(models.Model):
     )
     hidden_from_reading_room = models.BooleanField(_("hidden from the reading room"), default=False)
     language = models.CharField(_("language"), max_length=10, blank=True)
+    receipt_sent_at = models.DateTimeField(_("receipt e-mailed"), null=True, blank=True, editable=False)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -131,3 +131,7 @@ def may_download(user, attachment: Attachment, now: datetime | None = None) -> b
     ):
         return True
     return attachment_is_public(attachment, now)
+
+
+def submission_by_number(tracking_number: str) -> Submission | None:
+    return Submission.objects.select_related("notice").filter(tracking_number=tracking_number).first()

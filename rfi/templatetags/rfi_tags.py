@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 
 from django import template
 from django.utils import timezone
@@ -27,7 +26,7 @@ def local_datetime(value: datetime | None) -> str:
     label = zone if abbreviation in {"", zone} or abbreviation.startswith(("+", "-")) else f"{abbreviation}, {zone}"
     return format_html(
         '<time datetime="{}">{} ({})</time>',
-        value.astimezone(dt_timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         f"{date_format(local, 'DATE_FORMAT')}, {local:%H:%M}",
         label,
     )

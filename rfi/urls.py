@@ -5,4 +5,11 @@ from . import views
 app_name = "rfi"
 urlpatterns = [
     path("", views.notice_list, name="notice_list"),
+    path("track/", views.track, name="track"),
+    path("attachments/<uuid:public_id>/", views.attachment_download, name="attachment"),
+    path("<str:docket>/", views.notice_detail, name="notice_detail"),
+    path("<str:docket>/respond/", views.submission_create, name="submission_create"),
+    path("<str:docket>/respond/done/", views.submission_done, name="submission_done"),
+    path("<str:docket>/submissions/", views.reading_room, name="reading_room"),
+    path("<str:docket>/submissions/<str:tracking_number>/", views.reading_room_detail, name="reading_room_detail"),
 ]

@@ -259,6 +259,12 @@ RATELIMIT_VIEW = "aiexports.views.ratelimited"
 AIX_RATE_CONTACT = env.str("AIX_RATE_CONTACT", default="5/h")
 AIX_RATE_SIGNUP = env.str("AIX_RATE_SIGNUP", default="10/h")
 AIX_RATE_PASSWORD_RESET = env.str("AIX_RATE_PASSWORD_RESET", default="10/h")
+# RFI: responses per IP address (POST only), and tracking-number look-ups per IP (slows down guessing).
+AIX_RATE_RFI_SUBMIT = env.str("AIX_RATE_RFI_SUBMIT", default="10/h")
+AIX_RATE_RFI_TRACK = env.str("AIX_RATE_RFI_TRACK", default="30/h")
+# RFI attachment defaults for new notices (each notice can change them in the admin).
+AIX_RFI_MAX_ATTACHMENT_SIZE = env.int("AIX_RFI_MAX_ATTACHMENT_SIZE", default=10 * 1024 * 1024)
+AIX_RFI_MAX_ATTACHMENT_COUNT = env.int("AIX_RFI_MAX_ATTACHMENT_COUNT", default=10)
 
 # --- Site ------------------------------------------------------------------------------------
 AIX_SITE_NAME = env.str("AIX_SITE_NAME", default="AI Exports Program")

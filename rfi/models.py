@@ -1,1 +1,0 @@
-"""RFI models (notices, questions, submissions, attachments): see the RFI issue."""

@@ -218,6 +218,16 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("AIX_CELERY_QUEUE", default="aiexports")
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 
+# Eligibility checks (catalog/eligibility): a check row whose lease passed is re-enqueued by the sweeper.
+# The lease must exceed the hard time limit; tests shorten all of these through the environment.
+AIX_ELIGIBILITY_LEASE_SECONDS = env.int("AIX_ELIGIBILITY_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT * 2)
+AIX_ELIGIBILITY_MAX_ATTEMPTS = env.int("AIX_ELIGIBILITY_MAX_ATTEMPTS", default=5)
+AIX_ELIGIBILITY_RETRY_SECONDS = env.int("AIX_ELIGIBILITY_RETRY_SECONDS", default=30)
+AIX_ELIGIBILITY_SWEEP_SECONDS = env.float("AIX_ELIGIBILITY_SWEEP_SECONDS", default=60.0)
+AIX_ELIGIBILITY_SWEEP_BATCH = env.int("AIX_ELIGIBILITY_SWEEP_BATCH", default=5000)
+AIX_ELIGIBILITY_FANOUT_CHUNK = env.int("AIX_ELIGIBILITY_FANOUT_CHUNK", default=500)
+CELERY_BEAT_SCHEDULE["eligibility-sweep"] = {"task": "eligibility.sweep", "schedule": AIX_ELIGIBILITY_SWEEP_SECONDS}
+
 # --- REST framework and OpenAPI ---------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

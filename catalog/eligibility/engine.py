@@ -104,10 +104,13 @@ class Reason:
 
 @dataclass(frozen=True)
 class CountryOutcome:
+    """``reasons`` are the decisive ones (what a buyer needs); ``components`` has every component's outcome."""
+
     country: str
     tier: str
     outcome: str
     reasons: tuple[Reason, ...]
+    components: tuple[Reason, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,7 @@ def classify_chip(tpp: float, pd: float | None) -> tuple[str, str]:
         return "a", f"TPP {_fmt(tpp)} ≥ 4,800"
     if pd is not None and tpp >= TPP_FLOOR and pd >= PD_A:
         return "a", f"{basis}: TPP ≥ 1,600 and PD ≥ 5.92"
-    if pd is not None and TPP_B_LOW <= tpp and PD_B_LOW <= pd < PD_A:
+    if pd is not None and tpp >= TPP_B_LOW and PD_B_LOW <= pd < PD_A:
         return "b", f"{basis}: 2,400 ≤ TPP < 4,800 and 1.6 ≤ PD < 5.92"
     if pd is not None and tpp >= TPP_FLOOR and PD_B_ALT <= pd < PD_A:
         return "b", f"{basis}: TPP ≥ 1,600 and 3.2 ≤ PD < 5.92"
@@ -227,6 +230,22 @@ def _order(rules: Iterable[RuleData]) -> list[RuleData]:
     return sorted(rules, key=lambda r: (r.priority, r.id if r.id is not None else 0))
 
 
+NOT_CONTROLLED = "No component of this package is controlled for this destination under this rule set."
+
+
+def _summarize(reasons: list[Reason], notable: list[bool]) -> tuple[str, tuple[Reason, ...], tuple[Reason, ...]]:
+    """The package outcome, its decisive reasons, and every component's reason (most restrictive first)."""
+    outcome = most_restrictive(r.outcome for r in reasons)
+    if outcome != ELIGIBLE:
+        decisive = [r for r in reasons if r.outcome == outcome]
+    else:
+        decisive = [r for r, keep in zip(reasons, notable, strict=True) if keep]
+        if not decisive:
+            decisive = [Reason(None, "", "", ELIGIBLE, None, NOT_CONTROLLED)]
+    ordered = sorted(reasons, key=lambda r: -SEVERITY[r.outcome])
+    return outcome, tuple(decisive), tuple(ordered)
+
+
 def evaluate(
     components: Sequence[ComponentData],
     country_tiers: dict[str, str],
@@ -245,11 +264,13 @@ def evaluate(
     # Outcomes depend only on the tier, so compute each tier once and share it between its countries.
     per_tier: dict[str, tuple[str, tuple[Reason, ...]]] = {}
     for tier in set(country_tiers.values()):
-        reasons = []
+        reasons: list[Reason] = []
+        notable: list[bool] = []
         for i, component in enumerate(components):
             cls = classifications[i]
             rule = next((r for r in rules_by_tier.get(tier, []) if rule_matches(r, cls, total)), None)
             outcome = rule.outcome if rule else ELIGIBLE
+            notable.append(bool(cls.classes or cls.note or (rule is not None and rule.match != "*")))
             reasons.append(
                 Reason(
                     component_id=component.id,
@@ -261,10 +282,11 @@ def evaluate(
                     citation=rule.citation if rule else "",
                 )
             )
-        reasons.sort(key=lambda r: -SEVERITY[r.outcome])
-        per_tier[tier] = (most_restrictive(r.outcome for r in reasons), tuple(reasons))
+        per_tier[tier] = _summarize(reasons, notable)
     outcomes = {
-        code: CountryOutcome(country=code, tier=tier, outcome=per_tier[tier][0], reasons=per_tier[tier][1])
+        code: CountryOutcome(
+            country=code, tier=tier, outcome=per_tier[tier][0], reasons=per_tier[tier][1], components=per_tier[tier][2]
+        )
         for code, tier in country_tiers.items()
     }
     return PackageEvaluation(aggregate_tpp=total, classifications=classifications, outcomes=outcomes)

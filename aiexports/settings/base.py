@@ -265,6 +265,7 @@ SPECTACULAR_SETTINGS = {
 RATELIMIT_ENABLE = env.bool("AIX_RATELIMIT_ENABLE", default=True)
 RATELIMIT_VIEW = "aiexports.views.ratelimited"
 AIX_RATE_CONTACT = env.str("AIX_RATE_CONTACT", default="5/h")
+AIX_RATE_CALCULATOR = env.str("AIX_RATE_CALCULATOR", default="60/h")
 
 # --- Site ------------------------------------------------------------------------------------
 AIX_SITE_NAME = env.str("AIX_SITE_NAME", default="AI Exports Program")

@@ -93,3 +93,40 @@ def ruleset_progress(ruleset: RuleSet) -> dict[str, int]:
 def outcome_counts(package: Package) -> dict[str, int]:
     rows = EligibilityResult.objects.filter(package=package).values("outcome").annotate(n=Count("pk"))
     return {row["outcome"]: row["n"] for row in rows}
+
+
+def ruleset_by_version(version: str | None, *, include_drafts: bool = False) -> RuleSet | None:
+    if not version:
+        return ruleset_active()
+    qs = RuleSet.objects.all() if include_drafts else RuleSet.objects.exclude(status=RuleSetStatus.DRAFT)
+    return qs.filter(version=version).first()
+
+
+def eligibility_evaluate(
+    *, components: list[engine.ComponentData], ruleset: RuleSet, countries: list[str] | None = None
+) -> engine.PackageEvaluation:
+    """Evaluate components that are not saved anywhere (the calculator), for some or all countries."""
+    tiers, rules = ruleset_engine_data(ruleset)
+    if countries:
+        tiers = {code: tiers[code] for code in countries if code in tiers}
+    return engine.evaluate(components, tiers, rules)
+
+
+def package_visible_to(package: Package, user) -> bool:
+    """Published packages are public; others only to staff and to members of the package's consortium."""
+    from catalog.choices import PackageStatus
+
+    if package.status == PackageStatus.PUBLISHED:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_staff:
+        return True
+    return package.consortium.organizations.filter(members=user).exists()
+
+
+def package_for_eligibility(slug: str, user) -> Package | None:
+    package = Package.objects.select_related("consortium").filter(slug=slug).first()
+    if package is None or not package_visible_to(package, user):
+        return None
+    return package

@@ -102,8 +102,8 @@ def test_bad_calculator_input_is_refused_with_field_errors_and_kept(client, ear)
 
 
 def test_an_empty_calculator_asks_for_a_component(client, ear):
-    response = client.post(reverse("eligibility:calculator"), calculator_post(**{"c-0-name": "", "c-0-category": "",
-                                                                                "c-0-tpp": "", "c-0-quantity": ""}))  # fmt: skip
+    blank = {"c-0-name": "", "c-0-category": "", "c-0-tpp": "", "c-0-quantity": ""}
+    response = client.post(reverse("eligibility:calculator"), calculator_post(**blank))
     assert response.status_code == 400
     assert "Describe at least one component." in response.content.decode()
 

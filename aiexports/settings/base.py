@@ -220,6 +220,16 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("AIX_CELERY_QUEUE", default="aiexports")
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 
+# Eligibility checks (catalog/eligibility): a check row whose lease passed is re-enqueued by the sweeper.
+# The lease must exceed the hard time limit; tests shorten all of these through the environment.
+AIX_ELIGIBILITY_LEASE_SECONDS = env.int("AIX_ELIGIBILITY_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT * 2)
+AIX_ELIGIBILITY_MAX_ATTEMPTS = env.int("AIX_ELIGIBILITY_MAX_ATTEMPTS", default=5)
+AIX_ELIGIBILITY_RETRY_SECONDS = env.int("AIX_ELIGIBILITY_RETRY_SECONDS", default=30)
+AIX_ELIGIBILITY_SWEEP_SECONDS = env.float("AIX_ELIGIBILITY_SWEEP_SECONDS", default=60.0)
+AIX_ELIGIBILITY_SWEEP_BATCH = env.int("AIX_ELIGIBILITY_SWEEP_BATCH", default=5000)
+AIX_ELIGIBILITY_FANOUT_CHUNK = env.int("AIX_ELIGIBILITY_FANOUT_CHUNK", default=500)
+CELERY_BEAT_SCHEDULE["eligibility-sweep"] = {"task": "eligibility.sweep", "schedule": AIX_ELIGIBILITY_SWEEP_SECONDS}
+
 # --- REST framework and OpenAPI ---------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -265,6 +275,7 @@ AIX_RATE_RFI_TRACK = env.str("AIX_RATE_RFI_TRACK", default="30/h")
 # RFI attachment defaults for new notices (each notice can change them in the admin).
 AIX_RFI_MAX_ATTACHMENT_SIZE = env.int("AIX_RFI_MAX_ATTACHMENT_SIZE", default=10 * 1024 * 1024)
 AIX_RFI_MAX_ATTACHMENT_COUNT = env.int("AIX_RFI_MAX_ATTACHMENT_COUNT", default=10)
+AIX_RATE_CALCULATOR = env.str("AIX_RATE_CALCULATOR", default="60/h")
 
 # --- Site ------------------------------------------------------------------------------------
 AIX_SITE_NAME = env.str("AIX_SITE_NAME", default="AI Exports Program")

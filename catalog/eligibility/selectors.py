@@ -1,16 +1,11 @@
-"""Eligibility reads used by the catalog. (Stub until the eligibility issue lands.)"""
+"""Eligibility reads used by the catalog.
+
+``publication_blockers`` belongs to restricted-party screening. The reads about rule sets and results live
+in ``selectors_results`` and are re-exported at the bottom of this module, so the import paths
+``catalog.eligibility.selectors.packages_available_in`` (and friends) keep working.
+"""
 
 from __future__ import annotations
-
-from django.db.models import QuerySet
-
-
-def packages_available_in(queryset: QuerySet, *, country: str, include_license_required: bool = False) -> QuerySet:
-    """Narrow a package queryset to packages whose eligibility outcome for ``country`` allows export.
-
-    ``include_license_required`` also keeps packages that need a license. Stub: no results exist yet.
-    """
-    return queryset.none()
 
 
 def publication_blockers(*, consortium_id: int) -> list[str]:
@@ -19,3 +14,24 @@ def publication_blockers(*, consortium_id: int) -> list[str]:
     The catalog's publish service refuses to publish while this list is not empty. Stub: none yet.
     """
     return []
+
+
+# --- Rule sets and results (export-control eligibility): see selectors_results.py ---------------------
+from .selectors_results import (  # noqa: E402
+    countries_with_tiers,
+    package_results,
+    packages_available_in,
+    ruleset_active,
+    ruleset_engine_data,
+    ruleset_progress,
+)
+
+__all__ = [
+    "countries_with_tiers",
+    "package_results",
+    "packages_available_in",
+    "publication_blockers",
+    "ruleset_active",
+    "ruleset_engine_data",
+    "ruleset_progress",
+]

@@ -1,0 +1,199 @@
+"""Serializers of the eligibility API (input for the calculator, output for everything)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from catalog.choices import CATEGORY_LAYER, Category, Layer
+from catalog.models import ECCN_RE
+
+from .. import engine
+from ..choices import Outcome, ThresholdMode
+from ..models import EligibilityResult, Rule, RuleSet, Tier
+
+
+class ReasonSerializer(serializers.Serializer):
+    component_id = serializers.IntegerField(allow_null=True)
+    component = serializers.CharField()
+    eccn = serializers.CharField(allow_blank=True)
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    rule_id = serializers.IntegerField(allow_null=True)
+    text = serializers.CharField()
+    citation = serializers.CharField(allow_blank=True)
+
+
+class RuleSetRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RuleSet
+        fields = ["version", "name", "status", "effective_from"]
+
+
+class TierRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CountrySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    groups = serializers.SerializerMethodField()
+    tier = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_groups(self, obj: Any) -> list[str]:
+        return sorted(g.code for g in obj.export_groups.all() if g.is_ear_group)
+
+    @extend_schema_field(TierRefSerializer(allow_null=True))
+    def get_tier(self, obj: Any) -> dict[str, str] | None:
+        code = getattr(obj, "tier_code", None)
+        return {"code": code, "name": obj.tier_name} if code else None
+
+
+class TierSerializer(serializers.ModelSerializer):
+    countries = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Tier
+        fields = ["code", "name", "description", "countries"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_countries(self, obj: Tier) -> list[str]:
+        return sorted(ct.country_id for ct in obj.country_tiers.all())
+
+
+class RuleSerializer(serializers.ModelSerializer):
+    tier = serializers.CharField(source="tier.code")
+    threshold_mode = serializers.ChoiceField(choices=ThresholdMode.choices)
+
+    class Meta:
+        model = Rule
+        fields = [
+            "id", "tier", "match", "outcome", "threshold_mode", "threshold_tpp", "explanation", "citation", "priority",
+        ]  # fmt: skip
+
+
+class RuleSetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RuleSet
+        fields = ["version", "name", "status", "effective_from", "activated_at", "sources", "notes"]
+
+
+class RuleSetDetailSerializer(RuleSetSerializer):
+    tiers = TierSerializer(many=True, read_only=True)
+    rules = RuleSerializer(many=True, read_only=True)
+
+    class Meta(RuleSetSerializer.Meta):
+        fields = [*RuleSetSerializer.Meta.fields, "tiers", "rules"]
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    country = serializers.CharField(source="country_id")
+    country_name = serializers.CharField(source="country.name")
+    tier = serializers.CharField(source="tier_code")
+    ruleset = serializers.CharField(source="ruleset_version")
+    reasons = ReasonSerializer(many=True)
+
+    class Meta:
+        model = EligibilityResult
+        fields = ["country", "country_name", "outcome", "tier", "reasons", "ruleset", "computed_at"]
+
+
+class ProgramIssueSerializer(serializers.Serializer):
+    severity = serializers.ChoiceField(choices=[("error", "error"), ("warning", "warning")])
+    code = serializers.CharField()
+    text = serializers.CharField()
+
+
+class ProgramSerializer(serializers.Serializer):
+    eligible = serializers.BooleanField()
+    issues = ProgramIssueSerializer(many=True)
+    computed_at = serializers.DateTimeField()
+
+
+class PackageEligibilitySerializer(serializers.Serializer):
+    package = serializers.CharField()
+    ruleset = serializers.CharField(allow_null=True)
+    program = ProgramSerializer(allow_null=True)
+    results = ResultSerializer(many=True)
+
+
+# --- the calculator ---------------------------------------------------------------------------------
+
+
+class ComponentInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    layer = serializers.ChoiceField(choices=Layer.choices, required=False)
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+    eccn = serializers.RegexField(ECCN_RE, max_length=30, required=False, allow_blank=True, default="")
+    tpp = serializers.FloatField(min_value=0, max_value=1e12, required=False, allow_null=True, default=None)
+    pd = serializers.FloatField(min_value=0, max_value=1e6, required=False, allow_null=True, default=None)
+    quantity = serializers.IntegerField(min_value=1, max_value=10_000_000, required=False, default=1)
+    training_operations = serializers.FloatField(
+        min_value=0, max_value=1e40, required=False, allow_null=True, default=None
+    )
+    weights_published = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        category, layer = attrs.get("category"), attrs.get("layer")
+        if not category and not attrs.get("eccn"):
+            raise serializers.ValidationError({"category": _("Give a category or an ECCN.")})
+        if category and layer and CATEGORY_LAYER[category] != layer:
+            raise serializers.ValidationError({"category": _("This category does not belong to the chosen layer.")})
+        return attrs
+
+
+class EvaluateInputSerializer(serializers.Serializer):
+    components = ComponentInputSerializer(many=True, allow_empty=False, max_length=50)
+    countries = serializers.ListField(
+        child=serializers.CharField(min_length=2, max_length=2), required=False, allow_empty=True, max_length=300
+    )
+    ruleset = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("A rule-set version; default active.")
+    )
+
+    def to_components(self) -> list[engine.ComponentData]:
+        out = []
+        for i, c in enumerate(self.validated_data["components"], start=1):
+            category = c.get("category") or ""
+            out.append(
+                engine.ComponentData(
+                    id=i,
+                    name=c.get("name") or f"Component {i}",
+                    layer=c.get("layer") or CATEGORY_LAYER.get(category, Layer.HARDWARE),
+                    category=category,
+                    eccn=c.get("eccn") or "",
+                    tpp=c.get("tpp"),
+                    pd=c.get("pd"),
+                    quantity=c.get("quantity") or 1,
+                    training_operations=c.get("training_operations"),
+                    weights_published=c.get("weights_published"),
+                )  # fmt: skip
+            )
+        return out
+
+
+class ClassificationSerializer(serializers.Serializer):
+    component = serializers.CharField()
+    eccn = serializers.CharField(allow_blank=True)
+    derived = serializers.BooleanField()
+    classes = serializers.ListField(child=serializers.CharField())
+    note = serializers.CharField(allow_blank=True)
+
+
+class EvaluatedCountrySerializer(serializers.Serializer):
+    country = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    tier = serializers.CharField()
+    reasons = ReasonSerializer(many=True)
+    ruleset = serializers.CharField()
+
+
+class EvaluateOutputSerializer(serializers.Serializer):
+    ruleset = RuleSetRefSerializer()
+    aggregate_tpp = serializers.FloatField()
+    components = ClassificationSerializer(many=True)
+    results = EvaluatedCountrySerializer(many=True)

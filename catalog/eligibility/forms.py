@@ -1,0 +1,128 @@
+"""Forms of the public eligibility pages: the buyer's country and the calculator."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalog.choices import Category, Layer
+from catalog.models import Country, eccn_validator
+
+from . import engine
+from .choices import RuleSetStatus
+from .models import RuleSet
+
+
+def country_choices() -> list[tuple[str, str]]:
+    countries = sorted(((c.code, str(c.localized_name)) for c in Country.objects.all()), key=lambda pair: pair[1])
+    return [("", _("Choose a country"))] + countries
+
+
+class CountryForm(forms.Form):
+    country = forms.ChoiceField(label=_("Your country"), choices=())
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = country_choices()
+
+
+WEIGHTS = [("", _("Not applicable or unknown")), ("false", _("No (closed weights)")), ("true", _("Yes"))]
+
+
+class CalculatorComponentForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=[("", "—")] + list(Category.choices), required=False)
+    eccn = forms.CharField(
+        label=_("ECCN"),
+        max_length=30,
+        required=False,
+        validators=[eccn_validator],
+        help_text=_("Leave blank to derive it."),
+    )
+    tpp = forms.FloatField(label=_("TPP per unit"), required=False, min_value=0, max_value=1e12)
+    pd = forms.FloatField(label=_("Performance density"), required=False, min_value=0, max_value=1e6)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10_000_000, initial=1, required=False)
+    training_operations = forms.FloatField(
+        label=_("Training compute (operations)"), required=False, min_value=0, max_value=1e40
+    )
+    weights_published = forms.TypedChoiceField(
+        label=_("Weights published?"),
+        choices=WEIGHTS,
+        required=False,
+        coerce=lambda v: {"true": True, "false": False}.get(v),
+        empty_value=None,
+    )
+
+    MEANINGFUL = ("name", "category", "eccn", "tpp", "pd", "training_operations", "weights_published")
+
+    def is_filled(self) -> bool:
+        """Whether the visitor described anything here (an untouched quantity does not count)."""
+        return any((self.data.get(self.add_prefix(name)) or "").strip() for name in self.MEANINGFUL)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.is_filled() and not data.get("category") and not data.get("eccn"):
+            self.add_error("category", _("Choose a category or give an ECCN."))
+        return data
+
+    def to_component(self, index: int) -> engine.ComponentData:
+        d = self.cleaned_data
+        category = d.get("category") or ""
+        from catalog.choices import CATEGORY_LAYER
+
+        return engine.ComponentData(
+            id=index,
+            name=d.get("name") or _("Component %(n)d") % {"n": index},
+            layer=CATEGORY_LAYER.get(category, Layer.HARDWARE),
+            category=category,
+            eccn=(d.get("eccn") or "").strip(),
+            tpp=d.get("tpp"),
+            pd=d.get("pd"),
+            quantity=d.get("quantity") or 1,
+            training_operations=d.get("training_operations"),
+            weights_published=d.get("weights_published"),
+        )
+
+
+class BaseComponentFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        if not any(f.is_filled() for f in self.forms):
+            raise forms.ValidationError(_("Describe at least one component."))
+
+    def components(self) -> list[engine.ComponentData]:
+        return [f.to_component(i) for i, f in enumerate(self.forms, start=1) if f.is_filled()]
+
+
+ComponentFormSet = forms.formset_factory(
+    CalculatorComponentForm, formset=BaseComponentFormSet, extra=3, max_num=20, validate_max=True, absolute_max=20
+)
+
+
+class CalculatorForm(forms.Form):
+    country = forms.ChoiceField(label=_("Country (optional)"), choices=(), required=False)
+    ruleset = forms.ModelChoiceField(
+        label=_("Rule-set version"),
+        queryset=RuleSet.objects.exclude(status=RuleSetStatus.DRAFT),
+        to_field_name="version",
+        required=False,
+        empty_label=_("The active rule set"),
+    )
+    # A honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("All countries"))] + country_choices()[1:]
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Leave this field empty."))
+        return ""

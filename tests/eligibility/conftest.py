@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+import pytest
+
+from catalog.eligibility.models import RuleSet
+from catalog.eligibility.seeding import AID_VERSION, EAR_VERSION
+
+
+@pytest.fixture
+def ear(db) -> RuleSet:
+    """The seeded, active "Current EAR controls" rule set (loaded by the data migration)."""
+    return RuleSet.objects.get(version=EAR_VERSION)
+
+
+@pytest.fixture
+def aid(db) -> RuleSet:
+    return RuleSet.objects.get(version=AID_VERSION)

@@ -1,0 +1,1 @@
+from .screening import admin as _screening_admin  # noqa: F401  (screening admin)

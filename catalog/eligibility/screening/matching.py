@@ -53,6 +53,9 @@ def normalize_name(name: str) -> str:
         for size in range(min(_MAX_SUFFIX_LEN, len(tokens) - 1), 0, -1):
             if tuple(tokens[-size:]) in LEGAL_SUFFIXES:
                 tokens = tokens[:-size]
+                # "GmbH & Co. KG": the "and" joined two legal forms, it is not part of the name.
+                if len(tokens) > 1 and tokens[-1] == "and":
+                    tokens = tokens[:-1]
                 stripped = True
                 break
     return " ".join(tokens)

@@ -31,15 +31,19 @@ def screening_current_import() -> ScreeningListImport | None:
     return ScreeningListImport.objects.order_by("-imported_at", "-id").first()
 
 
-def screening_matcher(*, threshold: float | None = None, narrow_by_country: bool | None = None) -> Matcher:
+def screening_matcher(
+    *, threshold: float | None = None, narrow_by_country: bool | None = None, in_python: bool | None = None
+) -> Matcher:
     """A function ``(organization name, country code) -> matches`` against the current list.
 
-    On PostgreSQL each call is one query served by the GIN trigram index; elsewhere the names are loaded
-    once into an in-memory trigram index, so build one matcher per batch of organizations.
+    On PostgreSQL each call is one query served by the GIN trigram index; elsewhere (or with ``in_python``)
+    the names are loaded once into an in-memory trigram index, so build one matcher per batch of organizations.
     """
     limit = screening_threshold() if threshold is None else threshold
     narrow = settings.AIX_SCREENING_NARROW_BY_COUNTRY if narrow_by_country is None else narrow_by_country
-    if connection.vendor == "postgresql":
+    if in_python is None:
+        in_python = connection.vendor != "postgresql"
+    if not in_python:
         return lambda name, country: _pg_matches(name, country if narrow else None, limit)
     index = NameIndex(_candidates())
     return lambda name, country: [

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -16,9 +16,9 @@ from django.utils.translation import ngettext
 from aiexports.errors import DomainError
 from aiexports.http import client_ip
 
-from .choices import HitStatus
 from .forms import HitDecisionForm, ScreeningUploadForm
 from .models import OrganizationScreening, ScreeningEntry, ScreeningHit, ScreeningListImport
+from .selectors import screening_hits_for_review
 from .services import screening_hit_clear, screening_hit_confirm, screening_list_import, screening_screen_organizations
 
 
@@ -134,15 +134,6 @@ class ScreeningEntryAdmin(_ReadOnlyMixin, admin.ModelAdmin):
         return ", ".join(obj.programs)
 
 
-_BLOCKING_FIRST = Case(
-    When(status=HitStatus.OPEN, then=Value(0)),
-    When(status=HitStatus.CONFIRMED, then=Value(1)),
-    When(status=HitStatus.CLEARED, then=Value(2)),
-    default=Value(3),
-    output_field=IntegerField(),
-)
-
-
 @admin.register(ScreeningHit)
 class ScreeningHitAdmin(admin.ModelAdmin):
     """The hits queue. Decisions are made only through the clear/confirm actions, each with a reason."""
@@ -183,7 +174,7 @@ class ScreeningHitAdmin(admin.ModelAdmin):
     fields = readonly_fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ScreeningHit]:
-        return super().get_queryset(request).annotate(_queue=_BLOCKING_FIRST).order_by("_queue", "-score", "-id")
+        return screening_hits_for_review()
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

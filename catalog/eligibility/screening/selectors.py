@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from catalog.models import ConsortiumMember, Organization
@@ -139,12 +139,16 @@ def _hit_reason(hit: ScreeningHit) -> str:
 
 
 def screening_hits_for_review() -> QuerySet[ScreeningHit]:
-    """The hits queue: blocking hits first, best scores first."""
-    return ScreeningHit.objects.select_related("organization", "entry", "decided_by").order_by(
-        "status", "-score", "-created_at"
+    """The hits queue: open hits first, then confirmed, cleared and withdrawn; best scores first."""
+    queue_order = Case(
+        When(status=HitStatus.OPEN, then=Value(0)),
+        When(status=HitStatus.CONFIRMED, then=Value(1)),
+        When(status=HitStatus.CLEARED, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
     )
-
-
-def screening_hits_blocking(organization_ids: list[int] | None = None) -> QuerySet[ScreeningHit]:
-    queryset = ScreeningHit.objects.filter(Q(status__in=BLOCKING_STATUSES))
-    return queryset.filter(organization_id__in=organization_ids) if organization_ids is not None else queryset
+    return (
+        ScreeningHit.objects.select_related("organization", "decided_by")
+        .annotate(queue_order=queue_order)
+        .order_by("queue_order", "-score", "-id")
+    )

@@ -329,3 +329,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Restricted-party screening (catalog/eligibility/screening) ---------------------------------
+# A hit is a pg_trgm-style trigram similarity of normalized names at or above this threshold (0..1).
+AIX_SCREENING_THRESHOLD = env.float("AIX_SCREENING_THRESHOLD", default=0.8)
+# Only match entries whose countries include the organization's (entries without a country always match).
+AIX_SCREENING_NARROW_BY_COUNTRY = env.bool("AIX_SCREENING_NARROW_BY_COUNTRY", default=False)
+AIX_SCREENING_UPLOAD_MAX_BYTES = env.int("AIX_SCREENING_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
+CELERY_IMPORTS = ["catalog.eligibility.screening.tasks"]
+CELERY_BEAT_SCHEDULE["screening-sweep"] = {"task": "screening.sweep", "schedule": timedelta(minutes=15)}

@@ -207,3 +207,4 @@ class ProgramEligibilityAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+from .screening import admin as _screening_admin  # noqa: F401  (screening admin)

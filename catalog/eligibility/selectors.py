@@ -11,9 +11,11 @@ from __future__ import annotations
 def publication_blockers(*, consortium_id: int) -> list[str]:
     """Reasons that block publishing this consortium's packages (open restricted-party screening hits).
 
-    The catalog's publish service refuses to publish while this list is not empty. Stub: none yet.
+    The catalog's publish service refuses to publish while this list is not empty.
     """
-    return []
+    from .screening.selectors import screening_blockers
+
+    return screening_blockers(consortium_id=consortium_id)
 
 
 # --- Rule sets and results (export-control eligibility): see selectors_results.py ---------------------

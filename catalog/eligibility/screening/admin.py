@@ -1,0 +1,249 @@
+"""Staff admin of screening: list imports (with upload), list entries, the hits queue with clear/confirm."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from aiexports.errors import DomainError
+from aiexports.http import client_ip
+
+from .forms import HitDecisionForm, ScreeningUploadForm
+from .models import OrganizationScreening, ScreeningEntry, ScreeningHit, ScreeningListImport
+from .selectors import screening_hits_for_review
+from .services import screening_hit_clear, screening_hit_confirm, screening_list_import, screening_screen_organizations
+
+
+class _ReadOnlyMixin:
+    """History and imported data are never edited by hand."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ScreeningListImport)
+class ScreeningListImportAdmin(_ReadOnlyMixin, admin.ModelAdmin):
+    """Imports of the list. "Add" is the upload form: the import replaces the current list."""
+
+    list_display = (
+        "list_date",
+        "file_name",
+        "file_format",
+        "row_count",
+        "added_count",
+        "changed_count",
+        "removed_count",
+        "imported_at",
+        "imported_by",
+    )
+    list_filter = ("file_format",)
+    search_fields = ("file_name", "sha256")
+    list_select_related = ("imported_by",)
+    date_hierarchy = "imported_at"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_staff and request.user.has_perm("eligibility.add_screeninglistimport")
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ScreeningUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                record = screening_list_import(
+                    content=upload.read(),
+                    file_name=upload.name,
+                    file_format=form.cleaned_data["file_format"] or None,
+                    list_date=form.cleaned_data["list_date"],
+                    actor=request.user,
+                    ip_address=client_ip(request),
+                )
+            except DomainError as exc:
+                form.add_error("file", str(exc))
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "Imported %(count)d entries (%(added)d added, %(changed)d changed, %(removed)d removed). "
+                        "Re-screening of consortium members has been queued."
+                    )
+                    % {
+                        "count": record.row_count,
+                        "added": record.added_count,
+                        "changed": record.changed_count,
+                        "removed": record.removed_count,
+                    },
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:eligibility_screeninglistimport_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import a screening list"),
+            "opts": self.opts,
+            "form": form,
+            "has_view_permission": True,
+        }
+        return TemplateResponse(request, "eligibility/screening/admin_upload.html", context)
+
+
+class CountryFilter(admin.SimpleListFilter):
+    title = _("country")
+    parameter_name = "country"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        codes = {code for countries in ScreeningEntry.objects.values_list("countries", flat=True) for code in countries}
+        return [(code, code) for code in sorted(codes)]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = (self.value() or "").upper()
+        if len(value) == 2 and value.isalpha():
+            # The JSON text of the list contains "CN" with its quotes; works on SQLite and PostgreSQL alike.
+            return queryset.filter(countries__icontains=f'"{value}"')
+        return queryset
+
+
+@admin.register(ScreeningEntry)
+class ScreeningEntryAdmin(_ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("name", "entry_type", "source", "country_codes", "program_list", "start_date", "key")
+    list_filter = ("source", "entry_type", CountryFilter)
+    search_fields = ("name", "names__name", "key", "entity_number", "remarks")
+    list_select_related = ("list_import",)
+    exclude = ("raw",)
+
+    @admin.display(description=_("countries"))
+    def country_codes(self, obj: ScreeningEntry) -> str:
+        return ", ".join(obj.countries)
+
+    @admin.display(description=_("programs"))
+    def program_list(self, obj: ScreeningEntry) -> str:
+        return ", ".join(obj.programs)
+
+
+@admin.register(ScreeningHit)
+class ScreeningHitAdmin(admin.ModelAdmin):
+    """The hits queue. Decisions are made only through the clear/confirm actions, each with a reason."""
+
+    list_display = (
+        "organization",
+        "status",
+        "source_list",
+        "matched_name",
+        "matched_alias",
+        "score",
+        "entry_name",
+        "created_at",
+        "decided_by",
+    )
+    list_filter = ("status", "source_list", "matched_alias")
+    search_fields = ("organization__name", "screened_name", "matched_name", "entry_name", "entry_key")
+    list_select_related = ("organization", "decided_by")
+    actions = ("clear_hits", "confirm_hits")
+    readonly_fields = (
+        "organization",
+        "status",
+        "screened_name",
+        "source_list",
+        "entry_key",
+        "entry",
+        "entry_name",
+        "matched_name",
+        "matched_alias",
+        "score",
+        "entry_fingerprint",
+        "reason",
+        "decided_by",
+        "decided_at",
+        "created_at",
+        "updated_at",
+    )
+    fields = readonly_fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ScreeningHit]:
+        return screening_hits_for_review()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None):
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "show_delete": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description=_("Clear the selected hits (not the listed party)…"), permissions=["change"])
+    def clear_hits(self, request: HttpRequest, queryset: QuerySet[ScreeningHit]) -> HttpResponse | None:
+        return self._decide(request, queryset, screening_hit_clear, "clear_hits", _("Clear screening hits"))
+
+    @admin.action(description=_("Confirm the selected hits (the listed party)…"), permissions=["change"])
+    def confirm_hits(self, request: HttpRequest, queryset: QuerySet[ScreeningHit]) -> HttpResponse | None:
+        return self._decide(request, queryset, screening_hit_confirm, "confirm_hits", _("Confirm screening hits"))
+
+    def _decide(self, request, queryset, service, action: str, title) -> HttpResponse | None:
+        form = HitDecisionForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            done, refused = 0, []
+            for hit in queryset.select_related("organization"):
+                try:
+                    service(hit_id=hit.pk, actor=request.user, reason=form.cleaned_data["reason"])
+                    done += 1
+                except DomainError as exc:
+                    refused.append(f"{hit.organization}: {exc}")
+            if done:
+                self.message_user(
+                    request, ngettext("%(count)d hit decided.", "%(count)d hits decided.", done) % {"count": done}
+                )
+            for problem in refused:
+                self.message_user(request, problem, messages.WARNING)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.opts,
+            "hits": queryset.select_related("organization"),
+            "form": form,
+            "action": action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "eligibility/screening/admin_decide.html", context)
+
+
+@admin.register(OrganizationScreening)
+class OrganizationScreeningAdmin(_ReadOnlyMixin, admin.ModelAdmin):
+    """When each organization was last screened; staff can screen selected organizations again now."""
+
+    list_display = ("organization", "screened_name", "list_import", "screened_at", "hit_count", "threshold")
+    search_fields = ("organization__name", "screened_name")
+    list_select_related = ("organization", "list_import")
+    actions = ("screen_again",)
+
+    @admin.action(description=_("Screen the selected organizations again now"))
+    def screen_again(self, request: HttpRequest, queryset: QuerySet[OrganizationScreening]) -> None:
+        count = screening_screen_organizations(
+            organization_ids=list(queryset.values_list("organization_id", flat=True)), actor=request.user
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d organization screened.", "%(count)d organizations screened.", count) % {"count": count},
+        )

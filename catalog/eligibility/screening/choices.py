@@ -1,0 +1,32 @@
+"""Choices of restricted-party screening."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ListFormat(models.TextChoices):
+    CSV = "csv", _("CSV")
+    JSON = "json", _("JSON")
+
+
+class EntryType(models.TextChoices):
+    """The CSL ``type`` column."""
+
+    INDIVIDUAL = "Individual", _("Individual")
+    ENTITY = "Entity", _("Entity")
+    VESSEL = "Vessel", _("Vessel")
+    AIRCRAFT = "Aircraft", _("Aircraft")
+
+
+class HitStatus(models.TextChoices):
+    """A hit is a lead for a human. Open and confirmed hits block publication; the others do not."""
+
+    OPEN = "open", _("Open: awaiting staff review")
+    CLEARED = "cleared", _("Cleared: not the listed party")
+    CONFIRMED = "confirmed", _("Confirmed: the listed party")
+    WITHDRAWN = "withdrawn", _("Withdrawn: no longer matches the list")
+
+
+BLOCKING_STATUSES = (HitStatus.OPEN, HitStatus.CONFIRMED)

@@ -1,0 +1,339 @@
+"""Writes of restricted-party screening: import the list, screen organizations, clear or confirm hits.
+
+Every change of a hit's status is written with its audit event in the same transaction. Re-screening after an
+import runs in Celery once the import has committed; a periodic sweep screens any member still screened against
+an older list (or under an old name), so a lost task delays a screening but never skips it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aiexports.audit.services import audit_record
+from aiexports.errors import DomainError, InvalidTransition
+from catalog.models import Organization
+
+from .choices import HitStatus
+from .importer import ParsedEntry, detect_format, parse_screening_file
+from .matching import Match
+from .models import OrganizationScreening, ScreeningEntry, ScreeningHit, ScreeningListImport, ScreeningName
+from .selectors import (
+    Matcher,
+    organizations_needing_screening,
+    screening_current_import,
+    screening_matcher,
+    screening_member_organization_ids,
+    screening_threshold,
+)
+
+RESCREEN_CHUNK = 50
+_ENTRY_FIELDS = (
+    "source",
+    "entity_number",
+    "entry_type",
+    "name",
+    "alt_names",
+    "addresses",
+    "countries",
+    "programs",
+    "start_date",
+    "end_date",
+    "remarks",
+    "source_list_url",
+    "raw",
+    "fingerprint",
+)
+# Serializes imports on PostgreSQL (two staff uploading at once would otherwise interleave their upserts).
+_IMPORT_LOCK_ID = 0x5C4EE7
+
+
+def screening_list_import(
+    *,
+    content: bytes,
+    file_name: str,
+    file_format: str | None = None,
+    list_date: date | None = None,
+    actor: Any = None,
+    ip_address: str | None = None,
+) -> ScreeningListImport:
+    """Replace the list with the file's entries, atomically; then re-screen every member (after commit).
+
+    Entries are matched by their CSL id: unchanged entries keep their hits' decisions; a changed entry
+    reopens any clearance made against it; an entry gone from the list withdraws its open hits.
+    Raises ``ScreeningFileInvalid`` (nothing imported) if the file is not a usable list.
+    """
+    fmt = file_format or detect_format(file_name, content)
+    parsed = parse_screening_file(content, file_format=fmt)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK_ID])
+        record = ScreeningListImport.objects.create(
+            file_name=file_name[:255],
+            file_format=fmt,
+            list_date=list_date or timezone.localdate(),
+            imported_by=actor if getattr(actor, "is_authenticated", False) else None,
+            row_count=len(parsed.entries),
+            sha256=parsed.sha256,
+        )
+        _replace_entries(record, parsed.entries, actor=actor)
+        audit_record(
+            actor=actor,
+            action="screening.list_imported",
+            target=record,
+            changes={
+                "row_count": record.row_count,
+                "added": record.added_count,
+                "changed": record.changed_count,
+                "removed": record.removed_count,
+                "list_date": record.list_date,
+                "sha256": record.sha256,
+            },
+            message=_("Imported %(count)d entries from %(file)s.") % {"count": record.row_count, "file": file_name},
+            ip_address=ip_address,
+        )
+        transaction.on_commit(lambda: _enqueue_rescreen_all(record.pk))
+    return record
+
+
+def _enqueue_rescreen_all(import_id: int) -> None:
+    from .tasks import screening_rescreen_all_task
+
+    screening_rescreen_all_task.delay(import_id=import_id)
+
+
+def _replace_entries(record: ScreeningListImport, entries: list[ParsedEntry], *, actor: Any) -> None:
+    existing = {key: (pk, fp) for key, pk, fp in ScreeningEntry.objects.values_list("key", "pk", "fingerprint")}
+    incoming = {entry.key for entry in entries}
+    added = [e for e in entries if e.key not in existing]
+    changed = [e for e in entries if e.key in existing and existing[e.key][1] != e.fingerprint]
+    removed_ids = [pk for key, (pk, _fp) in existing.items() if key not in incoming]
+
+    created = ScreeningEntry.objects.bulk_create(
+        [ScreeningEntry(key=e.key, list_import=record, **_entry_values(e)) for e in added], batch_size=500
+    )
+    updated = []
+    for entry in changed:
+        row = ScreeningEntry(pk=existing[entry.key][0], key=entry.key, list_import=record, **_entry_values(entry))
+        updated.append(row)
+    ScreeningEntry.objects.bulk_update(updated, [*_ENTRY_FIELDS, "list_import"], batch_size=500)
+    ScreeningName.objects.filter(entry__in=updated).delete()
+    ScreeningName.objects.bulk_create(
+        [
+            ScreeningName(entry_id=row.pk, name=name, normalized=normalized, is_alias=alias)
+            for row, entry in [*zip(created, added, strict=True), *zip(updated, changed, strict=True)]
+            for name, normalized, alias in entry.names()
+        ],
+        batch_size=1000,
+    )
+    changed_ids = [row.pk for row in updated]
+    for hit in ScreeningHit.objects.filter(entry_id__in=changed_ids, status=HitStatus.CLEARED).select_for_update():
+        _transition(
+            hit,
+            HitStatus.OPEN,
+            actor=actor,
+            action="screening.hit_reopened",
+            reason=_("The list entry changed in the import of %(date)s.") % {"date": record.list_date},
+        )
+    for hit in ScreeningHit.objects.filter(entry_id__in=removed_ids, status=HitStatus.OPEN).select_for_update():
+        _transition(
+            hit,
+            HitStatus.WITHDRAWN,
+            actor=actor,
+            action="screening.hit_withdrawn",
+            reason=_("The entry is no longer on the list imported on %(date)s.") % {"date": record.list_date},
+        )
+    for start in range(0, len(removed_ids), 500):
+        ScreeningEntry.objects.filter(pk__in=removed_ids[start : start + 500]).delete()
+    ScreeningEntry.objects.exclude(list_import=record).update(list_import=record)
+    record.added_count, record.changed_count, record.removed_count = len(added), len(changed), len(removed_ids)
+    record.save(update_fields=["added_count", "changed_count", "removed_count"])
+
+
+def _entry_values(entry: ParsedEntry) -> dict[str, Any]:
+    values = {name: getattr(entry, name) for name in _ENTRY_FIELDS}
+    for name in ("alt_names", "addresses", "countries", "programs"):
+        values[name] = list(values[name])
+    return values
+
+
+def _transition(hit: ScreeningHit, status: str, *, actor: Any, action: str, reason: str) -> None:
+    """Change a hit's status and record it; staff decisions also stamp who and when."""
+    before = hit.status
+    hit.status = status
+    hit.reason = reason
+    if action in ("screening.hit_cleared", "screening.hit_confirmed"):
+        hit.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        hit.decided_at = timezone.now()
+    hit.save()
+    audit_record(
+        actor=actor,
+        action=action,
+        target=hit,
+        changes={"status": {"before": before, "after": status}, "score": hit.score, "entry": hit.entry_key},
+        message=reason,
+    )
+
+
+def organization_screen(
+    *, organization_id: int, actor: Any = None, matcher: Matcher | None = None
+) -> list[ScreeningHit]:
+    """Screen one organization against the current list; return its hits that block publication.
+
+    New matches open hits. A cleared hit stays cleared while its entry's fingerprint is unchanged and is
+    reopened otherwise; a withdrawn hit that matches again is reopened; an open hit that no longer matches
+    is withdrawn. Confirmed hits keep their decision.
+    """
+    matcher = matcher or screening_matcher()
+    current = screening_current_import()
+    with transaction.atomic():
+        # Locking the organization row serializes two screenings of the same organization.
+        organization = Organization.objects.select_for_update().filter(pk=organization_id).first()
+        if organization is None:
+            return []
+        matches = matcher(organization.name, organization.country_id) if current is not None else []
+        entries = ScreeningEntry.objects.in_bulk([m.entry_id for m in matches])
+        hits = {h.entry_key: h for h in ScreeningHit.objects.select_for_update().filter(organization=organization)}
+        for match in matches:
+            entry = entries.get(match.entry_id)
+            if entry is not None:
+                _apply_match(organization, entry, match, hits.pop(entry.key, None), actor=actor)
+        for hit in hits.values():
+            if hit.status == HitStatus.OPEN:
+                _transition(
+                    hit,
+                    HitStatus.WITHDRAWN,
+                    actor=actor,
+                    action="screening.hit_withdrawn",
+                    reason=_("The organization no longer matches this entry."),
+                )
+        OrganizationScreening.objects.update_or_create(
+            organization=organization,
+            defaults={
+                "list_import": current,
+                "screened_name": organization.name,
+                "screened_at": timezone.now(),
+                "threshold": screening_threshold(),
+                "hit_count": len(matches),
+            },
+        )
+        return list(organization.screening_hits.filter(status__in=(HitStatus.OPEN, HitStatus.CONFIRMED)))
+
+
+def _apply_match(
+    organization: Organization, entry: ScreeningEntry, match: Match, hit: ScreeningHit | None, *, actor: Any
+) -> None:
+    facts = {
+        "entry": entry,
+        "entry_key": entry.key,
+        "source_list": entry.source,
+        "entry_name": entry.name,
+        "screened_name": organization.name,
+        "matched_name": match.name,
+        "matched_alias": match.is_alias,
+        "score": round(match.score, 4),
+    }
+    if hit is None:
+        hit = ScreeningHit.objects.create(
+            organization=organization, entry_fingerprint=entry.fingerprint, status=HitStatus.OPEN, **facts
+        )
+        audit_record(
+            actor=actor,
+            action="screening.hit_opened",
+            target=hit,
+            changes={"status": {"before": None, "after": HitStatus.OPEN}, "score": hit.score, "entry": entry.key},
+            message=_("%(org)s matches “%(name)s” on %(list)s.")
+            % {"org": organization.name, "name": match.name, "list": entry.source},
+        )
+        return
+    entry_changed = hit.entry_fingerprint != entry.fingerprint
+    for name, value in facts.items():
+        setattr(hit, name, value)
+    hit.entry_fingerprint = entry.fingerprint
+    if hit.status == HitStatus.WITHDRAWN:
+        _transition(
+            hit,
+            HitStatus.OPEN,
+            actor=actor,
+            action="screening.hit_reopened",
+            reason=_("The organization matches this entry again."),
+        )
+    elif hit.status == HitStatus.CLEARED and entry_changed:
+        _transition(
+            hit,
+            HitStatus.OPEN,
+            actor=actor,
+            action="screening.hit_reopened",
+            reason=_("The list entry changed since the hit was cleared."),
+        )
+    else:
+        hit.save()
+
+
+def screening_rescreen_all(*, actor: Any = None) -> int:
+    """Queue the screening of every consortium member, in chunks (after commit). Returns how many."""
+    organization_ids = screening_member_organization_ids()
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="screening.rescreen_requested",
+            changes={"organizations": len(organization_ids)},
+            message=_("Re-screening %(count)d consortium member organizations.") % {"count": len(organization_ids)},
+        )
+        for start in range(0, len(organization_ids), RESCREEN_CHUNK):
+            chunk = organization_ids[start : start + RESCREEN_CHUNK]
+            transaction.on_commit(lambda chunk=chunk: _enqueue_screen(chunk))
+    return len(organization_ids)
+
+
+def _enqueue_screen(organization_ids: list[int]) -> None:
+    from .tasks import screening_screen_organizations_task
+
+    screening_screen_organizations_task.delay(organization_ids=organization_ids)
+
+
+def screening_screen_organizations(*, organization_ids: Iterable[int], actor: Any = None) -> int:
+    """Screen several organizations with one matcher (one in-memory index on SQLite). Returns how many."""
+    matcher = screening_matcher()
+    count = 0
+    for organization_id in organization_ids:
+        organization_screen(organization_id=organization_id, actor=actor, matcher=matcher)
+        count += 1
+    return count
+
+
+def screening_sweep(*, limit: int = 200) -> int:
+    """Screen members not yet screened against the current list or under their current name."""
+    return screening_screen_organizations(organization_ids=organizations_needing_screening(limit=limit))
+
+
+def screening_hit_clear(*, hit_id: int, actor: Any, reason: str) -> ScreeningHit:
+    """Staff decide the organization is not the listed party. Holds until the list entry changes."""
+    return _decide(hit_id=hit_id, actor=actor, reason=reason, status=HitStatus.CLEARED, action="screening.hit_cleared")
+
+
+def screening_hit_confirm(*, hit_id: int, actor: Any, reason: str) -> ScreeningHit:
+    """Staff decide the organization is the listed party: its consortia's packages stay unpublishable."""
+    return _decide(
+        hit_id=hit_id, actor=actor, reason=reason, status=HitStatus.CONFIRMED, action="screening.hit_confirmed"
+    )
+
+
+def _decide(*, hit_id: int, actor: Any, reason: str, status: str, action: str) -> ScreeningHit:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give a reason for the decision."), code="reason_required")
+    with transaction.atomic():
+        hit = ScreeningHit.objects.select_for_update().get(pk=hit_id)
+        if hit.status == status:
+            raise InvalidTransition(_("This hit is already %(status)s.") % {"status": hit.get_status_display()})
+        if hit.status == HitStatus.WITHDRAWN:
+            raise InvalidTransition(_("This hit was withdrawn: the organization no longer matches the list."))
+        _transition(hit, status, actor=actor, action=action, reason=reason)
+    return hit

@@ -80,6 +80,25 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             pytest.skip(reason)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give every transactional test (browser, worker) the reference data that migrations load.
+
+    A transactional test empties every table when it ends, which would also remove the countries,
+    country groups and seeded rule sets that data migrations created. With ``serialized_rollback``
+    Django restores them from a snapshot taken after migrating.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        fixtures = getattr(item, "fixturenames", ())
+        transactional = "transactional_db" in fixtures or "live_server" in fixtures
+        if marker is not None:
+            transactional = transactional or bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+        if transactional:
+            kwargs = dict(marker.kwargs) if marker is not None else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
 # --- Celery worker ------------------------------------------------------------------------------
 
 

@@ -65,6 +65,11 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
 
 
+class CountryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Country) -> str:
+        return obj.localized_name  # the visitor's language (django-countries)
+
+
 class SubmissionForm(forms.Form):
     """The response form. Field checks here are about shape; the business rules live in the service."""
 
@@ -81,7 +86,7 @@ class SubmissionForm(forms.Form):
     organization_type = forms.ChoiceField(
         label=_("Organization type"), choices=[("", _("— Choose —")), *OrganizationType.choices], required=False
     )
-    country = forms.ModelChoiceField(
+    country = CountryChoiceField(
         label=_("Country"), queryset=Country.objects.order_by("name"), required=False, empty_label=_("— Choose —")
     )
     attachments = MultipleFileField(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
-from typing import IO
+from typing import IO, Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -162,7 +162,7 @@ def _notice(docket: str, *, topics: list[tuple[str, list[str]]], **fields) -> No
     return notice
 
 
-_CLOSED_SUBMISSIONS = [
+_CLOSED_SUBMISSIONS: list[dict[str, Any]] = [
     {
         "tracking_number": "AIX-DEM2-AAAA",
         "respondent_type": RespondentType.ORGANIZATION,

@@ -45,6 +45,13 @@ def tie_errors(form: forms.Form) -> None:
         field.widget.attrs["aria-describedby"] = " ".join(ids)
 
 
+class RadioGroup(forms.RadioSelect):
+    """Radios whose group "label" target is the first radio, so the error summary can link to it."""
+
+    def id_for_label(self, id_: str, index: str | None = "0") -> str:
+        return super().id_for_label(id_, "0" if index is None else index)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -74,7 +81,7 @@ class SubmissionForm(forms.Form):
     """The response form. Field checks here are about shape; the business rules live in the service."""
 
     respondent_type = forms.ChoiceField(
-        label=_("I am responding as"), choices=RespondentType.choices, widget=forms.RadioSelect
+        label=_("I am responding as"), choices=RespondentType.choices, widget=RadioGroup
     )
     name = forms.CharField(label=_("Your name"), max_length=200, required=False)
     email = forms.EmailField(

@@ -151,7 +151,8 @@ def rfi_submission_create(
                 transaction.on_commit(lambda: _enqueue_receipt(submission.pk))
     except Exception:
         for attachment in stored:  # the rows rolled back; do not leave their files behind
-            attachment.file.storage.delete(attachment.file.name)
+            if attachment.file.name:
+                attachment.file.storage.delete(attachment.file.name)
         raise
     return submission
 

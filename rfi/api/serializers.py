@@ -124,7 +124,8 @@ class PublicSubmissionSerializer(serializers.ModelSerializer):
     @extend_schema_field(PublicAttachmentSerializer(many=True))
     def get_attachments(self, obj: Submission) -> list[dict]:
         # Only the public files the reading-room selector loaded; confidential ones are never fetched.
-        return PublicAttachmentSerializer(obj.public_attachments, many=True, context=self.context).data
+        files = obj.public_attachments  # type: ignore[attr-defined]  # set by the selector's Prefetch(to_attr=)
+        return list(PublicAttachmentSerializer(files, many=True, context=self.context).data)
 
 
 @extend_schema_field(OpenApiTypes.OBJECT)
@@ -214,4 +215,7 @@ class SubmissionCreatedSerializer(serializers.Serializer):
 class ProblemSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField(required=False)
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    # The metaclass moves declared fields into _declared_fields, so this does not shadow Serializer.errors.
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )

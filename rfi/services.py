@@ -227,6 +227,9 @@ def _check_answers(
             continue
         if not text:
             continue
+        if "\x00" in text:
+            errors[f"answer_{qid}"].append(_("This answer contains a character that is not allowed (NUL)."))
+            continue
         if len(text) > question.max_length:
             errors[f"answer_{qid}"].append(
                 _("This answer is %(length)s characters long; the limit is %(max)s.")

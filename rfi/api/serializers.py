@@ -164,11 +164,13 @@ class IdListField(serializers.Field):
         return super().get_value(dictionary)
 
     def to_internal_value(self, data: Any) -> list[int]:
-        if isinstance(data, str):
-            data = json.loads(data) if data.strip().startswith("[") else data.split(",")
-        if isinstance(data, list) and len(data) == 1 and isinstance(data[0], str) and data[0].strip().startswith("["):
-            data = json.loads(data[0])
         try:
+            if isinstance(data, str):
+                data = json.loads(data) if data.strip().startswith("[") else data.split(",")
+            if isinstance(data, list) and len(data) == 1 and isinstance(data[0], str) and data[0].strip()[:1] == "[":
+                data = json.loads(data[0])
+            if not isinstance(data, list | tuple):
+                self.fail("invalid")
             return [int(v) for v in data if str(v).strip()]
         except (TypeError, ValueError):
             self.fail("invalid")

@@ -163,3 +163,37 @@ def test_the_reading_room_api_shows_public_material_only(client, django_assert_m
     raw = json.dumps(body)
     for leak in ("SECRET", "secret.pdf", "Hidden Name", "@example", "ip_address", "internal"):
         assert leak not in raw
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"respondent_type": "individual", "answers": [1, 2]},
+        {"respondent_type": "individual", "answers": {"abc": "x"}},
+        {"respondent_type": "individual", "answers": {"1": 5}},
+        {"respondent_type": "individual", "answers": {"1": "x"}, "confidential_answers": 5},
+        {"respondent_type": "individual", "answers": {"1": "x"}, "confidential_answers": {"a": 1}},
+        {"respondent_type": "individual", "answers": {"1": "x"}, "country": "ZZ"},
+        {"respondent_type": "individual", "answers": {"1": "x"}, "attachments": ["not a file"]},
+        {"respondent_type": "individual", "name": "a\u0000b", "answers": {"1": "x"}},
+    ],
+)
+def test_malformed_json_is_a_400_never_a_500(client, notice, payload):
+    response = client.post(
+        f"/api/v1/rfi/notices/{notice.docket_id}/submissions/", payload, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    assert "errors" in response.json()
+
+
+def test_a_nul_character_in_an_answer_is_refused_not_a_server_error(client, notice, questions):
+    payload = {
+        "respondent_type": "anonymous",
+        "answers": {str(questions[0].pk): "bad\u0000text"},
+        "certified": True,
+    }
+    response = client.post(
+        f"/api/v1/rfi/notices/{notice.docket_id}/submissions/", payload, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "NUL" in response.json()["errors"][f"answer_{questions[0].pk}"][0]

@@ -238,3 +238,27 @@ def test_the_confirmation_page_needs_the_session_of_the_respondent(client, notic
     SubmissionFactory(notice=notice)
     response = client.get(reverse("rfi:submission_done", args=[notice.docket_id]))
     assert response.status_code == 302
+
+
+def test_an_oversize_file_is_refused_by_the_form_with_everything_else_kept(client, notice, questions):
+    notice.max_attachment_size = 1024
+    notice.save()
+    response = client.post(
+        respond_url(notice), form_data(questions, attachments=[upload("big.pdf", pdf().read() + b"0" * 2048)])
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "“big.pdf” was refused: it is 2.0\xa0KB; the limit is 1.0\xa0KB." in html
+    assert "Second answer kept after an error." in html
+    assert Attachment.objects.count() == 0
+
+
+def test_a_nul_in_a_file_name_sent_through_the_form_is_refused_or_removed(client, notice, questions):
+    response = client.post(
+        respond_url(notice), form_data(questions, attachments=[upload("report\x00.pdf", pdf().read())])
+    )
+    names = list(Attachment.objects.values_list("original_name", flat=True))
+    if response.status_code == 400:
+        assert "control characters" in response.content.decode() and names == []
+    else:
+        assert all("\x00" not in name for name in names)

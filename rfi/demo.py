@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
-from typing import IO
+from typing import IO, Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -162,7 +162,7 @@ def _notice(docket: str, *, topics: list[tuple[str, list[str]]], **fields) -> No
     return notice
 
 
-_CLOSED_SUBMISSIONS = [
+_CLOSED_SUBMISSIONS: list[dict[str, Any]] = [
     {
         "tracking_number": "AIX-DEM2-AAAA",
         "respondent_type": RespondentType.ORGANIZATION,
@@ -236,7 +236,7 @@ _CLOSED_SUBMISSIONS = [
 def _closed_submissions(notice: Notice) -> int:
     questions = list(Question.objects.filter(notice=notice).order_by("topic_area__position", "position"))
     created = 0
-    for spec in _CLOSED_SUBMISSIONS:
+    for index, spec in enumerate(_CLOSED_SUBMISSIONS):
         if Submission.objects.filter(tracking_number=spec["tracking_number"]).exists():
             continue
         texts = spec["answers"]
@@ -256,13 +256,16 @@ def _closed_submissions(notice: Notice) -> int:
             is_duplicate_flag=spec.get("duplicate", False),
             text_fingerprint=simhash("\n".join(texts)),
         )
-        for index, text in enumerate(texts):
+        # Received during the comment period, not when the demo data was loaded.
+        received = notice.closes_at - timedelta(days=20 - 3 * index)
+        Submission.objects.filter(pk=submission.pk).update(created_at=received)
+        for position, text in enumerate(texts):
             if text:
                 Answer.objects.create(
                     submission=submission,
-                    question=questions[index],
+                    question=questions[position],
                     text=text,
-                    is_confidential=index in spec.get("confidential_answers", []),
+                    is_confidential=position in spec.get("confidential_answers", []),
                 )
         confidential_file = None
         for name, is_confidential in spec.get("files", []):

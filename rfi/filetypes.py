@@ -13,6 +13,7 @@ import re
 import struct
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 
@@ -218,7 +219,11 @@ def _office_kind(data: bytes) -> str:
             if info.file_size > 1_000_000:
                 raise FileRejected(_("the document is damaged"))
             types = archive.read(info).decode("utf-8", "replace")
-    except zipfile.BadZipFile as exc:
+    except FileRejected:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError,
+            ValueError, zlib.error) as exc:  # fmt: skip
+        # Damaged, encrypted or exotically compressed packages: refused, never a server error.
         raise FileRejected(_("the file is a damaged ZIP or Office document")) from exc
     if any(n.lower().endswith("vbaproject.bin") for n in names) or "macroEnabled" in types:
         raise FileRejected(_("the document contains macros, which are not accepted"))

@@ -45,6 +45,13 @@ def tie_errors(form: forms.Form) -> None:
         field.widget.attrs["aria-describedby"] = " ".join(ids)
 
 
+class RadioGroup(forms.RadioSelect):
+    """Radios whose group "label" target is the first radio, so the error summary can link to it."""
+
+    def id_for_label(self, id_: str, index: str | None = "0") -> str:
+        return super().id_for_label(id_, "0" if index is None else index)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -65,11 +72,16 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
 
 
+class CountryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Country) -> str:
+        return obj.localized_name  # the visitor's language (django-countries)
+
+
 class SubmissionForm(forms.Form):
     """The response form. Field checks here are about shape; the business rules live in the service."""
 
     respondent_type = forms.ChoiceField(
-        label=_("I am responding as"), choices=RespondentType.choices, widget=forms.RadioSelect
+        label=_("I am responding as"), choices=RespondentType.choices, widget=RadioGroup
     )
     name = forms.CharField(label=_("Your name"), max_length=200, required=False)
     email = forms.EmailField(
@@ -81,7 +93,7 @@ class SubmissionForm(forms.Form):
     organization_type = forms.ChoiceField(
         label=_("Organization type"), choices=[("", _("— Choose —")), *OrganizationType.choices], required=False
     )
-    country = forms.ModelChoiceField(
+    country = CountryChoiceField(
         label=_("Country"), queryset=Country.objects.order_by("name"), required=False, empty_label=_("— Choose —")
     )
     attachments = MultipleFileField(

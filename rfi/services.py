@@ -89,28 +89,17 @@ def rfi_submission_create(
     without marking particular answers or files, the whole response is treated as confidential.
     """
     now = now or timezone.now()
-    if not notice.accepts_submissions(now):
-        if not notice.has_opened(now):
-            message = _("This request for information is not open for responses yet.")
-        else:
-            message = _("This request for information closed on %(date)s and no longer accepts responses.") % {
-                "date": timezone.localtime(notice.closes_at).strftime("%Y-%m-%d %H:%M %Z")
-            }
-        raise SubmissionInvalid({NON_FIELD: [message]}, code="notice_closed")
-
+    _refuse_if_closed(notice, now)
     errors: dict[str, list[str]] = defaultdict(list)
     email = (email or "").strip().lower()
     _check_identity(respondent_type, name, email, organization_name, errors)
     texts = _check_answers(notice, answers, confidential_answer_ids, errors)
-    confidential_ids = {int(q) for q in confidential_answer_ids if int(q) in texts}
+    confidential_ids = {q for q in map(_as_int, confidential_answer_ids) if q in texts}
     whole_is_confidential = is_confidential and not confidential_ids and not confidential_attachments
     claims_confidentiality = is_confidential or bool(confidential_ids) or bool(confidential_attachments)
-    if claims_confidentiality and not (confidentiality_justification or "").strip():
-        errors["confidentiality_justification"].append(
-            _("Explain why the confidential information should not be disclosed.")
-        )
-    if len(public_versions) > len(confidential_attachments):
-        errors["public_versions"].append(_("Each public version must belong to a confidential file you attach."))
+    _check_confidentiality(
+        claims_confidentiality, confidentiality_justification, confidential_attachments, public_versions, errors
+    )
     if not certified:
         errors["certified"].append(_("Please confirm that the information you give is accurate."))
     files = _check_files(notice, attachments, confidential_attachments, public_versions, errors)
@@ -162,12 +151,47 @@ def rfi_submission_create(
                 transaction.on_commit(lambda: _enqueue_receipt(submission.pk))
     except Exception:
         for attachment in stored:  # the rows rolled back; do not leave their files behind
-            attachment.file.storage.delete(attachment.file.name)
+            if attachment.file.name:
+                attachment.file.storage.delete(attachment.file.name)
         raise
     return submission
 
 
 # --- validation --------------------------------------------------------------------------------
+
+
+def _as_int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def _refuse_if_closed(notice: Notice, now: datetime) -> None:
+    if notice.accepts_submissions(now):
+        return
+    if not notice.has_opened(now):
+        message = _("This request for information is not open for responses yet.")
+    else:
+        message = _("This request for information closed on %(date)s and no longer accepts responses.") % {
+            "date": timezone.localtime(notice.closes_at).strftime("%Y-%m-%d %H:%M %Z")
+        }
+    raise SubmissionInvalid({NON_FIELD: [message]}, code="notice_closed")
+
+
+def _check_confidentiality(
+    claims: bool,
+    justification: str,
+    confidential_attachments: Sequence[Upload],
+    public_versions: Sequence[Upload],
+    errors: dict[str, list[str]],
+) -> None:
+    if claims and not (justification or "").strip():
+        errors["confidentiality_justification"].append(
+            _("Explain why the confidential information should not be disclosed.")
+        )
+    if len(public_versions) > len(confidential_attachments):
+        errors["public_versions"].append(_("Each public version must belong to a confidential file you attach."))
 
 
 def _check_identity(
@@ -195,16 +219,16 @@ def _check_answers(
     questions = {q.pk: q for q in Question.objects.filter(notice=notice).only("pk", "max_length")}
     texts: dict[int, str] = {}
     for raw_id, raw_text in answers.items():
-        try:
-            qid = int(raw_id)
-        except (TypeError, ValueError):
-            qid = -1
+        qid = _as_int(raw_id)
         question = questions.get(qid)
         text = (raw_text or "").replace("\r\n", "\n").strip()
         if question is None:
             errors[NON_FIELD].append(_("Question %(id)s is not part of this notice.") % {"id": raw_id})
             continue
         if not text:
+            continue
+        if "\x00" in text:
+            errors[f"answer_{qid}"].append(_("This answer contains a character that is not allowed (NUL)."))
             continue
         if len(text) > question.max_length:
             errors[f"answer_{qid}"].append(
@@ -214,13 +238,9 @@ def _check_answers(
         texts[qid] = text
     if not texts and not any(k.startswith("answer_") for k in errors):
         errors[NON_FIELD].append(_("Answer at least one question."))
-    for qid in confidential_ids:
-        try:
-            qid = int(qid)
-        except (TypeError, ValueError):
-            qid = -1
-        if qid not in questions:
-            errors[NON_FIELD].append(_("Question %(id)s is not part of this notice.") % {"id": qid})
+    for raw_id in confidential_ids:
+        if _as_int(raw_id) not in questions:
+            errors[NON_FIELD].append(_("Question %(id)s is not part of this notice.") % {"id": raw_id})
     return texts
 
 

@@ -11,6 +11,7 @@ import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -64,7 +65,15 @@ def with_user_timezone(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         finally:
             timezone.deactivate()
         if chosen:
-            response.set_cookie(COOKIE, chosen, max_age=60 * 60 * 24 * 365, samesite="Lax", httponly=False)
+            # Readable by rfi/timezone.js (not secret); Secure whenever the session cookie is.
+            response.set_cookie(
+                COOKIE,
+                chosen,
+                max_age=60 * 60 * 24 * 365,
+                samesite="Lax",
+                httponly=False,
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
         return response
 
     return wrapper

@@ -159,7 +159,7 @@ def reading_room_detail(request: HttpRequest, docket: str, tracking_number: str)
 
 
 @require_GET
-def attachment_download(request: HttpRequest, public_id: str) -> HttpResponse:
+def attachment_download(request: HttpRequest, public_id: str) -> FileResponse:
     """Every attachment download comes through here: permission first, then a forced download."""
     attachment = selectors.attachment_for_download(public_id)
     if attachment is None or not selectors.may_download(request.user, attachment):

@@ -124,7 +124,8 @@ class PublicSubmissionSerializer(serializers.ModelSerializer):
     @extend_schema_field(PublicAttachmentSerializer(many=True))
     def get_attachments(self, obj: Submission) -> list[dict]:
         # Only the public files the reading-room selector loaded; confidential ones are never fetched.
-        return PublicAttachmentSerializer(obj.public_attachments, many=True, context=self.context).data
+        files = obj.public_attachments  # type: ignore[attr-defined]  # set by the selector's Prefetch(to_attr=)
+        return list(PublicAttachmentSerializer(files, many=True, context=self.context).data)
 
 
 @extend_schema_field(OpenApiTypes.OBJECT)
@@ -163,11 +164,13 @@ class IdListField(serializers.Field):
         return super().get_value(dictionary)
 
     def to_internal_value(self, data: Any) -> list[int]:
-        if isinstance(data, str):
-            data = json.loads(data) if data.strip().startswith("[") else data.split(",")
-        if isinstance(data, list) and len(data) == 1 and isinstance(data[0], str) and data[0].strip().startswith("["):
-            data = json.loads(data[0])
         try:
+            if isinstance(data, str):
+                data = json.loads(data) if data.strip().startswith("[") else data.split(",")
+            if isinstance(data, list) and len(data) == 1 and isinstance(data[0], str) and data[0].strip()[:1] == "[":
+                data = json.loads(data[0])
+            if not isinstance(data, list | tuple):
+                self.fail("invalid")
             return [int(v) for v in data if str(v).strip()]
         except (TypeError, ValueError):
             self.fail("invalid")
@@ -214,4 +217,7 @@ class SubmissionCreatedSerializer(serializers.Serializer):
 class ProblemSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField(required=False)
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+    # The metaclass moves declared fields into _declared_fields, so this does not shadow Serializer.errors.
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )

@@ -83,3 +83,29 @@ def test_a_known_extension_must_match_the_content():
         filetypes.check_name_matches("chart.pdf", "png")
     filetypes.check_name_matches("data.txt", "csv")
     assert filetypes.name_for("scan", "jpeg") == "scan.jpg"
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PREFIXES = [b"", b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"PK\x03\x04", b"PK", b"MZ", b"<html>"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(prefix=st.sampled_from(_PREFIXES), body=st.binary(max_size=300))
+def test_any_bytes_are_either_recognised_or_refused_never_an_unexpected_error(prefix, body):
+    try:
+        assert filetypes.detect(prefix + body).kind in filetypes.CONTENT_TYPES
+    except filetypes.FileRejected as exc:
+        assert str(exc)
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=st.text(max_size=200))
+def test_any_name_is_either_cleaned_or_refused(name):
+    try:
+        clean = filetypes.sanitize_filename(name)
+    except filetypes.FileRejected:
+        return
+    assert clean and "/" not in clean and "\\" not in clean and "\x00" not in clean
+    assert len(clean) <= 160 and not clean.startswith(".")

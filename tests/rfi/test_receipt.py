@@ -1,0 +1,84 @@
+"""The e-mail receipt: enqueued only after commit, never on rollback, sent once, and sent by a real worker."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from rfi import tasks
+from rfi.models import Submission
+from rfi.services import rfi_submission_create
+from tests.conftest import wait_until
+
+
+@pytest.fixture
+def enqueued(monkeypatch):
+    calls: list[int] = []
+    monkeypatch.setattr(tasks.send_submission_receipt, "delay", lambda pk: calls.append(pk))
+    return calls
+
+
+@pytest.mark.django_db
+def test_the_receipt_is_enqueued_only_after_commit(valid, enqueued, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        submission = rfi_submission_create(**valid)
+        assert enqueued == []
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert enqueued == [submission.pk]
+
+
+@pytest.mark.django_db
+def test_no_receipt_is_enqueued_when_the_transaction_rolls_back(valid, enqueued, django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        rfi_submission_create(**valid)
+        raise RuntimeError("the caller's transaction fails")
+    assert callbacks == []
+    assert enqueued == []
+    assert Submission.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_anonymous_response_without_email_enqueues_no_receipt(valid, enqueued, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        rfi_submission_create(**{**valid, "respondent_type": "anonymous", "email": ""})
+    assert enqueued == []
+
+
+@pytest.mark.django_db
+def test_the_receipt_task_sends_the_tracking_number_once(valid, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        submission = rfi_submission_create(**{**valid, "language": "fr"})
+    assert tasks.send_submission_receipt(submission.pk) is True
+    assert tasks.send_submission_receipt(submission.pk) is False  # a redelivered message sends nothing
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["ada@example.org"]
+    assert submission.tracking_number in message.subject and submission.tracking_number in message.body
+    assert "We suggest a focus" not in message.body  # answers are not e-mailed
+    assert tasks.send_submission_receipt(999999) is False
+
+
+@pytest.mark.worker
+def test_a_real_worker_sends_the_receipt(celery_worker, transactional_db):
+    from tests.rfi.factories import notice_with_questions
+
+    notice = notice_with_questions()
+    question = notice.questions.first()
+    submission = rfi_submission_create(
+        notice=notice,
+        respondent_type="individual",
+        name="Worker Test",
+        email="worker@example.org",
+        answers={question.pk: "Sent through a real worker."},
+        certified=True,
+    )
+    mails = wait_until(lambda: celery_worker.sent_mail(), timeout=60)
+    assert submission.tracking_number in mails[0]
+    assert "worker@example.org" in mails[0]
+    wait_until(lambda: Submission.objects.filter(pk=submission.pk, receipt_sent_at__isnull=False).exists())

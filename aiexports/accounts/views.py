@@ -27,6 +27,13 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form: SignInForm) -> HttpResponse:
+        response = super().form_valid(form)
+        language = getattr(form.get_user(), "preferred_language", "")
+        if language:
+            _remember_language(response, language)
+        return response
+
 
 @ratelimit(key="ip", rate=lambda group, request: settings.AIX_RATE_SIGNUP, method="POST", block=True)
 def sign_up(request: HttpRequest) -> HttpResponse:

@@ -198,3 +198,27 @@ def test_staff_edit_info_pages_in_the_admin_with_an_audit_row(client):
     assert response.status_code == 302
     assert InfoPage.objects.get(slug="about", language="es").title == "Acerca"
     assert AuditEvent.objects.filter(action="info_page.create").exists()
+
+
+def test_the_sweeper_re_enqueues_only_old_unacknowledged_messages(monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from aiexports.portal.tasks import sweep_contact_acknowledgements
+
+    old, recent, done = _stored(), _stored(), _stored()
+    ContactMessage.objects.filter(pk__in=[old.pk, done.pk]).update(created_at=timezone.now() - timedelta(hours=1))
+    ContactMessage.objects.filter(pk=done.pk).update(acknowledged_at=timezone.now())
+    sent = []
+    monkeypatch.setattr(send_contact_acknowledgement, "delay", lambda pk: sent.append(pk))
+    assert sweep_contact_acknowledgements() == 1
+    assert sent == [old.pk]
+    assert recent.pk not in sent
+
+
+def test_the_staff_inbox_address_is_notified_when_configured(settings):
+    settings.AIX_STAFF_INBOX_EMAIL = "team@aiexports.example"
+    row = _stored()
+    send_contact_acknowledgement(row.pk)
+    assert [m.to for m in mail.outbox] == [["yuki@example.jp"], ["team@aiexports.example"]]

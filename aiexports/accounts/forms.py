@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
 User = get_user_model()
@@ -22,7 +23,26 @@ def add_uswds_classes(form: forms.BaseForm) -> None:
         bound.field.widget.attrs.setdefault("class", css)
 
 
+class DescribedBoundField(BoundField):
+    """Ties each input to its hint and its error messages (ids rendered by ``partials/field.html``),
+    so screen readers read the error with the field, not only in the summary."""
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if self.auto_id and not widget.is_hidden and not widget.attrs.get("aria-describedby"):
+            ids = [f"{self.auto_id}_helptext"] if self.field.help_text else []
+            ids += [f"{self.auto_id}_error_{n}" for n in range(1, len(self.errors) + 1)]
+            if ids:
+                attrs["aria-describedby"] = " ".join(ids)
+        return attrs
+
+
 class UswdsMixin:
+    """USWDS classes on every widget, and inputs described by their hint and errors."""
+
+    bound_field_class = DescribedBoundField
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         add_uswds_classes(self)  # type: ignore[arg-type]

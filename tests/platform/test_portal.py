@@ -80,8 +80,9 @@ def test_markdown_never_renders_scripts_handlers_or_styles(evil):
 def test_a_script_in_a_page_body_never_reaches_the_visitor(client):
     InfoPage.objects.create(slug="about", language="en", title="About", body="Hi\n\n<script>alert('x')</script>")
     html = client.get("/pages/about/").content.decode()
-    assert "alert('x')" not in html.split("<main", 1)[1].split("</main>", 1)[0] or "<script>alert" not in html
-    assert "<script>alert" not in html
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "<p>Hi</p>" in main
+    assert "<script" not in main
 
 
 def test_loading_the_demo_twice_leaves_the_same_pages_and_accounts():

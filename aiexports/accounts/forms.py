@@ -48,6 +48,26 @@ class UswdsMixin:
         add_uswds_classes(self)  # type: ignore[arg-type]
 
 
+class HoneypotMixin(forms.Form):
+    """A field people never see (hidden by CSS, labelled "leave empty") that naive bots fill in.
+
+    Views check ``is_spam()`` first and pretend success without storing anything. Render the visible
+    fields with ``form.visible_fields`` and this one with ``partials/honeypot.html``.
+    """
+
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def is_spam(self) -> bool:
+        return bool(str(self.data.get("website", "")).strip())
+
+    def visible_fields(self) -> list[BoundField]:  # type: ignore[override]
+        return [f for f in super().visible_fields() if f.name != "website"]
+
+
 class SignInForm(UswdsMixin, AuthenticationForm):
     """Django's sign-in form, labelled for e-mail addresses (django-axes reads its ``username`` field)."""
 
@@ -64,7 +84,7 @@ class SignInForm(UswdsMixin, AuthenticationForm):
         self.fields["username"].widget.attrs["autofocus"] = True
 
 
-class SignUpForm(UswdsMixin, forms.Form):
+class SignUpForm(UswdsMixin, HoneypotMixin, forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )

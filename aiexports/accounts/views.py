@@ -40,6 +40,8 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_spam():
+        return redirect("portal:home")  # pretend all is well; create nothing
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

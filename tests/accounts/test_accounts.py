@@ -175,3 +175,17 @@ def test_an_input_with_an_error_is_described_by_its_hint_and_its_error_message(c
     assert 'aria-invalid="true"' in field
     assert 'aria-describedby="id_password1_helptext id_password1_error_1' in field
     assert 'id="id_password1_error_1"' in html and 'id="id_password1_helptext"' in html
+
+
+def test_a_filled_honeypot_on_sign_up_pretends_success_and_creates_nothing(client):
+    response = _signup(client, website="https://spam.example")
+    assert response.status_code == 302
+    assert not User.objects.exists()
+    assert not AuditEvent.objects.filter(action="account.sign_up").exists()
+
+
+def test_password_reset_requests_are_rate_limited_per_address(client, settings):
+    settings.AIX_RATE_PASSWORD_RESET = "2/h"
+    for _ in range(2):
+        assert client.post("/accounts/password-reset/", {"email": "x@example.com"}).status_code == 302
+    assert client.post("/accounts/password-reset/", {"email": "x@example.com"}).status_code == 429

@@ -43,7 +43,9 @@ def contact_message_create(
             ip_address=ip_address,
         )
         audit_record(action="contact.receive", target=row, actor_repr=email, ip_address=ip_address)
-        transaction.on_commit(lambda: send_contact_acknowledgement.delay(row.pk))
+        # robust: if the broker is unreachable the visitor still gets their confirmation page; the beat
+        # sweeper (``sweep_contact_acknowledgements``) sends the acknowledgement later.
+        transaction.on_commit(lambda: send_contact_acknowledgement.delay(row.pk), robust=True)
     return row
 
 

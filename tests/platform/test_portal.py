@@ -223,3 +223,21 @@ def test_the_staff_inbox_address_is_notified_when_configured(settings):
     row = _stored()
     send_contact_acknowledgement(row.pk)
     assert [m.to for m in mail.outbox] == [["yuki@example.jp"], ["team@aiexports.example"]]
+
+
+def test_a_broker_outage_does_not_lose_the_message_or_fail_the_visitor(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    attempts = []
+
+    def broker_down(pk):
+        attempts.append(pk)
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(send_contact_acknowledgement, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/contact/", CONTACT)
+    assert response.status_code == 302
+    assert len(attempts) == 1
+    row = ContactMessage.objects.get()
+    assert row.acknowledged_at is None  # the sweeper will pick it up

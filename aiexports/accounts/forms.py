@@ -41,7 +41,7 @@ class DescribedBoundField(BoundField):
 class UswdsMixin:
     """USWDS classes on every widget, and inputs described by their hint and errors."""
 
-    bound_field_class = DescribedBoundField
+    bound_field_class: type[BoundField] | None = DescribedBoundField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from aiexports.accounts.models import User
 from aiexports.audit.services import audit_record, field_changes, snapshot
 
 PROFILE_FIELDS = ("full_name", "preferred_language")
 
 
-def user_sign_up(*, email: str, full_name: str, password: str, ip_address: str | None = None) -> AbstractBaseUser:
+def user_sign_up(*, email: str, full_name: str, password: str, ip_address: str | None = None) -> User:
     """Create a company user account. The e-mail address is unique regardless of case."""
-    User = get_user_model()
     email = User.objects.normalize_email(email).strip().lower()
     with transaction.atomic():
         if User.objects.filter(email__iexact=email).exists():
@@ -31,14 +29,12 @@ def user_sign_up(*, email: str, full_name: str, password: str, ip_address: str |
     return user
 
 
-def user_profile_update(
-    *, user: AbstractBaseUser, full_name: str, preferred_language: str, ip_address: str | None = None
-) -> AbstractBaseUser:
+def user_profile_update(*, user: User, full_name: str, preferred_language: str, ip_address: str | None = None) -> User:
     """Change a user's own name and preferred language; audited only when something changed."""
     with transaction.atomic():
         before = snapshot(user, PROFILE_FIELDS)
-        user.full_name = full_name.strip()  # type: ignore[attr-defined]
-        user.preferred_language = preferred_language  # type: ignore[attr-defined]
+        user.full_name = full_name.strip()
+        user.preferred_language = preferred_language
         user.full_clean(exclude=["password", "email"])
         changes = field_changes(before, snapshot(user, PROFILE_FIELDS))
         if changes:

@@ -27,12 +27,21 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form: SignInForm) -> HttpResponse:
+        response = super().form_valid(form)
+        language = getattr(form.get_user(), "preferred_language", "")
+        if language:
+            _remember_language(response, language)
+        return response
+
 
 @ratelimit(key="ip", rate=lambda group, request: settings.AIX_RATE_SIGNUP, method="POST", block=True)
 def sign_up(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_spam():
+        return redirect("portal:home")  # pretend all is well; create nothing
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -5,14 +5,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aiexports.accounts.forms import UswdsMixin
+from aiexports.accounts.forms import HoneypotMixin, UswdsMixin
 from aiexports.accounts.organizations.forms import country_choices
 from catalog.models import Country
 
 from .choices import ContactTopic
 
 
-class ContactForm(UswdsMixin, forms.Form):
+class ContactForm(UswdsMixin, HoneypotMixin, forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     organization = forms.CharField(
         label=_("Organization"),
@@ -34,19 +34,7 @@ class ContactForm(UswdsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 8, "data-aix-counter": "id_message_counter"}),
         help_text=_("Up to 5,000 characters. Do not send confidential business information here."),
     )
-    # Honeypot: hidden from people by CSS, filled in by naive bots. A filled one is dropped silently.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = country_choices()
-
-    def is_spam(self) -> bool:
-        return bool(self.data.get("website", "").strip())
-
-    def visible_fields(self) -> list[forms.BoundField]:  # type: ignore[override]
-        return [f for f in super().visible_fields() if f.name != "website"]

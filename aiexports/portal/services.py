@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -41,7 +43,9 @@ def contact_message_create(
             ip_address=ip_address,
         )
         audit_record(action="contact.receive", target=row, actor_repr=email, ip_address=ip_address)
-        transaction.on_commit(lambda: send_contact_acknowledgement.delay(row.pk))
+        # robust: if the broker is unreachable the visitor still gets their confirmation page; the beat
+        # sweeper (``sweep_contact_acknowledgements``) sends the acknowledgement later.
+        transaction.on_commit(lambda: send_contact_acknowledgement.delay(row.pk), robust=True)
     return row
 
 
@@ -54,10 +58,23 @@ def contact_message_acknowledge(*, message_id: int) -> bool:
         subject = render_to_string("portal/email/contact_ack_subject.txt", {"row": row}).strip()
         body = render_to_string("portal/email/contact_ack_body.txt", {"row": row})
     send_mail(subject, body, None, [row.email])
+    if settings.AIX_STAFF_INBOX_EMAIL:
+        notice = f"New contact message from {row.name} <{row.email}> ({row.get_topic_display()}):\n\n{row.message}"
+        send_mail(f"[{settings.AIX_SITE_NAME}] New contact message", notice, None, [settings.AIX_STAFF_INBOX_EMAIL])
     # Conditional stamp: if two deliveries of the task race, only one row update wins.
     return (
         ContactMessage.objects.filter(pk=row.pk, acknowledged_at__isnull=True).update(acknowledged_at=timezone.now())
         == 1
+    )
+
+
+def contact_messages_unacknowledged(*, older_than: timedelta = timedelta(minutes=10), limit: int = 500) -> list[int]:
+    """Messages whose acknowledgement should have gone out by now (bounded, oldest first)."""
+    cutoff = timezone.now() - older_than
+    return list(
+        ContactMessage.objects.filter(acknowledged_at__isnull=True, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
     )
 
 

@@ -218,7 +218,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("AIX_CELERY_QUEUE", default="aiexports")
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # A lost message must not mean a visitor never hears back: re-send pending acknowledgements.
+    "portal-contact-acknowledgements": {
+        "task": "portal.sweep_contact_acknowledgements",
+        "schedule": 600.0,
+    },
+}
 
 # Eligibility checks (catalog/eligibility): a check row whose lease passed is re-enqueued by the sweeper.
 # The lease must exceed the hard time limit; tests shorten all of these through the environment.
@@ -287,6 +293,8 @@ AIX_BANNER_TEXT = env.str(
 # --- Security --------------------------------------------------------------------------------
 SECURE = env.bool("DJANGO_SECURE", default=not DEBUG)
 SECURE_SSL_REDIRECT = SECURE and env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# Container health probes call /healthz over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("DJANGO_BEHIND_PROXY", default=False) else None
 )

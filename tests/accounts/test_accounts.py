@@ -166,3 +166,26 @@ def test_sign_up_is_rate_limited_per_address(client, settings):
         _signup(client, email=f"x{i}@example.com")
         client.logout()
     assert _signup(client, email="x9@example.com").status_code == 429
+
+
+def test_an_input_with_an_error_is_described_by_its_hint_and_its_error_message(client):
+    response = _signup(client, password1="short", password2="short")
+    html = response.content.decode()
+    field = re.search(r"<input[^>]+id=\"id_password1\"[^>]*>", html).group(0)
+    assert 'aria-invalid="true"' in field
+    assert 'aria-describedby="id_password1_helptext id_password1_error_1' in field
+    assert 'id="id_password1_error_1"' in html and 'id="id_password1_helptext"' in html
+
+
+def test_a_filled_honeypot_on_sign_up_pretends_success_and_creates_nothing(client):
+    response = _signup(client, website="https://spam.example")
+    assert response.status_code == 302
+    assert not User.objects.exists()
+    assert not AuditEvent.objects.filter(action="account.sign_up").exists()
+
+
+def test_password_reset_requests_are_rate_limited_per_address(client, settings):
+    settings.AIX_RATE_PASSWORD_RESET = "2/h"
+    for _ in range(2):
+        assert client.post("/accounts/password-reset/", {"email": "x@example.com"}).status_code == 302
+    assert client.post("/accounts/password-reset/", {"email": "x@example.com"}).status_code == 429

@@ -80,8 +80,9 @@ def test_markdown_never_renders_scripts_handlers_or_styles(evil):
 def test_a_script_in_a_page_body_never_reaches_the_visitor(client):
     InfoPage.objects.create(slug="about", language="en", title="About", body="Hi\n\n<script>alert('x')</script>")
     html = client.get("/pages/about/").content.decode()
-    assert "alert('x')" not in html.split("<main", 1)[1].split("</main>", 1)[0] or "<script>alert" not in html
-    assert "<script>alert" not in html
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "<p>Hi</p>" in main
+    assert "<script" not in main
 
 
 def test_loading_the_demo_twice_leaves_the_same_pages_and_accounts():
@@ -198,3 +199,45 @@ def test_staff_edit_info_pages_in_the_admin_with_an_audit_row(client):
     assert response.status_code == 302
     assert InfoPage.objects.get(slug="about", language="es").title == "Acerca"
     assert AuditEvent.objects.filter(action="info_page.create").exists()
+
+
+def test_the_sweeper_re_enqueues_only_old_unacknowledged_messages(monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from aiexports.portal.tasks import sweep_contact_acknowledgements
+
+    old, recent, done = _stored(), _stored(), _stored()
+    ContactMessage.objects.filter(pk__in=[old.pk, done.pk]).update(created_at=timezone.now() - timedelta(hours=1))
+    ContactMessage.objects.filter(pk=done.pk).update(acknowledged_at=timezone.now())
+    sent = []
+    monkeypatch.setattr(send_contact_acknowledgement, "delay", lambda pk: sent.append(pk))
+    assert sweep_contact_acknowledgements() == 1
+    assert sent == [old.pk]
+    assert recent.pk not in sent
+
+
+def test_the_staff_inbox_address_is_notified_when_configured(settings):
+    settings.AIX_STAFF_INBOX_EMAIL = "team@aiexports.example"
+    row = _stored()
+    send_contact_acknowledgement(row.pk)
+    assert [m.to for m in mail.outbox] == [["yuki@example.jp"], ["team@aiexports.example"]]
+
+
+def test_a_broker_outage_does_not_lose_the_message_or_fail_the_visitor(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    attempts = []
+
+    def broker_down(pk):
+        attempts.append(pk)
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(send_contact_acknowledgement, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/contact/", CONTACT)
+    assert response.status_code == 302
+    assert len(attempts) == 1
+    row = ContactMessage.objects.get()
+    assert row.acknowledged_at is None  # the sweeper will pick it up

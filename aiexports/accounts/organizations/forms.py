@@ -33,7 +33,17 @@ class OrganizationForm(UswdsMixin, forms.ModelForm):
         formfield_callback = _formfield
         fields = ["name", "country", "website", "description", "foreign_controlled", "controlling_country"]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        # Labels of our own (not the model's verbose names) so this form is translated with the accounts pages.
+        labels = {
+            "name": _("Legal name"),
+            "country": _("Country of headquarters"),
+            "website": _("Website"),
+            "description": _("Description"),
+            "foreign_controlled": _("Owned or controlled from another country"),
+            "controlling_country": _("Controlling country"),
+        }
         help_texts = {
+            "foreign_controlled": _("Tick if a person or entity in another country owns or controls the organization."),
             "name": _("The organization's registered legal name."),
             "website": _("A full address, for example https://www.example.com"),
             "controlling_country": _("Required when the organization is owned or controlled from another country."),

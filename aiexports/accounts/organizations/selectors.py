@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
+from aiexports.accounts.models import User
 from catalog.models import OrganizationMembership
 
 
-def memberships_of(user: object) -> QuerySet[OrganizationMembership]:
+def memberships_of(user: User) -> QuerySet[OrganizationMembership]:
     """A user's memberships with their organizations (and countries), by organization name."""
     return (
         OrganizationMembership.objects.filter(user=user)
@@ -17,7 +18,7 @@ def memberships_of(user: object) -> QuerySet[OrganizationMembership]:
     )
 
 
-def membership_or_404(user: object, slug: str) -> OrganizationMembership:
+def membership_or_404(user: User, slug: str) -> OrganizationMembership:
     """The user's membership of the organization ``slug``; non-members get a 404, never a 403."""
     if not getattr(user, "is_authenticated", False):
         raise Http404

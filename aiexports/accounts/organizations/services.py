@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from aiexports.accounts.models import User
 from aiexports.audit.services import audit_record, field_changes, snapshot
 from aiexports.errors import DomainError, NotAllowed
 from catalog.choices import OrganizationRole
@@ -45,7 +46,7 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def _require_admin(actor: object, organization: Organization) -> None:
+def _require_admin(actor: User, organization: Organization) -> None:
     if not OrganizationMembership.objects.filter(
         organization=organization, user=actor, role=OrganizationRole.ADMIN
     ).exists():
@@ -54,7 +55,7 @@ def _require_admin(actor: object, organization: Organization) -> None:
 
 def organization_create(
     *,
-    actor: object,
+    actor: User,
     name: str,
     country: Country,
     website: str = "",
@@ -91,7 +92,7 @@ def organization_create(
 
 def organization_update(
     *,
-    actor: object,
+    actor: User,
     organization: Organization,
     name: str,
     country: Country,
@@ -124,7 +125,7 @@ def organization_update(
 
 
 def organization_member_add(
-    *, actor: object, organization: Organization, email: str, role: str, ip_address: str | None = None
+    *, actor: User, organization: Organization, email: str, role: str, ip_address: str | None = None
 ) -> OrganizationMembership:
     """Add a colleague who already has an account, as admin or editor."""
     if role not in OrganizationRole.values:
@@ -164,7 +165,7 @@ def _lock_admins(organization: Organization) -> list[int]:
 
 
 def organization_member_set_role(
-    *, actor: object, membership: OrganizationMembership, role: str, ip_address: str | None = None
+    *, actor: User, membership: OrganizationMembership, role: str, ip_address: str | None = None
 ) -> OrganizationMembership:
     if role not in OrganizationRole.values:
         raise ValidationError({"role": _("Choose admin or editor.")})
@@ -192,7 +193,7 @@ def organization_member_set_role(
 
 
 def organization_member_remove(
-    *, actor: object, membership: OrganizationMembership, ip_address: str | None = None
+    *, actor: User, membership: OrganizationMembership, ip_address: str | None = None
 ) -> None:
     organization = membership.organization
     with transaction.atomic():

@@ -18,7 +18,7 @@ from catalog import services
 
 from . import models
 from .choices import Layer
-from .forms.review import RejectForm, RequestChangesForm
+from .forms.review import AssignForm, RejectForm, RequestChangesForm
 from .services.revisions import revision_diff
 
 
@@ -190,7 +190,7 @@ class PackageAdmin(admin.ModelAdmin):
     ordering = ("-submitted_at", "-updated_at")
     date_hierarchy = "submitted_at"
     inlines = [ComponentInline]
-    actions = ["assign_to_me", "start_review", "publish", "request_changes", "reject"]
+    actions = ["assign_to_me", "assign_to", "start_review", "publish", "request_changes", "reject"]
     fieldsets = (
         (None, {"fields": ("title", "slug", "consortium", "status", "revision_of", "revision_diff")}),
         (_("Review"), {"fields": ("reviewer", "assigned_at", "reviewer_feedback", "rejection_reason", "reviewed_at",
@@ -278,6 +278,17 @@ class PackageAdmin(admin.ModelAdmin):
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
         _run(self, request, queryset, lambda p: services.package_assign(actor=request.user, package=p,
              reviewer=request.user), _("Assigned %(count)d package(s) to you."))  # fmt: skip
+
+    @admin.action(description=_("Assign to a reviewer…"))
+    def assign_to(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        initial = {"action": "assign_to", helpers.ACTION_CHECKBOX_NAME: [str(p.pk) for p in queryset]}
+        form = AssignForm(request.POST if "apply" in request.POST else None, initial=initial)
+        if "apply" in request.POST and form.is_valid():
+            reviewer = form.cleaned_data["reviewer"]
+            _run(self, request, queryset, lambda p: services.package_assign(actor=request.user, package=p,
+                 reviewer=reviewer), _("Assigned %(count)d package(s)."))  # fmt: skip
+            return None
+        return self._intermediate(request, queryset, form, str(_("Assign to a reviewer")))
 
     @admin.action(description=_("Start review"))
     def start_review(self, request: HttpRequest, queryset: QuerySet) -> None:

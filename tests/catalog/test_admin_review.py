@@ -48,6 +48,17 @@ def test_an_action_refused_by_the_service_reports_the_reason_and_changes_nothing
     assert draft.status == PackageStatus.DRAFT
 
 
+def test_assign_to_a_reviewer_uses_an_intermediate_form(client, staff):
+    other = StaffFactory(email="second.reviewer@example.com")
+    _u, _o, consortium = company()
+    package = complete_package(consortium, status=PackageStatus.SUBMITTED)
+    page = act(client, "assign_to", [package])
+    assert "second.reviewer@example.com" in page.content.decode()
+    act(client, "assign_to", [package], apply="1", reviewer=other.pk)
+    package.refresh_from_db()
+    assert package.reviewer == other
+
+
 def test_publish_action_publishes_a_package_in_review(client, staff):
     _u, _o, consortium = company()
     package = complete_package(consortium, status=PackageStatus.IN_REVIEW)

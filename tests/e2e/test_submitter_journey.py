@@ -9,6 +9,7 @@ import pytest
 
 from catalog.choices import OrganizationRole, PackageStatus
 from catalog.models import Package
+from tests.catalog.factories import ensure_reference_data
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,6 +47,7 @@ def sign_in(page, live_server, user) -> None:
 
 
 def test_a_company_user_creates_a_consortium_drafts_and_submits_a_package(page, live_server, assert_accessible):
+    ensure_reference_data()
     user = UserFactory(email="lead@meridian.example", password=PASSWORD)
     org = OrganizationFactory(name="Meridian Compute Inc.")
     MembershipFactory(user=user, organization=org, role=OrganizationRole.ADMIN)

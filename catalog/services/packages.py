@@ -276,6 +276,7 @@ def package_reopen(*, actor: Any, package: Package) -> Package:
         target=package,
         changes={"status": {"before": "withdrawn", "after": "draft"}},
     )
+    notify_status_change(package)
     return package
 
 

@@ -142,3 +142,19 @@ def test_the_consortium_admin_is_searchable_and_shows_members_inline(client, sta
     assert consortium.name in response.content.decode()
     change = client.get(reverse("admin:catalog_consortium_change", args=[consortium.pk])).content.decode()
     assert "Searchable Org" in change
+
+
+def test_publishing_a_revision_from_the_queue_updates_the_published_package_under_the_same_slug(client, staff):
+    user, _o, consortium = company()
+    package = complete_package(consortium, status=PackageStatus.PUBLISHED, title="Stable Slug Stack")
+    revision = services.package_revise(actor=user, package=package)
+    services.package_update(actor=user, package=revision, title="Stable Slug Stack, second edition")
+    services.package_submit(actor=user, package=revision)
+    act(client, "start_review", [revision])
+    act(client, "publish", [revision])
+    package.refresh_from_db()
+    revision.refresh_from_db()
+    assert (package.slug, package.title) == ("stable-slug-stack", "Stable Slug Stack, second edition")
+    assert package.status == PackageStatus.PUBLISHED and revision.status == PackageStatus.MERGED
+    html = client.get(reverse("admin:catalog_package_changelist") + "?kind=revision").content.decode()
+    assert "Stable Slug Stack" in html

@@ -10,6 +10,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from aiexports.audit.models import AuditEvent
@@ -161,6 +162,15 @@ class ComponentInline(admin.TabularInline):
         return super().get_queryset(request).select_related("supplier")
 
 
+def _shown(value: Any) -> str:
+    """A diff value as a reviewer reads it: lists joined, empty values as a dash."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or "—"
+    if value is None or value == "":
+        return "—"
+    return str(value)
+
+
 def _run(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, call, done: str) -> None:
     """Apply one service to each selected package; report successes and each refusal with its reason."""
     succeeded = 0
@@ -227,7 +237,9 @@ class PackageAdmin(admin.ModelAdmin):
         parts = []
         if diff.fields:
             rows = format_html_join(
-                "", "<tr><th scope='row'>{}</th><td><del>{}</del></td><td><ins>{}</ins></td></tr>", diff.fields
+                "",
+                "<tr><th scope='row'>{}</th><td><del>{}</del></td><td><ins>{}</ins></td></tr>",
+                ((capfirst(label), _shown(before), _shown(after)) for label, before, after in diff.fields),
             )
             parts.append(
                 format_html(
@@ -247,7 +259,11 @@ class PackageAdmin(admin.ModelAdmin):
         if diff.changed:
             blocks = []
             for comp, changes in diff.changed:
-                lis = format_html_join("", "<li>{}: <del>{}</del> → <ins>{}</ins></li>", changes)
+                lis = format_html_join(
+                    "",
+                    "<li>{}: <del>{}</del> → <ins>{}</ins></li>",
+                    ((capfirst(f), _shown(b), _shown(a)) for f, b, a in changes),
+                )
                 blocks.append(format_html("<li>{}<ul>{}</ul></li>", comp.name, lis))
             parts.append(
                 format_html(

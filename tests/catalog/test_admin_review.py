@@ -158,3 +158,15 @@ def test_publishing_a_revision_from_the_queue_updates_the_published_package_unde
     assert package.status == PackageStatus.PUBLISHED and revision.status == PackageStatus.MERGED
     html = client.get(reverse("admin:catalog_package_changelist") + "?kind=revision").content.decode()
     assert "Stable Slug Stack" in html
+
+
+def test_the_change_page_offers_the_decisions_of_the_current_status_and_runs_them(client, staff):
+    _u, _o, consortium = company()
+    package = complete_package(consortium, status=PackageStatus.SUBMITTED)
+    html = client.get(reverse("admin:catalog_package_change", args=[package.pk])).content.decode()
+    assert 'value="start_review"' in html and 'value="publish"' not in html
+    client.post(CHANGELIST, {"action": "start_review", "_selected_action": package.pk})
+    package.refresh_from_db()
+    assert package.status == PackageStatus.IN_REVIEW
+    html = client.get(reverse("admin:catalog_package_change", args=[package.pk])).content.decode()
+    assert 'value="publish"' in html and 'value="reject"' in html

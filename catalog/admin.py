@@ -10,6 +10,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from aiexports.audit.models import AuditEvent
@@ -18,7 +19,7 @@ from catalog import services
 
 from . import models
 from .choices import Layer
-from .forms.review import RejectForm, RequestChangesForm
+from .forms.review import AssignForm, RejectForm, RequestChangesForm
 from .services.revisions import revision_diff
 
 
@@ -161,6 +162,15 @@ class ComponentInline(admin.TabularInline):
         return super().get_queryset(request).select_related("supplier")
 
 
+def _shown(value: Any) -> str:
+    """A diff value as a reviewer reads it: lists joined, empty values as a dash."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or "—"
+    if value is None or value == "":
+        return "—"
+    return str(value)
+
+
 def _run(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, call, done: str) -> None:
     """Apply one service to each selected package; report successes and each refusal with its reason."""
     succeeded = 0
@@ -190,7 +200,7 @@ class PackageAdmin(admin.ModelAdmin):
     ordering = ("-submitted_at", "-updated_at")
     date_hierarchy = "submitted_at"
     inlines = [ComponentInline]
-    actions = ["assign_to_me", "start_review", "publish", "request_changes", "reject"]
+    actions = ["assign_to_me", "assign_to", "start_review", "publish", "request_changes", "reject"]
     fieldsets = (
         (None, {"fields": ("title", "slug", "consortium", "status", "revision_of", "revision_diff")}),
         (_("Review"), {"fields": ("reviewer", "assigned_at", "reviewer_feedback", "rejection_reason", "reviewed_at",
@@ -227,7 +237,9 @@ class PackageAdmin(admin.ModelAdmin):
         parts = []
         if diff.fields:
             rows = format_html_join(
-                "", "<tr><th scope='row'>{}</th><td><del>{}</del></td><td><ins>{}</ins></td></tr>", diff.fields
+                "",
+                "<tr><th scope='row'>{}</th><td><del>{}</del></td><td><ins>{}</ins></td></tr>",
+                ((capfirst(label), _shown(before), _shown(after)) for label, before, after in diff.fields),
             )
             parts.append(
                 format_html(
@@ -247,7 +259,11 @@ class PackageAdmin(admin.ModelAdmin):
         if diff.changed:
             blocks = []
             for comp, changes in diff.changed:
-                lis = format_html_join("", "<li>{}: <del>{}</del> → <ins>{}</ins></li>", changes)
+                lis = format_html_join(
+                    "",
+                    "<li>{}: <del>{}</del> → <ins>{}</ins></li>",
+                    ((capfirst(f), _shown(b), _shown(a)) for f, b, a in changes),
+                )
                 blocks.append(format_html("<li>{}<ul>{}</ul></li>", comp.name, lis))
             parts.append(
                 format_html(
@@ -278,6 +294,17 @@ class PackageAdmin(admin.ModelAdmin):
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
         _run(self, request, queryset, lambda p: services.package_assign(actor=request.user, package=p,
              reviewer=request.user), _("Assigned %(count)d package(s) to you."))  # fmt: skip
+
+    @admin.action(description=_("Assign to a reviewer…"))
+    def assign_to(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        initial = {"action": "assign_to", helpers.ACTION_CHECKBOX_NAME: [str(p.pk) for p in queryset]}
+        form = AssignForm(request.POST if "apply" in request.POST else None, initial=initial)
+        if "apply" in request.POST and form.is_valid():
+            reviewer = form.cleaned_data["reviewer"]
+            _run(self, request, queryset, lambda p: services.package_assign(actor=request.user, package=p,
+                 reviewer=reviewer), _("Assigned %(count)d package(s)."))  # fmt: skip
+            return None
+        return self._intermediate(request, queryset, form, str(_("Assign to a reviewer")))
 
     @admin.action(description=_("Start review"))
     def start_review(self, request: HttpRequest, queryset: QuerySet) -> None:

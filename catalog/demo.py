@@ -1,9 +1,52 @@
-"""Demo data of this app (filled in by its issue)."""
+"""Demo data of the catalog: fictional companies and consortia, ~30 published packages, and packages in
+every stage of review. Idempotent: running it twice leaves the same rows."""
 
 from __future__ import annotations
 
 from typing import IO
 
+from django.contrib.auth import get_user_model
+
+from catalog.choices import Layer, OrganizationRole, PackageStatus
+from catalog.models import OrganizationMembership, Package
+from catalog.sample_data import build_packages, ensure_consortia, ensure_organizations
+
+DEMO_COMPANY_EMAIL = "company@aiexports.example"
+DEMO_STAFF_EMAIL = "staff@aiexports.example"
+PUBLISHED_COUNT = 30
+
 
 def load(stdout: IO[str]) -> None:
-    """Create this app's demo rows idempotently."""
+    """Create the demo catalog. The demo company user becomes admin of the anchor of the first consortium."""
+    User = get_user_model()
+    orgs = ensure_organizations()
+    consortia = ensure_consortia(orgs)
+    company = User.objects.filter(email=DEMO_COMPANY_EMAIL).first()
+    staff = User.objects.filter(email=DEMO_STAFF_EMAIL).first()
+    own = consortia[0]
+    if company is not None:
+        OrganizationMembership.objects.get_or_create(
+            organization=own.anchor, user=company, defaults={"role": OrganizationRole.ADMIN}
+        )
+    published = build_packages(PUBLISHED_COUNT, status=PackageStatus.PUBLISHED, consortia=consortia)
+    # The demo company's own pipeline, numbered apart from the published ones so the slugs never collide.
+    stages = [
+        (100, 2, PackageStatus.DRAFT, (), ""),
+        (102, 1, PackageStatus.DRAFT, (Layer.SECURITY, Layer.DATA), ""),
+        (110, 2, PackageStatus.SUBMITTED, (), ""),
+        (120, 2, PackageStatus.IN_REVIEW, (), ""),
+        (130, 1, PackageStatus.CHANGES_REQUESTED, (),
+         "Please state the U.S.-origin share of the networking equipment and add a model evaluation."),
+    ]  # fmt: skip
+    pipeline: list[Package] = []
+    for start, count, status, omit, feedback in stages:
+        pipeline += build_packages(
+            count, status=status, consortia=[own], start=start, omit_layers=omit, unique_suffix=True,
+            created_by=company, reviewer=staff if status == PackageStatus.IN_REVIEW else None,
+            reviewer_feedback=feedback,
+        )  # fmt: skip
+    stdout.write(
+        f"Catalog: {len(orgs)} organizations, {len(consortia)} consortia, "
+        f"{len(published)} published and {len(pipeline)} other packages created "
+        f"({Package.objects.count()} packages in all)."
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -49,7 +50,7 @@ class ComponentSerializer(serializers.ModelSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is not None and "layer" in attrs and attrs["layer"] != self.instance.layer:
             raise serializers.ValidationError(
-                {"layer": "A component cannot move to another layer: remove it and add a new one."}
+                {"layer": _("A component cannot move to another layer: remove it and add a new one.")}
             )
         return attrs
 

@@ -35,6 +35,8 @@ class USWDSFormMixin:
                 continue
             bound = self[name]  # type: ignore[index]
             ids = [f"{bound.auto_id}_error_{n}" for n in range(1, len(errors) + 1)]
-            widget = self.fields[name].widget  # type: ignore[attr-defined]
-            existing = widget.attrs.get("aria-describedby", "")
-            widget.attrs["aria-describedby"] = " ".join(filter(None, [existing, *ids]))
+            field = self.fields[name]  # type: ignore[attr-defined]
+            # Setting the attribute stops Django adding the help text's id itself, so keep it first.
+            helptext = f"{bound.auto_id}_helptext" if field.help_text else ""
+            existing = field.widget.attrs.get("aria-describedby", "")
+            field.widget.attrs["aria-describedby"] = " ".join(filter(None, [existing or helptext, *ids]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import RejectionReason
@@ -14,6 +15,12 @@ class _SelectedPackagesForm(forms.Form):
     # The admin's name for the selected rows (helpers.ACTION_CHECKBOX_NAME) and the action to run again.
     _selected_action = forms.CharField(widget=forms.MultipleHiddenInput)
     action = forms.CharField(widget=forms.HiddenInput)
+
+
+class AssignForm(_SelectedPackagesForm):
+    reviewer = forms.ModelChoiceField(
+        label=_("Reviewer"), queryset=get_user_model().objects.filter(is_staff=True, is_active=True).order_by("email")
+    )
 
 
 class RequestChangesForm(_SelectedPackagesForm):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from catalog.choices import ConsortiumRole, OrganizationRole
+from catalog.choices import ConsortiumRole, Layer, OrganizationRole
 
 from .reference import Country
 
@@ -110,3 +110,8 @@ class ConsortiumMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} in {self.consortium}"
+
+    @property
+    def layer_labels(self) -> list[str]:
+        """The translated names of the layers contributed, in the layers' order."""
+        return [str(layer.label) for layer in Layer if layer.value in (self.layers or [])]

@@ -37,8 +37,11 @@ def unique_slug(model: type[models.Model], text: str, *, max_length: int = 200) 
 
 
 def lock_package(package: Package) -> Package:
-    """Re-read ``package`` under a row lock so two concurrent transitions cannot both pass validation."""
-    return Package.objects.select_for_update().get(pk=package.pk)
+    """Lock the package's row and reload ``package`` in place, so two concurrent transitions cannot both pass
+    validation and the caller's instance shows the state the service then changes."""
+    Package.objects.select_for_update().filter(pk=package.pk).values_list("pk", flat=True).get()
+    package.refresh_from_db()
+    return package
 
 
 def notify_status_change(package: Package) -> None:

@@ -268,6 +268,8 @@ def package_reopen(*, actor: Any, package: Package) -> Package:
     package = lock_package(package)
     if package.status != PackageStatus.WITHDRAWN:
         raise InvalidTransition(_("Only a withdrawn package can be reopened as a draft."))
+    if package.revision_of_id and open_revision(package.revision_of) is not None:
+        raise InvalidTransition(_("Another revision of this package is already in progress."), code="revision_open")
     package.status = PackageStatus.DRAFT
     package.save(update_fields=["status", "updated_at"])
     audit_record(
@@ -276,6 +278,7 @@ def package_reopen(*, actor: Any, package: Package) -> Package:
         target=package,
         changes={"status": {"before": "withdrawn", "after": "draft"}},
     )
+    notify_status_change(package)
     return package
 
 

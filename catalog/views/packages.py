@@ -130,8 +130,8 @@ def _overview_step(request: HttpRequest, package: Package) -> HttpResponse:
         else:
             messages.success(request, _("Overview saved."))
             return redirect(_target_after_save(package, "overview", request.POST.get("nav", "next")))
-    if form.is_bound and not form.is_valid():
-        package.refresh_from_db()  # the ModelForm set invalid values on the instance; show the saved title
+    if form.errors:
+        package.refresh_from_db()  # the ModelForm copied the typed values onto the instance; show the saved title
     context = {**_wizard_context(package, "overview"), "form": form, "consortium": package.consortium}
     return render(request, "catalog/manage/step_overview.html", context)
 

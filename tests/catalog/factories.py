@@ -43,3 +43,19 @@ def complete_package(consortium: Consortium, *, status: str = PackageStatus.DRAF
             us_origin_share=Decimal("80") if category == Category.ACCELERATOR else None,
         )
     return package
+
+
+def ensure_reference_data() -> None:
+    """Reload countries, regions and sectors if a transactional test's flush removed them.
+
+    Transactional tests (live server, real worker) empty every table afterwards, including the rows the
+    ``0002_reference_data`` migration loads; tests that run after them call this first.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from catalog.models import Country
+
+    if not Country.objects.exists():
+        import_module("catalog.migrations.0002_reference_data").load(apps, None)

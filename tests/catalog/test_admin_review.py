@@ -48,6 +48,17 @@ def test_an_action_refused_by_the_service_reports_the_reason_and_changes_nothing
     assert draft.status == PackageStatus.DRAFT
 
 
+def test_assign_to_a_reviewer_uses_an_intermediate_form(client, staff):
+    other = StaffFactory(email="second.reviewer@example.com")
+    _u, _o, consortium = company()
+    package = complete_package(consortium, status=PackageStatus.SUBMITTED)
+    page = act(client, "assign_to", [package])
+    assert "second.reviewer@example.com" in page.content.decode()
+    act(client, "assign_to", [package], apply="1", reviewer=other.pk)
+    package.refresh_from_db()
+    assert package.reviewer == other
+
+
 def test_publish_action_publishes_a_package_in_review(client, staff):
     _u, _o, consortium = company()
     package = complete_package(consortium, status=PackageStatus.IN_REVIEW)
@@ -131,3 +142,31 @@ def test_the_consortium_admin_is_searchable_and_shows_members_inline(client, sta
     assert consortium.name in response.content.decode()
     change = client.get(reverse("admin:catalog_consortium_change", args=[consortium.pk])).content.decode()
     assert "Searchable Org" in change
+
+
+def test_publishing_a_revision_from_the_queue_updates_the_published_package_under_the_same_slug(client, staff):
+    user, _o, consortium = company()
+    package = complete_package(consortium, status=PackageStatus.PUBLISHED, title="Stable Slug Stack")
+    revision = services.package_revise(actor=user, package=package)
+    services.package_update(actor=user, package=revision, title="Stable Slug Stack, second edition")
+    services.package_submit(actor=user, package=revision)
+    act(client, "start_review", [revision])
+    act(client, "publish", [revision])
+    package.refresh_from_db()
+    revision.refresh_from_db()
+    assert (package.slug, package.title) == ("stable-slug-stack", "Stable Slug Stack, second edition")
+    assert package.status == PackageStatus.PUBLISHED and revision.status == PackageStatus.MERGED
+    html = client.get(reverse("admin:catalog_package_changelist") + "?kind=revision").content.decode()
+    assert "Stable Slug Stack" in html
+
+
+def test_the_change_page_offers_the_decisions_of_the_current_status_and_runs_them(client, staff):
+    _u, _o, consortium = company()
+    package = complete_package(consortium, status=PackageStatus.SUBMITTED)
+    html = client.get(reverse("admin:catalog_package_change", args=[package.pk])).content.decode()
+    assert 'value="start_review"' in html and 'value="publish"' not in html
+    client.post(CHANGELIST, {"action": "start_review", "_selected_action": package.pk})
+    package.refresh_from_db()
+    assert package.status == PackageStatus.IN_REVIEW
+    html = client.get(reverse("admin:catalog_package_change", args=[package.pk])).content.decode()
+    assert 'value="publish"' in html and 'value="reject"' in html

@@ -262,3 +262,15 @@ def test_package_factory_default_is_a_draft():
     assert PackageFactory().status == PackageStatus.DRAFT
     assert Package.objects.count() == 1
     assert ComponentFactory().layer == Layer.HARDWARE
+
+
+def test_a_withdrawn_revision_cannot_be_reopened_while_a_newer_revision_is_open():
+    user, _org, consortium = company()
+    package = complete_package(consortium, status=PackageStatus.PUBLISHED)
+    first = services.package_revise(actor=user, package=package)
+    services.package_submit(actor=user, package=first)
+    services.package_withdraw(actor=user, package=first)
+    second = services.package_revise(actor=user, package=package)
+    assert second.pk != first.pk
+    with pytest.raises(InvalidTransition):
+        services.package_reopen(actor=user, package=first)

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from aiexports.portal import demo as portal_demo
+from catalog import demo
+from catalog.choices import Layer, PackageStatus
+from catalog.models import Component, Consortium, Package
+from catalog.readiness import package_missing
+from catalog.sample_data import build_packages, ensure_consortia
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_loader_is_idempotent_and_gives_the_company_user_a_consortium(client):
+    portal_demo.load(io.StringIO())
+    demo.load(io.StringIO())
+    counts = (Package.objects.count(), Component.objects.count(), Consortium.objects.count())
+    demo.load(io.StringIO())
+    assert (Package.objects.count(), Component.objects.count(), Consortium.objects.count()) == counts
+    assert Package.objects.filter(status=PackageStatus.PUBLISHED).count() == 30
+    assert set(Package.objects.values_list("status", flat=True)) >= {"draft", "submitted", "in_review",
+                                                                     "changes_requested", "published"}  # fmt: skip
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(email=portal_demo.DEMO_COMPANY[0]))
+    html = client.get("/dashboard/").content.decode()
+    assert "Meridian Full-Stack AI Consortium" in html and "Changes requested" in html
+
+
+def test_every_published_demo_package_is_complete_with_countries_from_several_countries():
+    demo.load(io.StringIO())
+    for package in Package.objects.filter(status=PackageStatus.PUBLISHED):
+        assert package_missing(package) == []
+    layers = set(Component.objects.values_list("layer", flat=True))
+    assert layers == {layer.value for layer in Layer}
+    countries = set(Consortium.objects.values_list("organizations__country", flat=True))
+    assert len(countries) >= 6
+
+
+def test_build_packages_makes_n_packages_in_a_bounded_number_of_queries(django_assert_max_num_queries):
+    consortia = ensure_consortia()
+    with django_assert_max_num_queries(60):  # a few per batch of 100, never one per package
+        created = build_packages(150, consortia=consortia, unique_suffix=True, batch_size=100)
+    assert len(created) == 150
+    assert Component.objects.count() == 150 * 8
+    again = build_packages(150, consortia=consortia, unique_suffix=True, batch_size=100)
+    assert again == []

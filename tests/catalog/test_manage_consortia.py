@@ -119,7 +119,7 @@ def test_the_dashboard_query_count_does_not_grow_with_packages_or_consortia(clie
         complete_package(other)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("catalog:dashboard"))
-    assert response.content.decode().count("usa-tag") == 16
+    assert response.content.decode().count("aix-status-tag") == 16
 
 
 def test_the_api_token_is_shown_once_and_can_be_regenerated_and_revoked(client):

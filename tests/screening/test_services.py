@@ -230,3 +230,26 @@ def test_re_screening_all_runs_every_member_through_the_tasks_after_commit(
     assert OrganizationScreening.objects.count() == 3
     assert AuditEvent.objects.get(action="screening.rescreen_requested").changes == {"organizations": 3}
     assert screening_rescreen_all() == 3
+
+
+def test_a_superseded_import_does_not_re_screen_again(import_rows, member):
+    from catalog.eligibility.screening.tasks import screening_rescreen_all_task
+
+    member("Northwind Traders")
+    old = import_rows([NORTHWIND])
+    new = import_rows([NORTHWIND])
+    assert screening_rescreen_all_task(import_id=old.pk) == 0
+    assert screening_rescreen_all_task(import_id=new.pk) == 1
+
+
+def test_a_screening_can_be_requested_for_one_organization_after_commit(
+    import_rows, member, django_capture_on_commit_callbacks
+):
+    from catalog.eligibility.screening.services import organization_screen_request
+
+    import_rows([NORTHWIND])
+    organization, consortium = member("Northwind Traders")
+    with django_capture_on_commit_callbacks(execute=True):
+        organization_screen_request(organization_id=organization.pk)
+        assert not ScreeningHit.objects.exists()
+    assert ScreeningHit.objects.get().organization == organization

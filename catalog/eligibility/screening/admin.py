@@ -122,8 +122,6 @@ class ScreeningEntryAdmin(_ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("name", "entry_type", "source", "country_codes", "program_list", "start_date", "key")
     list_filter = ("source", "entry_type", CountryFilter)
     search_fields = ("name", "names__name", "key", "entity_number", "remarks")
-    list_select_related = ("list_import",)
-    exclude = ("raw",)
 
     @admin.display(description=_("countries"))
     def country_codes(self, obj: ScreeningEntry) -> str:

@@ -51,6 +51,7 @@ _ENTRY_FIELDS = (
 )
 # Serializes imports on PostgreSQL (two staff uploading at once would otherwise interleave their upserts).
 _IMPORT_LOCK_ID = 0x5C4EE7
+_REVIEWABLE = (HitStatus.OPEN, HitStatus.CLEARED)
 
 
 def screening_list_import(
@@ -123,7 +124,8 @@ def _replace_entries(record: ScreeningListImport, entries: list[ParsedEntry], *,
         row = ScreeningEntry(pk=existing[entry.key][0], key=entry.key, list_import=record, **_entry_values(entry))
         updated.append(row)
     ScreeningEntry.objects.bulk_update(updated, [*_ENTRY_FIELDS, "list_import"], batch_size=500)
-    ScreeningName.objects.filter(entry__in=updated).delete()
+    for chunk in _chunks([row.pk for row in updated]):
+        ScreeningName.objects.filter(entry_id__in=chunk).delete()
     ScreeningName.objects.bulk_create(
         [
             ScreeningName(entry_id=row.pk, name=name, normalized=normalized, is_alias=alias)
@@ -132,8 +134,10 @@ def _replace_entries(record: ScreeningListImport, entries: list[ParsedEntry], *,
         ],
         batch_size=1000,
     )
-    changed_ids = [row.pk for row in updated]
-    for hit in ScreeningHit.objects.filter(entry_id__in=changed_ids, status=HitStatus.CLEARED).select_for_update():
+    # Hits are few and entries many: select the hits, then test membership in Python (no huge IN lists).
+    changed_ids, removed = {row.pk for row in updated}, set(removed_ids)
+    hits = ScreeningHit.objects.select_for_update().filter(entry__isnull=False, status__in=_REVIEWABLE)
+    for hit in (h for h in hits if h.status == HitStatus.CLEARED and h.entry_id in changed_ids):
         _transition(
             hit,
             HitStatus.OPEN,
@@ -141,7 +145,7 @@ def _replace_entries(record: ScreeningListImport, entries: list[ParsedEntry], *,
             action="screening.hit_reopened",
             reason=_("The list entry changed in the import of %(date)s.") % {"date": record.list_date},
         )
-    for hit in ScreeningHit.objects.filter(entry_id__in=removed_ids, status=HitStatus.OPEN).select_for_update():
+    for hit in (h for h in hits if h.status == HitStatus.OPEN and h.entry_id in removed):
         _transition(
             hit,
             HitStatus.WITHDRAWN,
@@ -149,11 +153,16 @@ def _replace_entries(record: ScreeningListImport, entries: list[ParsedEntry], *,
             action="screening.hit_withdrawn",
             reason=_("The entry is no longer on the list imported on %(date)s.") % {"date": record.list_date},
         )
-    for start in range(0, len(removed_ids), 500):
-        ScreeningEntry.objects.filter(pk__in=removed_ids[start : start + 500]).delete()
+    for chunk in _chunks(removed_ids):
+        ScreeningEntry.objects.filter(pk__in=chunk).delete()
     ScreeningEntry.objects.exclude(list_import=record).update(list_import=record)
     record.added_count, record.changed_count, record.removed_count = len(added), len(changed), len(removed_ids)
     record.save(update_fields=["added_count", "changed_count", "removed_count"])
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def _entry_values(entry: ParsedEntry) -> dict[str, Any]:
@@ -290,6 +299,14 @@ def screening_rescreen_all(*, actor: Any = None) -> int:
             chunk = organization_ids[start : start + RESCREEN_CHUNK]
             transaction.on_commit(lambda chunk=chunk: _enqueue_screen(chunk))
     return len(organization_ids)
+
+
+def organization_screen_request(*, organization_id: int) -> None:
+    """Screen one organization in Celery after commit: for the catalog when a member joins or is renamed.
+
+    (Not calling it only delays screening: the sweep finds members not screened under their current name.)
+    """
+    transaction.on_commit(lambda: _enqueue_screen([organization_id]))
 
 
 def _enqueue_screen(organization_ids: list[int]) -> None:

@@ -253,3 +253,17 @@ def test_a_screening_can_be_requested_for_one_organization_after_commit(
         organization_screen_request(organization_id=organization.pk)
         assert not ScreeningHit.objects.exists()
     assert ScreeningHit.objects.get().organization == organization
+
+
+def test_a_hit_cleared_again_after_its_entry_changed_stays_cleared_at_the_next_screening(import_rows, member):
+    import_rows([NORTHWIND])
+    organization, consortium = member("Northwind Traders")
+    organization_screen(organization_id=organization.pk)
+    screening_hit_clear(hit_id=ScreeningHit.objects.get().pk, actor=StaffFactory(), reason="Not them.")
+    import_rows([{**NORTHWIND, "remarks": "Address updated."}])
+    hit = ScreeningHit.objects.get()
+    assert (hit.status, hit.decided_by) == (HitStatus.OPEN, None)
+    screening_hit_clear(hit_id=hit.pk, actor=StaffFactory(), reason="Checked again: still not them.")
+    organization_screen(organization_id=organization.pk)
+    assert ScreeningHit.objects.get().status == HitStatus.CLEARED
+    assert publication_blockers(consortium_id=consortium.pk) == []

@@ -137,7 +137,9 @@ def _replace_entries(record: ScreeningListImport, entries: list[ParsedEntry], *,
     # Hits are few and entries many: select the hits, then test membership in Python (no huge IN lists).
     changed_ids, removed = {row.pk for row in updated}, set(removed_ids)
     hits = ScreeningHit.objects.select_for_update().filter(entry__isnull=False, status__in=_REVIEWABLE)
+    fingerprints = {row.pk: row.fingerprint for row in updated}
     for hit in (h for h in hits if h.status == HitStatus.CLEARED and h.entry_id in changed_ids):
+        hit.entry_fingerprint = fingerprints[hit.entry_id]
         _transition(
             hit,
             HitStatus.OPEN,
@@ -180,6 +182,8 @@ def _transition(hit: ScreeningHit, status: str, *, actor: Any, action: str, reas
     if action in ("screening.hit_cleared", "screening.hit_confirmed"):
         hit.decided_by = actor if getattr(actor, "is_authenticated", False) else None
         hit.decided_at = timezone.now()
+    else:  # reopened or withdrawn by the system: no standing staff decision (the audit trail keeps the old one)
+        hit.decided_by, hit.decided_at = None, None
     hit.save()
     audit_record(
         actor=actor,
@@ -347,10 +351,13 @@ def _decide(*, hit_id: int, actor: Any, reason: str, status: str, action: str) -
     if not reason:
         raise DomainError(_("Give a reason for the decision."), code="reason_required")
     with transaction.atomic():
-        hit = ScreeningHit.objects.select_for_update().get(pk=hit_id)
+        hit = ScreeningHit.objects.select_for_update().select_related("entry").get(pk=hit_id)
         if hit.status == status:
             raise InvalidTransition(_("This hit is already %(status)s.") % {"status": hit.get_status_display()})
         if hit.status == HitStatus.WITHDRAWN:
             raise InvalidTransition(_("This hit was withdrawn: the organization no longer matches the list."))
+        if hit.entry is not None:
+            # The decision is about the entry as it reads now; a later change of it reopens a clearance.
+            hit.entry_fingerprint = hit.entry.fingerprint
         _transition(hit, status, actor=actor, action=action, reason=reason)
     return hit

@@ -18,13 +18,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aiexports.settings.test")
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
 
 ENTRIES, ORGANIZATIONS = 30_000, 500
-SYLLABLES = ("ka", "lo", "mi", "ra", "zen", "tor", "vel", "qui", "dra", "fen", "gor", "hul", "jin", "kes")
+CONSONANTS, VOWELS = "bcdfghjklmnprstvwxz", "aeiou"
 KINDS = ("trading", "electronics", "systems", "microelectronics", "research", "institute", "shipping")
 
 
 def fake_name(rng: random.Random) -> str:
     """A made-up company name: two invented words (as diverse as real names are) and a common business word."""
-    words = ["".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))).title() for _ in range(2)]
+    words = [
+        "".join(rng.choice(CONSONANTS) + rng.choice(VOWELS) for _ in range(rng.randint(2, 4))).title() for _ in range(2)
+    ]
     return f"{words[0]} {words[1]} {rng.choice(KINDS).title()} Co., Ltd."
 
 

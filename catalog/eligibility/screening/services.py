@@ -351,7 +351,7 @@ def _decide(*, hit_id: int, actor: Any, reason: str, status: str, action: str) -
     if not reason:
         raise DomainError(_("Give a reason for the decision."), code="reason_required")
     with transaction.atomic():
-        hit = ScreeningHit.objects.select_for_update().select_related("entry").get(pk=hit_id)
+        hit = ScreeningHit.objects.select_for_update(of=("self",)).select_related("entry").get(pk=hit_id)
         if hit.status == status:
             raise InvalidTransition(_("This hit is already %(status)s.") % {"status": hit.get_status_display()})
         if hit.status == HitStatus.WITHDRAWN:

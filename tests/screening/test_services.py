@@ -267,3 +267,15 @@ def test_a_hit_cleared_again_after_its_entry_changed_stays_cleared_at_the_next_s
     organization_screen(organization_id=organization.pk)
     assert ScreeningHit.objects.get().status == HitStatus.CLEARED
     assert publication_blockers(consortium_id=consortium.pk) == []
+
+
+def test_the_sweep_is_a_registered_periodic_task(settings, import_rows, member):
+    from aiexports.celery import app
+    from catalog.eligibility.screening.tasks import screening_sweep_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["screening-sweep"]
+    assert entry["task"] == "screening.sweep" and entry["task"] in app.tasks
+    assert "catalog.eligibility.screening.tasks" in settings.CELERY_IMPORTS
+    import_rows([NORTHWIND])
+    member("Northwind Traders")
+    assert screening_sweep_task() == 1

@@ -141,7 +141,9 @@ def parse_screening_file(content: bytes, *, file_format: str) -> ParsedList:
         ) from exc
     rows = _csv_rows(text) if file_format == ListFormat.CSV else _json_rows(text)
     row_label = _("Line %(number)d") if file_format == ListFormat.CSV else _("Result %(number)d")
-    entries, errors, seen = [], [], {}
+    entries: list[ParsedEntry] = []
+    errors: list[str] = []
+    seen: dict[str, int] = {}
     for number, row in rows:
         try:
             entry = _entry_from_row(row)

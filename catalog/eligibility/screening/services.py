@@ -7,6 +7,7 @@ an older list (or under an old name), so a lost task delays a screening but neve
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -139,7 +140,7 @@ def _replace_entries(record: ScreeningListImport, entries: list[ParsedEntry], *,
     hits = ScreeningHit.objects.select_for_update().filter(entry__isnull=False, status__in=_REVIEWABLE)
     fingerprints = {row.pk: row.fingerprint for row in updated}
     for hit in (h for h in hits if h.status == HitStatus.CLEARED and h.entry_id in changed_ids):
-        hit.entry_fingerprint = fingerprints[hit.entry_id]
+        hit.entry_fingerprint = fingerprints[hit.entry_id or 0]
         _transition(
             hit,
             HitStatus.OPEN,
@@ -299,9 +300,8 @@ def screening_rescreen_all(*, actor: Any = None) -> int:
             changes={"organizations": len(organization_ids)},
             message=_("Re-screening %(count)d consortium member organizations.") % {"count": len(organization_ids)},
         )
-        for start in range(0, len(organization_ids), RESCREEN_CHUNK):
-            chunk = organization_ids[start : start + RESCREEN_CHUNK]
-            transaction.on_commit(lambda chunk=chunk: _enqueue_screen(chunk))
+        for chunk in _chunks(organization_ids, RESCREEN_CHUNK):
+            transaction.on_commit(functools.partial(_enqueue_screen, chunk))
     return len(organization_ids)
 
 

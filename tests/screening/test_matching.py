@@ -98,3 +98,18 @@ def test_country_narrowing_keeps_entries_of_the_country_and_entries_without_one(
     assert [m.entry_id for m in LIST.search("Northwind Traders", threshold=0.8, country="HK")] == [1]
     assert LIST.search("Northwind Traders", threshold=0.8, country="US") == []
     assert [m.entry_id for m in LIST.search("Emile Davila Ficticio", threshold=0.8, country="US")] == [3]
+
+
+def test_the_index_finds_exactly_what_scoring_every_name_finds():
+    import random
+
+    rng = random.Random(3)
+    words = ["trading", "north", "wind", "contoso", "fabrikam", "tail", "spin", "group", "tech", "nova", "ab", "x"]
+    names = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 4))) for _ in range(300)]
+    index = NameIndex(Candidate(i, n, normalize_name(n), False) for i, n in enumerate(names))
+    for query in names[:60] + ["north wind trading", "tech", "x"]:
+        for threshold in (0.3, 0.6, 0.8, 1.0):
+            brute = {
+                i for i, n in enumerate(names) if similarity(normalize_name(query), normalize_name(n)) >= threshold
+            }
+            assert {m.entry_id for m in index.search(query, threshold=threshold)} == brute, (query, threshold)

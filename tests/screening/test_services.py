@@ -230,3 +230,52 @@ def test_re_screening_all_runs_every_member_through_the_tasks_after_commit(
     assert OrganizationScreening.objects.count() == 3
     assert AuditEvent.objects.get(action="screening.rescreen_requested").changes == {"organizations": 3}
     assert screening_rescreen_all() == 3
+
+
+def test_a_superseded_import_does_not_re_screen_again(import_rows, member):
+    from catalog.eligibility.screening.tasks import screening_rescreen_all_task
+
+    member("Northwind Traders")
+    old = import_rows([NORTHWIND])
+    new = import_rows([NORTHWIND])
+    assert screening_rescreen_all_task(import_id=old.pk) == 0
+    assert screening_rescreen_all_task(import_id=new.pk) == 1
+
+
+def test_a_screening_can_be_requested_for_one_organization_after_commit(
+    import_rows, member, django_capture_on_commit_callbacks
+):
+    from catalog.eligibility.screening.services import organization_screen_request
+
+    import_rows([NORTHWIND])
+    organization, consortium = member("Northwind Traders")
+    with django_capture_on_commit_callbacks(execute=True):
+        organization_screen_request(organization_id=organization.pk)
+        assert not ScreeningHit.objects.exists()
+    assert ScreeningHit.objects.get().organization == organization
+
+
+def test_a_hit_cleared_again_after_its_entry_changed_stays_cleared_at_the_next_screening(import_rows, member):
+    import_rows([NORTHWIND])
+    organization, consortium = member("Northwind Traders")
+    organization_screen(organization_id=organization.pk)
+    screening_hit_clear(hit_id=ScreeningHit.objects.get().pk, actor=StaffFactory(), reason="Not them.")
+    import_rows([{**NORTHWIND, "remarks": "Address updated."}])
+    hit = ScreeningHit.objects.get()
+    assert (hit.status, hit.decided_by) == (HitStatus.OPEN, None)
+    screening_hit_clear(hit_id=hit.pk, actor=StaffFactory(), reason="Checked again: still not them.")
+    organization_screen(organization_id=organization.pk)
+    assert ScreeningHit.objects.get().status == HitStatus.CLEARED
+    assert publication_blockers(consortium_id=consortium.pk) == []
+
+
+def test_the_sweep_is_a_registered_periodic_task(settings, import_rows, member):
+    from aiexports.celery import app
+    from catalog.eligibility.screening.tasks import screening_sweep_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["screening-sweep"]
+    assert entry["task"] == "screening.sweep" and entry["task"] in app.tasks
+    assert "catalog.eligibility.screening.tasks" in settings.CELERY_IMPORTS
+    import_rows([NORTHWIND])
+    member("Northwind Traders")
+    assert screening_sweep_task() == 1

@@ -8,6 +8,7 @@ from catalog.eligibility.screening.choices import HitStatus
 from catalog.eligibility.screening.models import OrganizationScreening, ScreeningHit
 from catalog.eligibility.screening.services import screening_list_import
 from catalog.eligibility.selectors import publication_blockers
+from catalog.models import Country
 from tests.conftest import wait_until
 
 from .conftest import DATA
@@ -15,6 +16,8 @@ from .conftest import DATA
 
 @pytest.mark.worker
 def test_an_import_re_screens_every_member_in_a_real_worker(celery_worker, member):
+    # Transactional tests that ran before may have flushed the countries loaded by the data migration.
+    Country.objects.get_or_create(code="US", defaults={"name": "United States"})
     northwind, consortium = member("Northwind Traders")
     contoso, _ = member("Contoso Pharmaceutical")
     clean, clean_consortium = member("Clean Example Company")

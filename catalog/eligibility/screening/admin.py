@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -122,8 +123,6 @@ class ScreeningEntryAdmin(_ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("name", "entry_type", "source", "country_codes", "program_list", "start_date", "key")
     list_filter = ("source", "entry_type", CountryFilter)
     search_fields = ("name", "names__name", "key", "entity_number", "remarks")
-    list_select_related = ("list_import",)
-    exclude = ("raw",)
 
     @admin.display(description=_("countries"))
     def country_codes(self, obj: ScreeningEntry) -> str:
@@ -224,7 +223,7 @@ class ScreeningHitAdmin(admin.ModelAdmin):
             "hits": queryset.select_related("organization"),
             "form": form,
             "action": action,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "eligibility/screening/admin_decide.html", context)
 

@@ -9,6 +9,7 @@ returns them). A file with any bad row is refused as a whole, naming the rows: t
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -62,6 +63,7 @@ MULTI_VALUED = frozenset(
     {"programs", "addresses", "alt_names", "citizenships", "dates_of_birth", "nationalities", "places_of_birth", "ids"}
 )
 MAX_ERRORS_SHOWN = 10
+_ENTRY_TYPES = frozenset(EntryType.values)
 
 
 class ScreeningFileInvalid(DomainError):
@@ -138,20 +140,27 @@ def parse_screening_file(content: bytes, *, file_format: str) -> ParsedList:
             _("The file is not UTF-8 text (byte %(position)d cannot be read).") % {"position": exc.start}
         ) from exc
     rows = _csv_rows(text) if file_format == ListFormat.CSV else _json_rows(text)
-    entries, errors, seen = [], [], {}
-    for label, row in rows:
+    row_label = _("Line %(number)d") if file_format == ListFormat.CSV else _("Result %(number)d")
+    entries: list[ParsedEntry] = []
+    errors: list[str] = []
+    seen: dict[str, int] = {}
+    for number, row in rows:
         try:
             entry = _entry_from_row(row)
         except ValueError as exc:
-            errors.append(f"{label}: {exc}")
+            errors.append(f"{row_label % {'number': number}}: {exc}")
             continue
         if entry.key in seen:
             errors.append(
                 _("%(label)s: the id %(key)s is also used by %(other)s.")
-                % {"label": label, "key": entry.key, "other": seen[entry.key]}
+                % {
+                    "label": row_label % {"number": number},
+                    "key": entry.key,
+                    "other": row_label % {"number": seen[entry.key]},
+                }
             )
             continue
-        seen[entry.key] = label
+        seen[entry.key] = number
         entries.append(entry)
     if errors:
         raise ScreeningFileInvalid(_("The file was not imported:"), errors=errors)
@@ -160,7 +169,7 @@ def parse_screening_file(content: bytes, *, file_format: str) -> ParsedList:
     return ParsedList(entries=entries, sha256=hashlib.sha256(content).hexdigest(), file_format=file_format)
 
 
-def _csv_rows(text: str) -> list[tuple[str, dict[str, Any]]]:
+def _csv_rows(text: str) -> list[tuple[int, dict[str, Any]]]:
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [column.strip() for column in reader.fieldnames or []]
@@ -176,10 +185,11 @@ def _csv_rows(text: str) -> list[tuple[str, dict[str, Any]]]:
     rows = []
     try:
         for row in reader:
-            label = _("Line %(line)d") % {"line": reader.line_num}
             if None in row:
-                raise ScreeningFileInvalid(_("%(label)s has more fields than the header.") % {"label": label})
-            rows.append((label, {key: _split(key, value) for key, value in row.items()}))
+                raise ScreeningFileInvalid(
+                    _("Line %(line)d has more fields than the header.") % {"line": reader.line_num}
+                )
+            rows.append((reader.line_num, {key: _split(key, value) for key, value in row.items()}))
     except csv.Error as exc:
         raise ScreeningFileInvalid(
             _("The CSV file is malformed near line %(line)d: %(error)s.") % {"line": reader.line_num, "error": exc}
@@ -194,7 +204,7 @@ def _split(column: str, value: str | None) -> Any:
     return value
 
 
-def _json_rows(text: str) -> list[tuple[str, dict[str, Any]]]:
+def _json_rows(text: str) -> list[tuple[int, dict[str, Any]]]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -207,14 +217,13 @@ def _json_rows(text: str) -> list[tuple[str, dict[str, Any]]]:
         raise ScreeningFileInvalid(_('This is not a Consolidated Screening List JSON file: no "results" list.'))
     rows = []
     for number, item in enumerate(results, start=1):
-        label = _("Result %(number)d") % {"number": number}
         if not isinstance(item, dict):
-            rows.append((label, {"__invalid__": True}))
+            rows.append((number, {"__invalid__": True}))
             continue
         row = {key: _json_value(key, value) for key, value in item.items()}
         if "_id" not in row and "id" in row:
             row["_id"] = row.pop("id")
-        rows.append((label, row))
+        rows.append((number, row))
     return rows
 
 
@@ -249,7 +258,7 @@ def _entry_from_row(row: dict[str, Any]) -> ParsedEntry:
     if not source:
         raise ValueError(_("the source list is empty."))
     entry_type = str(row.get("type") or "").strip().title()
-    if entry_type not in EntryType.values:
+    if entry_type not in _ENTRY_TYPES:
         raise ValueError(
             _("the type %(type)s is not one of %(types)s.")
             % {"type": repr(row.get("type")), "types": ", ".join(EntryType.values)}
@@ -296,13 +305,18 @@ def _date(value: Any) -> date | None:
         return None  # CSL dates are sometimes partial ("1970"); the raw value stays in ``raw``.
 
 
+@functools.cache
+def _iso_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in iso_countries)
+
+
 def countries_of(addresses: Iterable[str], nationalities: Iterable[str], by_name: Callable[[str], str]) -> list[str]:
     """ISO alpha-2 codes named by the addresses' last part ("..., Shenzhen, CN") and the nationalities."""
     found: list[str] = []
     candidates = [address.rsplit(",", 1)[-1] for address in addresses] + list(nationalities)
     for candidate in candidates:
         text = candidate.strip().strip(".")
-        code = text.upper() if len(text) == 2 and text.upper() in iso_countries else by_name(text)
+        code = text.upper() if len(text) == 2 and text.upper() in _iso_codes() else by_name(text)
         if code and code not in found:
             found.append(code)
     return found

@@ -10,6 +10,7 @@ both backends.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import defaultdict
@@ -145,7 +146,13 @@ class NameIndex:
     def search(self, name: str, *, threshold: float, country: str | None = None) -> list[Match]:
         """Entries with a name scoring at least ``threshold`` against ``name`` (given raw, normalized here)."""
         query = trigrams(normalize_name(name))
-        positions = {pos for gram in query for pos in self._postings.get(gram, ())}
+        if not query:
+            return []
+        # Prefix filtering: similarity >= t needs at least ceil(t * |query|) shared trigrams, so any match holds
+        # one of the |query| - that + 1 rarest query trigrams; the common ones ("tra", "ing") need not be probed.
+        needed = max(1, math.ceil(threshold * len(query) - 1e-9))
+        probes = sorted(query, key=lambda gram: len(self._postings.get(gram, ())))[: len(query) - needed + 1]
+        positions = {pos for gram in probes for pos in self._postings.get(gram, ())}
         scored = []
         for pos in positions:
             candidate, grams = self._candidates[pos]

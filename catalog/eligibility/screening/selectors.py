@@ -65,13 +65,21 @@ def _pg_matches(name: str, country: str | None, threshold: float) -> list[Match]
     floor = threshold - 10**-_SCORE_PLACES
     with transaction.atomic(), connection.cursor() as cursor:
         # The ``%`` operator (trigram_similar) is what the GIN index serves; its cut-off is this setting.
-        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(max(floor, 0.0))])
+        # The planner prices similarity() like a cheap operator and sometimes prefers a sequential scan that
+        # computes it for every name (seconds on the real list); steer it to the index for this query only.
+        cursor.execute(
+            "SELECT set_config('pg_trgm.similarity_threshold', %s, true), current_setting('enable_seqscan'),"
+            " set_config('enable_seqscan', 'off', true)",
+            [str(max(floor, 0.0))],
+        )
+        seqscan = cursor.fetchone()[1]
         rows = list(
             ScreeningName.objects.filter(normalized__trigram_similar=query)
             .annotate(score=TrigramSimilarity("normalized", query))
             .filter(score__gte=floor)
             .values_list("entry_id", "name", "normalized", "is_alias", "entry__countries", "score")
         )
+        cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [seqscan])
     scored = [
         (Candidate(e, n, norm, alias, frozenset(c or ())), float(score))
         for e, n, norm, alias, c, score in rows

@@ -7,6 +7,7 @@ an older list (or under an old name), so a lost task delays a screening but neve
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -51,6 +52,7 @@ _ENTRY_FIELDS = (
 )
 # Serializes imports on PostgreSQL (two staff uploading at once would otherwise interleave their upserts).
 _IMPORT_LOCK_ID = 0x5C4EE7
+_REVIEWABLE = (HitStatus.OPEN, HitStatus.CLEARED)
 
 
 def screening_list_import(
@@ -123,7 +125,8 @@ def _replace_entries(record: ScreeningListImport, entries: list[ParsedEntry], *,
         row = ScreeningEntry(pk=existing[entry.key][0], key=entry.key, list_import=record, **_entry_values(entry))
         updated.append(row)
     ScreeningEntry.objects.bulk_update(updated, [*_ENTRY_FIELDS, "list_import"], batch_size=500)
-    ScreeningName.objects.filter(entry__in=updated).delete()
+    for chunk in _chunks([row.pk for row in updated]):
+        ScreeningName.objects.filter(entry_id__in=chunk).delete()
     ScreeningName.objects.bulk_create(
         [
             ScreeningName(entry_id=row.pk, name=name, normalized=normalized, is_alias=alias)
@@ -132,8 +135,12 @@ def _replace_entries(record: ScreeningListImport, entries: list[ParsedEntry], *,
         ],
         batch_size=1000,
     )
-    changed_ids = [row.pk for row in updated]
-    for hit in ScreeningHit.objects.filter(entry_id__in=changed_ids, status=HitStatus.CLEARED).select_for_update():
+    # Hits are few and entries many: select the hits, then test membership in Python (no huge IN lists).
+    changed_ids, removed = {row.pk for row in updated}, set(removed_ids)
+    hits = ScreeningHit.objects.select_for_update().filter(entry__isnull=False, status__in=_REVIEWABLE)
+    fingerprints = {row.pk: row.fingerprint for row in updated}
+    for hit in (h for h in hits if h.status == HitStatus.CLEARED and h.entry_id in changed_ids):
+        hit.entry_fingerprint = fingerprints[hit.entry_id or 0]
         _transition(
             hit,
             HitStatus.OPEN,
@@ -141,7 +148,7 @@ def _replace_entries(record: ScreeningListImport, entries: list[ParsedEntry], *,
             action="screening.hit_reopened",
             reason=_("The list entry changed in the import of %(date)s.") % {"date": record.list_date},
         )
-    for hit in ScreeningHit.objects.filter(entry_id__in=removed_ids, status=HitStatus.OPEN).select_for_update():
+    for hit in (h for h in hits if h.status == HitStatus.OPEN and h.entry_id in removed):
         _transition(
             hit,
             HitStatus.WITHDRAWN,
@@ -149,11 +156,16 @@ def _replace_entries(record: ScreeningListImport, entries: list[ParsedEntry], *,
             action="screening.hit_withdrawn",
             reason=_("The entry is no longer on the list imported on %(date)s.") % {"date": record.list_date},
         )
-    for start in range(0, len(removed_ids), 500):
-        ScreeningEntry.objects.filter(pk__in=removed_ids[start : start + 500]).delete()
+    for chunk in _chunks(removed_ids):
+        ScreeningEntry.objects.filter(pk__in=chunk).delete()
     ScreeningEntry.objects.exclude(list_import=record).update(list_import=record)
     record.added_count, record.changed_count, record.removed_count = len(added), len(changed), len(removed_ids)
     record.save(update_fields=["added_count", "changed_count", "removed_count"])
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def _entry_values(entry: ParsedEntry) -> dict[str, Any]:
@@ -171,6 +183,8 @@ def _transition(hit: ScreeningHit, status: str, *, actor: Any, action: str, reas
     if action in ("screening.hit_cleared", "screening.hit_confirmed"):
         hit.decided_by = actor if getattr(actor, "is_authenticated", False) else None
         hit.decided_at = timezone.now()
+    else:  # reopened or withdrawn by the system: no standing staff decision (the audit trail keeps the old one)
+        hit.decided_by, hit.decided_at = None, None
     hit.save()
     audit_record(
         actor=actor,
@@ -286,10 +300,17 @@ def screening_rescreen_all(*, actor: Any = None) -> int:
             changes={"organizations": len(organization_ids)},
             message=_("Re-screening %(count)d consortium member organizations.") % {"count": len(organization_ids)},
         )
-        for start in range(0, len(organization_ids), RESCREEN_CHUNK):
-            chunk = organization_ids[start : start + RESCREEN_CHUNK]
-            transaction.on_commit(lambda chunk=chunk: _enqueue_screen(chunk))
+        for chunk in _chunks(organization_ids, RESCREEN_CHUNK):
+            transaction.on_commit(functools.partial(_enqueue_screen, chunk))
     return len(organization_ids)
+
+
+def organization_screen_request(*, organization_id: int) -> None:
+    """Screen one organization in Celery after commit: for the catalog when a member joins or is renamed.
+
+    (Not calling it only delays screening: the sweep finds members not screened under their current name.)
+    """
+    transaction.on_commit(lambda: _enqueue_screen([organization_id]))
 
 
 def _enqueue_screen(organization_ids: list[int]) -> None:
@@ -330,10 +351,13 @@ def _decide(*, hit_id: int, actor: Any, reason: str, status: str, action: str) -
     if not reason:
         raise DomainError(_("Give a reason for the decision."), code="reason_required")
     with transaction.atomic():
-        hit = ScreeningHit.objects.select_for_update().get(pk=hit_id)
+        hit = ScreeningHit.objects.select_for_update(of=("self",)).select_related("entry").get(pk=hit_id)
         if hit.status == status:
             raise InvalidTransition(_("This hit is already %(status)s.") % {"status": hit.get_status_display()})
         if hit.status == HitStatus.WITHDRAWN:
             raise InvalidTransition(_("This hit was withdrawn: the organization no longer matches the list."))
+        if hit.entry is not None:
+            # The decision is about the entry as it reads now; a later change of it reopens a clearance.
+            hit.entry_fingerprint = hit.entry.fingerprint
         _transition(hit, status, actor=actor, action=action, reason=reason)
     return hit

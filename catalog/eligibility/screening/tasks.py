@@ -10,6 +10,7 @@ from celery import shared_task
 from django.db import DatabaseError
 
 from . import services
+from .selectors import screening_current_import
 
 _RELIABLE: dict = {
     "acks_late": True,
@@ -23,7 +24,13 @@ _RELIABLE: dict = {
 
 @shared_task(name="screening.rescreen_all", **_RELIABLE)
 def screening_rescreen_all_task(import_id: int | None = None) -> int:
-    """Fan the screening of every consortium member out in chunks (after an import)."""
+    """Fan the screening of every consortium member out in chunks (after an import).
+
+    Skipped when a newer import exists: that import's own task re-screens everyone against the newer list.
+    """
+    current = screening_current_import()
+    if import_id is not None and current is not None and current.pk != import_id:
+        return 0
     return services.screening_rescreen_all()
 
 

@@ -1,0 +1,99 @@
+#!/usr/bin/env python
+"""Restricted-party screening at the real list's scale: import a synthetic 30,000-entry CSL file, re-import it
+(unchanged, then with 1 % changed), and screen 1,000 organizations against it with pg_trgm and with the Python
+fallback index. Uses its own scratch database (``<DATABASE_URL's name>_bench_screening``), dropped at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aiexports.settings.test")
+os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
+
+ENTRIES, ORGANIZATIONS = 30_000, 500
+CONSONANTS, VOWELS = "bcdfghjklmnprstvwxz", "aeiou"
+KINDS = ("trading", "electronics", "systems", "microelectronics", "research", "institute", "shipping")
+
+
+def fake_name(rng: random.Random) -> str:
+    """A made-up company name: two invented words (as diverse as real names are) and a common business word."""
+    words = [
+        "".join(rng.choice(CONSONANTS) + rng.choice(VOWELS) for _ in range(rng.randint(2, 4))).title() for _ in range(2)
+    ]
+    return f"{words[0]} {words[1]} {rng.choice(KINDS).title()} Co., Ltd."
+
+
+def main() -> int:
+    import django
+
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        print("skipped: set DATABASE_URL to a PostgreSQL database")
+        return 0
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    from tests.screening.conftest import csl_csv, csl_row
+
+    # A scratch database of its own, so a benchmark never collides with a test run's ``test_<name>``.
+    connection.settings_dict["TEST"]["NAME"] = f"{connection.settings_dict['NAME']}_bench_screening"
+    old = setup_databases(verbosity=0, interactive=False, keepdb=False, aliases={"default"})
+    try:
+        run(csl_csv, csl_row)
+    finally:
+        teardown_databases(old, verbosity=0)
+    return 0
+
+
+def run(csl_csv, csl_row) -> None:
+    from catalog.eligibility.screening.selectors import screening_matcher
+    from catalog.eligibility.screening.services import screening_list_import, screening_screen_organizations
+    from catalog.models import Consortium, ConsortiumMember, Organization
+
+    rng = random.Random(7)
+    rows = [
+        csl_row(f"b{i}", fake_name(rng), alt_names=[fake_name(rng)], addresses=[f"{i} Road, City, CN"])
+        for i in range(ENTRIES)
+    ]
+    content = csl_csv(rows)
+    timed("import 30,000 entries (first import)", lambda: screening_list_import(content=content, file_name="a.csv"))
+    timed("re-import, unchanged", lambda: screening_list_import(content=content, file_name="b.csv"))
+    for row in rows[::100]:
+        row["remarks"] = "changed"
+    changed = csl_csv(rows)
+    timed("re-import, 1 % changed", lambda: screening_list_import(content=changed, file_name="c.csv"))
+
+    anchor = Organization.objects.create(name="Bench Anchor", slug="bench-anchor", country_id="US")
+    consortium = Consortium.objects.create(name="Bench", slug="bench", anchor=anchor)
+    organizations = Organization.objects.bulk_create(
+        Organization(name=fake_name(rng).replace("Co., Ltd.", "Inc."), slug=f"bench-{i}", country_id="US")
+        for i in range(ORGANIZATIONS)
+    )
+    ConsortiumMember.objects.bulk_create(ConsortiumMember(consortium=consortium, organization=o) for o in organizations)
+    ids = [o.pk for o in organizations]
+    pg = timed(
+        f"screen {ORGANIZATIONS} organizations (pg_trgm + GIN)",
+        lambda: screening_screen_organizations(organization_ids=ids),
+    )
+    matcher_py = timed("build the Python trigram index of all names", lambda: screening_matcher(in_python=True))
+    names = list(Organization.objects.filter(pk__in=ids).values_list("name", flat=True))
+    py = timed(f"match {ORGANIZATIONS} names with the Python index", lambda: [matcher_py(n, "US") for n in names])
+    assert pg == ORGANIZATIONS and len(py) == ORGANIZATIONS
+
+
+def timed(label: str, work):
+    start = time.perf_counter()
+    result = work()
+    print(f"{label:55s} {time.perf_counter() - start:8.2f} s", flush=True)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from aiexports.audit.services import audit_record, field_changes, snapshot
 from aiexports.errors import DomainError, NotAllowed
 from catalog.choices import ConsortiumRole, Layer, OrganizationRole, PackageStatus
+from catalog.eligibility.screening.services import organization_screen_request
 from catalog.models import Component, Consortium, ConsortiumMember, Organization, OrganizationMembership
 
 from ._common import require_manager, unique_slug
@@ -59,6 +60,7 @@ def consortium_create(
         target=consortium,
         changes={"name": name, "anchor": str(anchor)},
     )
+    organization_screen_request(organization_id=anchor.pk)
     return consortium
 
 
@@ -103,6 +105,8 @@ def consortium_member_add(
         target=consortium,
         changes={"organization": str(organization), "role": role, "layers": member.layers},
     )
+    # A new member is screened against the restricted-party list at once, not at the next sweep.
+    organization_screen_request(organization_id=organization.pk)
     return member
 
 

@@ -47,7 +47,7 @@ format: install ## apply ruff's fixes and formatting
 messages: install ## extract and compile translations (en, ja, es, fr) for the project and each app
 	$(DEV_ENV) $(PY) manage.py makemessages -l ja -l es -l fr --no-location --ignore 'catalog/*' --ignore 'rfi/*' --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'tests/*' --ignore 'bench/*'
 	for app in catalog rfi catalog/eligibility; do \
-	  (cd $$app && DJANGO_SETTINGS_MODULE=aiexports.settings.base $(DEV_ENV) PYTHONPATH=$(CURDIR) $(CURDIR)/$(PY) -m django makemessages -l ja -l es -l fr --no-location $$( [ $$app = catalog ] && echo --ignore 'eligibility/*' )) ; \
+	  (cd $$app && DJANGO_SETTINGS_MODULE=aiexports.settings.base $(DEV_ENV) PYTHONPATH=$(CURDIR) $(CURDIR)/$(PY) -P -m django makemessages -l ja -l es -l fr --no-location $$( [ $$app = catalog ] && echo --ignore 'eligibility/*' )) ; \
 	done
 	$(DEV_ENV) $(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
 

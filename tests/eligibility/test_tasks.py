@@ -95,3 +95,13 @@ def test_the_demo_loader_is_idempotent(ear):
     demo.load(io.StringIO())
     assert RuleSet.objects.count() == 2
     assert EligibilityResult.objects.filter(package=package).count() == Country.objects.count()
+
+
+def test_recheck_eligibility_of_everything_is_audited(ear, django_capture_on_commit_callbacks):
+    from aiexports.audit.models import AuditEvent
+
+    package = package_with_chip()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("recheck_eligibility", stdout=io.StringIO())
+    assert EligibilityCheck.objects.get(package=package).status == CheckStatus.DONE
+    assert AuditEvent.objects.filter(action="eligibility.recheck_all").exists()

@@ -49,6 +49,10 @@ class Command(BaseCommand):
             rows = sum(services.eligibility_compute_now(package_id=pk, ruleset=ruleset) for pk in ids)
             self.stdout.write(self.style.SUCCESS(f"{len(ids)} packages checked, {rows} results written."))
             return
+        if not options["slugs"]:
+            count = services.eligibility_recheck_all(ruleset=ruleset, actor=None)  # audited
+            self.stdout.write(self.style.SUCCESS(f"{count} checks queued under {ruleset.version}."))
+            return
         from django.db import transaction
 
         with transaction.atomic():

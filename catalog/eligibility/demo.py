@@ -1,9 +1,27 @@
-"""Demo data of this app (filled in by its issue)."""
+"""Demo data of the eligibility app: the seeded rule sets, and results for every non-draft package."""
 
 from __future__ import annotations
 
 from typing import IO
 
+from django.apps import apps
+
+from catalog.choices import PackageStatus
+from catalog.models import Package
+
+from . import services
+from .seeding import seed_country_groups, seed_rulesets
+from .selectors import ruleset_active
+
 
 def load(stdout: IO[str]) -> None:
-    """Create this app's demo rows idempotently."""
+    """Make sure the seeded rule sets exist and compute results synchronously (idempotent: upserts)."""
+    seed_country_groups(apps)
+    seed_rulesets(apps)
+    ruleset = ruleset_active()
+    if ruleset is None:
+        stdout.write("eligibility: no active rule set, no results computed\n")
+        return
+    ids = list(Package.objects.exclude(status=PackageStatus.DRAFT).order_by("pk").values_list("pk", flat=True))
+    rows = sum(services.eligibility_compute_now(package_id=pk, ruleset=ruleset) for pk in ids)
+    stdout.write(f"eligibility: {len(ids)} packages checked under {ruleset.version} ({rows} results)\n")

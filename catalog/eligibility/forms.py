@@ -13,6 +13,15 @@ from .choices import RuleSetStatus
 from .models import RuleSet
 
 
+def uswds(form: forms.Form) -> None:
+    """Give every widget its USWDS class."""
+    for field in form.fields.values():
+        widget = field.widget
+        css = "usa-select" if isinstance(widget, forms.Select) else "usa-input"
+        if not isinstance(widget, forms.HiddenInput):
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
 def country_choices() -> list[tuple[str, str]]:
     countries = sorted(((c.code, str(c.localized_name)) for c in Country.objects.all()), key=lambda pair: pair[1])
     return [("", _("Choose a country"))] + countries
@@ -25,6 +34,7 @@ class CountryForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = country_choices()
+        uswds(self)
 
 
 WEIGHTS = [("", _("Not applicable or unknown")), ("false", _("No (closed weights)")), ("true", _("Yes"))]
@@ -53,6 +63,10 @@ class CalculatorComponentForm(forms.Form):
         coerce=lambda v: {"true": True, "false": False}.get(v),
         empty_value=None,
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        uswds(self)
 
     MEANINGFUL = ("name", "category", "eccn", "tpp", "pd", "training_operations", "weights_published")
 
@@ -121,6 +135,7 @@ class CalculatorForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("All countries"))] + country_choices()[1:]
+        uswds(self)
 
     def clean_website(self) -> str:
         if self.cleaned_data.get("website"):

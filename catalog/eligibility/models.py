@@ -208,9 +208,11 @@ class EligibilityCheck(models.Model):
 class EligibilityResult(models.Model):
     """The current export-control outcome of one package for one country (one row per package × country)."""
 
-    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="eligibility_results")
-    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
-    ruleset = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="results")
+    # No separate foreign-key indexes: (package, country) is unique and (country, outcome) is indexed, which
+    # cover the lookups; every index costs time on the hot path (249 upserts per check).
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="eligibility_results", db_index=False)
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+", db_index=False)
+    ruleset = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="results", db_index=False)
     ruleset_version = models.CharField(_("rule-set version"), max_length=40)
     tier_code = models.CharField(_("tier"), max_length=40, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)

@@ -90,11 +90,6 @@ def ruleset_progress(ruleset: RuleSet) -> dict[str, int]:
     return {key: value or 0 for key, value in counts.items()}
 
 
-def outcome_counts(package: Package) -> dict[str, int]:
-    rows = EligibilityResult.objects.filter(package=package).values("outcome").annotate(n=Count("pk"))
-    return {row["outcome"]: row["n"] for row in rows}
-
-
 def ruleset_by_version(version: str | None, *, include_drafts: bool = False) -> RuleSet | None:
     if not version:
         return ruleset_active()

@@ -123,3 +123,10 @@ def test_the_template_tag_renders_the_panel_on_any_page(rf, published):
         Context({"package": published, "request": request})
     )
     assert "Export-control eligibility" in html and "For United States" in html and "Eligible" in html
+
+
+@pytest.mark.parametrize(("language", "text"), [("ja", "適格性計算ツール"), ("es", "Calculadora de elegibilidad"),
+                                                ("fr", "Calculateur d’éligibilité")])  # fmt: skip
+def test_the_calculator_is_translated(client, ear, language, text):
+    response = client.get(reverse("eligibility:calculator"), HTTP_ACCEPT_LANGUAGE=language)
+    assert text in response.content.decode()

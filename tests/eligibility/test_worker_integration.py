@@ -6,21 +6,18 @@ and the sweeper is run from the test process, as Celery beat would run it.
 
 from __future__ import annotations
 
-import importlib
 import shutil
 import socket
 import subprocess
 import time
 
 import pytest
-from django.apps import apps as django_apps
 from django.db.models import Count
 
 from catalog.choices import Category, PackageStatus
 from catalog.eligibility import services
 from catalog.eligibility.choices import CheckStatus
-from catalog.eligibility.models import EligibilityCheck, EligibilityResult, RuleSet
-from catalog.eligibility.seeding import EAR_VERSION, seed_country_groups, seed_rulesets
+from catalog.eligibility.models import EligibilityCheck, EligibilityResult
 from catalog.models import Component, Country, Package
 from tests.conftest import wait_until
 from tests.factories import ConsortiumFactory
@@ -41,16 +38,6 @@ def elig_env(monkeypatch, settings):
     }.items():
         monkeypatch.setenv(name, str(value))
         setattr(settings, name, value)
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    """A transactional test starts from an empty database: load the countries and seeds again."""
-    catalog_reference = importlib.import_module("catalog.migrations.0002_reference_data")
-    catalog_reference.load(django_apps, None)
-    seed_country_groups(django_apps)
-    seed_rulesets(django_apps)
-    return RuleSet.objects.get(version=EAR_VERSION)
 
 
 @pytest.fixture

@@ -15,7 +15,13 @@ from .selectors import ruleset_active
 
 
 def load(stdout: IO[str]) -> None:
-    """Make sure the seeded rule sets exist and compute results synchronously (idempotent: upserts)."""
+    """Make sure the seeded rule sets exist and compute results synchronously (idempotent: upserts).
+
+    Also imports the synthetic restricted-party screening sample and screens every organization.
+    """
+    from .screening.demo import load_screening_demo
+
+    load_screening_demo(stdout)
     seed_country_groups(apps)
     seed_rulesets(apps)
     ruleset = ruleset_active()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from datetime import UTC
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
@@ -103,7 +104,7 @@ def export_rows(queryset: QuerySet[Submission], *, base_url: str) -> Iterator[li
             for a in s.attachments.all()
         )
         row = [
-            s.tracking_number, s.notice.docket_id, timezone.localtime(s.created_at, timezone.UTC).isoformat(),
+            s.tracking_number, s.notice.docket_id, s.created_at.astimezone(UTC).isoformat(),
             s.get_status_display(), s.get_respondent_type_display(), s.name, s.email, s.organization_name,
             s.get_organization_type_display(), s.country_id or "", s.is_confidential,
             s.confidentiality_justification, s.is_late, s.assigned_reviewer or "",

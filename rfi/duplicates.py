@@ -9,12 +9,11 @@ checked exactly, so the work per response does not grow with the number of respo
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
 
 from aiexports.audit.services import audit_record
 
@@ -24,7 +23,7 @@ from .models import Answer, CampaignGroup, Notice, Submission, SubmissionBand
 logger = logging.getLogger(__name__)
 
 DEFAULT_THRESHOLD = 0.8
-MAX_CANDIDATES = 200  # band matches read per response, most shared bands first
+MAX_CANDIDATES = 200  # band rows read per key of a response
 MAX_VERIFY = 25  # distinct groups or lone responses compared exactly per response
 
 
@@ -61,10 +60,19 @@ def submission_detect_campaign(
         own = shingles(submission_texts([submission.pk]).get(submission.pk, ""))
         keys = lsh_band_keys(minhash(own))
         SubmissionBand.objects.filter(submission_id=submission.pk).delete()
-        matches = _matches(submission, own, keys, threshold)
+        rows = _band_rows(submission, keys)
+        matches = _matches(own, rows, threshold)
         before = submission.campaign_group_id
         group = _regroup(submission, matches)
-        _store_bands(submission, keys, group)
+        # Keys already held by members of the group this response joined need not be stored again.
+        joined = {gid for _sid, gid in matches if gid}
+        lone = {sid for sid, gid in matches if not gid}
+        held = {key for key, sid, gid in rows if sid in lone or gid in joined} if group else set()
+        SubmissionBand.objects.bulk_create(
+            SubmissionBand(submission_id=submission.pk, notice_id=submission.notice_id, key=key)
+            for key in keys
+            if key not in held
+        )
         if audit and (group.pk if group else None) != before:
             size = Submission.objects.filter(campaign_group=group).count() if group else 0
             audit_record(
@@ -76,26 +84,30 @@ def submission_detect_campaign(
         return group
 
 
-def _matches(submission: Submission, own: frozenset[str], keys: list[int], threshold: float) -> list[tuple[int, int]]:
-    """(submission id, group id or 0) of the candidates whose exact similarity reaches the threshold."""
+def _band_rows(submission: Submission, keys: list[int]) -> list[tuple[int, int, int]]:
+    """(key, submission id, group id or 0) of the other responses to the notice sharing a band key."""
     if not keys:
         return []
     rows = (
         SubmissionBand.objects.filter(notice_id=submission.notice_id, key__in=keys)
         .exclude(submission_id=submission.pk)
-        .values("submission_id", "submission__campaign_group_id")
-        .annotate(shared=Count("id"))
-        .order_by("-shared", "submission_id")[:MAX_CANDIDATES]
+        .order_by("submission_id")
+        .values_list("key", "submission_id", "submission__campaign_group_id")[: MAX_CANDIDATES * len(keys)]
     )
+    return [(key, sid, gid or 0) for key, sid, gid in rows]
+
+
+def _matches(own: frozenset[str], rows: list[tuple[int, int, int]], threshold: float) -> list[tuple[int, int]]:
+    """(submission id, group id or 0) of the candidates whose exact similarity reaches the threshold."""
+    shared: Counter[tuple[int, int]] = Counter((sid, gid) for _key, sid, gid in rows)
     units: list[tuple[int, int]] = []
     seen_groups: set[int] = set()
-    for row in rows:
-        group_id = row["submission__campaign_group_id"] or 0
-        if group_id:
-            if group_id in seen_groups:
+    for (sid, gid), _count in sorted(shared.items(), key=lambda item: (-item[1], item[0][0])):
+        if gid:
+            if gid in seen_groups:
                 continue  # one member (the closest by shared bands) speaks for its group
-            seen_groups.add(group_id)
-        units.append((row["submission_id"], group_id))
+            seen_groups.add(gid)
+        units.append((sid, gid))
         if len(units) >= MAX_VERIFY:
             break
     texts = submission_texts(sid for sid, _g in units)
@@ -131,20 +143,6 @@ def _leave_group(submission: Submission) -> None:
     submission.campaign_group_id = None
     if Submission.objects.filter(campaign_group_id=old).count() < 2:
         CampaignGroup.objects.filter(pk=old).delete()  # a group of one is no campaign (members are set free)
-
-
-def _store_bands(submission: Submission, keys: list[int], group: CampaignGroup | None) -> None:
-    """Store the keys the group does not hold yet: 5,000 copies of one letter keep one set of keys."""
-    if group is not None:
-        held = set(
-            SubmissionBand.objects.filter(
-                notice_id=submission.notice_id, key__in=keys, submission__campaign_group=group
-            ).values_list("key", flat=True)
-        )
-        keys = [key for key in keys if key not in held]
-    SubmissionBand.objects.bulk_create(
-        SubmissionBand(submission_id=submission.pk, notice_id=submission.notice_id, key=key) for key in keys
-    )
 
 
 def _label(text: str) -> str:

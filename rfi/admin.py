@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .admin_review import SubmissionAdmin  # registers the review queue
 from .choices import AttachmentType
-from .models import Notice, Question, Tag, TopicArea
+from .models import CampaignGroup, Notice, Question, Tag, TopicArea
 
 
 class NoticeAdminForm(forms.ModelForm):
@@ -75,6 +79,33 @@ class NoticeAdmin(admin.ModelAdmin):
     )
 
 
+@admin.register(CampaignGroup)
+class CampaignGroupAdmin(admin.ModelAdmin):
+    """Campaigns are found by ``rfi.duplicates``, not made by hand: this list only leads to their members."""
+
+    list_display = ("__str__", "notice", "size", "created_at")
+    list_filter = ("notice",)
+    list_select_related = ("notice",)
+    readonly_fields = ("notice", "label", "fingerprint", "created_at", "size")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(member_count=Count("submissions"))
+
+    @admin.display(description=_("responses"), ordering="member_count")
+    def size(self, obj: CampaignGroup) -> str:
+        url = reverse("admin:rfi_submission_changelist") + f"?campaign={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, obj.member_count)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
     list_display = ("name", "slug")
@@ -82,4 +113,4 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-__all__ = ["NoticeAdmin", "SubmissionAdmin", "TagAdmin"]
+__all__ = ["CampaignGroupAdmin", "NoticeAdmin", "SubmissionAdmin", "TagAdmin"]

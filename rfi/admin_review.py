@@ -110,7 +110,6 @@ class SubmissionAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False  # one COUNT fewer per page on a queue of tens of thousands
     ordering = ("-created_at", "-id")
-    date_hierarchy = None
     inlines = [AnswerInline, AttachmentInline, InternalNoteInline]
     readonly_fields = (
         "tracking_number", "notice", "respondent_type", "name", "email", "organization_name", "organization_type",

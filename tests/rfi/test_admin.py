@@ -339,3 +339,11 @@ def test_saving_an_unchanged_change_page_writes_no_review_audit_rows(client, sta
     assert client.post(change_url(sub), change_form_data(sub)).status_code == 302
     assert not AuditEvent.objects.filter(action__startswith="rfi.submission.", target_id=str(sub.pk)).exists()
     assert InternalNote.objects.count() == 0
+
+
+def test_the_campaign_list_leads_to_the_members_of_each_group(client, staff, notice):
+    group = CampaignGroup.objects.create(notice=notice, label="“We support the program…”")
+    SubmissionFactory.create_batch(3, notice=notice, campaign_group=group)
+    html = client.get(reverse("admin:rfi_campaigngroup_changelist")).content.decode()
+    assert "We support the program" in html
+    assert f'href="{CHANGELIST}?campaign={group.pk}">3</a>' in html

@@ -40,14 +40,14 @@ class CampaignFilter(admin.SimpleListFilter):
 
     title = _("campaign (near-identical responses)")
     parameter_name = "campaign"
-    SIZES = {"10": 10, "100": 100}
+    SIZES = {"10plus": 10, "100plus": 100}  # not bare numbers: those are group ids
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         choices: list[tuple[str, Any]] = [
             ("any", _("In a campaign group")),
             ("none", _("Not in a campaign group")),
-            ("10", _("Groups of 10 or more")),
-            ("100", _("Groups of 100 or more")),
+            ("10plus", _("Groups of 10 or more")),
+            ("100plus", _("Groups of 100 or more")),
         ]
         value = self.value()
         if value and value.isdigit() and value not in self.SIZES:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, StreamingHttpResponse
@@ -123,13 +124,14 @@ class _Echo:
 
 
 def submission_export_record(*, actor: Any, filters: str, rows: int, selected: bool, ip_address: str | None) -> None:
-    audit_record(
-        actor=actor,
-        action="rfi.submission.export",
-        changes={"filters": filters, "rows": rows, "selected_only": selected},
-        message=f"CSV export of {rows} submissions" + (f" ({filters})" if filters else ""),
-        ip_address=ip_address,
-    )
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="rfi.submission.export",
+            changes={"filters": filters, "rows": rows, "selected_only": selected},
+            message=f"CSV export of {rows} submissions" + (f" ({filters})" if filters else ""),
+            ip_address=ip_address,
+        )
 
 
 def csv_response(

@@ -352,7 +352,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         def apply(data: dict) -> None:
             self._run(request, lambda: review.campaign_set_status(
                 actor=request.user, campaign_group_ids=groups, status=data["status"], ip_address=client_ip(request)
-            ), str(_("of the campaigns changed")))  # fmt: skip
+            ), str(_("changed (whole campaigns)")))  # fmt: skip
 
         members = Submission.objects.filter(campaign_group_id__in=groups)
         return self._intermediate(

@@ -61,7 +61,7 @@ def submission_detect_campaign(
         keys = lsh_band_keys(minhash(own))
         SubmissionBand.objects.filter(submission_id=submission.pk).delete()
         rows = _band_rows(submission, keys)
-        matches = _matches(own, rows, threshold)
+        matches = _matches(own, rows, threshold, also=_current_group_member(submission))
         before = submission.campaign_group_id
         group = _regroup(submission, matches)
         # Keys already held by members of the group this response joined need not be stored again.
@@ -97,11 +97,28 @@ def _band_rows(submission: Submission, keys: list[int]) -> list[tuple[int, int, 
     return [(key, sid, gid or 0) for key, sid, gid in rows]
 
 
-def _matches(own: frozenset[str], rows: list[tuple[int, int, int]], threshold: float) -> list[tuple[int, int]]:
+def _current_group_member(submission: Submission) -> tuple[int, int] | None:
+    """Another member of the submission's group: when this submission held the group's only band keys
+    (copies store none), the rows cannot show the group, yet the submission must be compared with it."""
+    if not submission.campaign_group_id:
+        return None
+    other = (
+        Submission.objects.filter(campaign_group_id=submission.campaign_group_id)
+        .exclude(pk=submission.pk)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return (other, submission.campaign_group_id) if other else None
+
+
+def _matches(
+    own: frozenset[str], rows: list[tuple[int, int, int]], threshold: float, *, also: tuple[int, int] | None = None
+) -> list[tuple[int, int]]:
     """(submission id, group id or 0) of the candidates whose exact similarity reaches the threshold."""
     shared: Counter[tuple[int, int]] = Counter((sid, gid) for _key, sid, gid in rows)
-    units: list[tuple[int, int]] = []
-    seen_groups: set[int] = set()
+    units: list[tuple[int, int]] = [also] if also else []
+    seen_groups: set[int] = {also[1]} if also else set()
     for (sid, gid), _count in sorted(shared.items(), key=lambda item: (-item[1], item[0][0])):
         if gid:
             if gid in seen_groups:
@@ -153,6 +170,7 @@ def _label(text: str) -> str:
 def campaigns_recompute(*, notice: Notice, threshold: float | None = None) -> int:
     """Rebuild every campaign group of a notice from scratch, oldest response first; returns the group count."""
     with transaction.atomic():
+        list(Notice.objects.select_for_update().filter(pk=notice.pk).values_list("pk", flat=True))  # see above
         SubmissionBand.objects.filter(notice=notice).delete()
         Submission.objects.filter(notice=notice).update(campaign_group=None)
         CampaignGroup.objects.filter(notice=notice).delete()

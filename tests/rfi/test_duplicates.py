@@ -118,6 +118,16 @@ def test_detection_is_idempotent_and_audited_only_on_a_change(notice):
     assert AuditEvent.objects.filter(action="rfi.submission.campaign", target_id=str(second.pk)).exists()
 
 
+def test_detecting_again_the_member_that_holds_the_keys_keeps_the_group(notice):
+    first = respond(notice, LETTER)
+    copies = [respond(notice, LETTER) for _ in range(2)]
+    group = copies[0].campaign_group
+    for submission in [first, *copies, first]:
+        assert submission_detect_campaign(submission_id=submission.pk) == group
+    assert Submission.objects.filter(campaign_group=group).count() == 3
+    assert respond(notice, LETTER).campaign_group == group  # and later copies still find it
+
+
 def test_copies_of_one_letter_share_one_set_of_band_keys(notice):
     for _ in range(6):
         respond(notice, LETTER)

@@ -168,7 +168,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         if not obj.campaign_group_id:
             return "–"
         url = reverse("admin:rfi_submission_changelist") + f"?campaign={obj.campaign_group_id}"
-        label = ngettext("%(n)d similar", "%(n)d similar", obj.campaign_size) % {"n": obj.campaign_size}
+        label = ngettext("group of %(n)d", "group of %(n)d", obj.campaign_size) % {"n": obj.campaign_size}
         return format_html('<a href="{}" title="{}">{}</a>', url, _("Show this campaign group"), label)
 
     @admin.display(description=_("campaign group"))

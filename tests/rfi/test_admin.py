@@ -69,7 +69,7 @@ def test_the_queue_shows_the_review_columns_and_the_campaign_size(client, staff,
                    "column-country", "column-status", "column-is_confidential", "column-assigned_reviewer",
                    "column-is_duplicate_flag", "column-campaign", "column-created_at"):  # fmt: skip
         assert column in html
-    assert f"?campaign={group.pk}" in html and "3 similar" in html
+    assert f"?campaign={group.pk}" in html and "group of 3" in html
     assert members[0].tracking_number in html and "reviewer@example.gov" in html
     assert "Export all matching to CSV" in html
 

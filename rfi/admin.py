@@ -1,18 +1,19 @@
-"""Staff admin of the RFI module: notices with their topic areas and questions, and a basic submission view.
-
-The submission admin is deliberately small: the review queue (filters, actions, notes, export) extends it.
-"""
+"""Staff admin of the RFI module: notices with their topic areas and questions, and the submission review
+queue (filters, actions through ``rfi.review`` services, internal notes, CSV export, campaign groups)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .admin_review import SubmissionAdmin  # registers the review queue
 from .choices import AttachmentType
-from .models import Answer, Attachment, Notice, Question, Submission, Tag, TopicArea
+from .models import CampaignGroup, Notice, Question, Tag, TopicArea
 
 
 class NoticeAdminForm(forms.ModelForm):
@@ -78,71 +79,31 @@ class NoticeAdmin(admin.ModelAdmin):
     )
 
 
-class AnswerInline(admin.StackedInline):
-    model = Answer
-    extra = 0
-    can_delete = False
-    fields = ("question", "text", "is_confidential")
-    readonly_fields = fields
+@admin.register(CampaignGroup)
+class CampaignGroupAdmin(admin.ModelAdmin):
+    """Campaigns are found by ``rfi.duplicates``, not made by hand: this list only leads to their members."""
 
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-class AttachmentInline(admin.TabularInline):
-    model = Attachment
-    extra = 0
-    can_delete = False
-    fields = ("download", "kind", "size", "is_confidential", "public_version_of", "sha256")
-    readonly_fields = fields
-
-    @admin.display(description=_("file"))
-    def download(self, obj: Attachment) -> str:
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-@admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
-    list_display = ("tracking_number", "notice", "respondent_type", "organization_name", "status", "created_at")
-    list_filter = ("notice", "status")
-    search_fields = ("tracking_number", "name", "organization_name", "email")
+    list_display = ("__str__", "notice", "size", "created_at")
+    list_filter = ("notice",)
     list_select_related = ("notice",)
-    readonly_fields = (
-        "tracking_number",
-        "notice",
-        "respondent_type",
-        "name",
-        "email",
-        "organization_name",
-        "organization_type",
-        "country",
-        "user",
-        "is_confidential",
-        "confidentiality_justification",
-        "certified",
-        "is_duplicate_flag",
-        "is_late",
-        "text_fingerprint",
-        "language",
-        "ip_address",
-        "created_at",
-        "receipt_sent_at",
-    )
-    fields = (*readonly_fields, "status", "assigned_reviewer", "tags", "hidden_from_reading_room")
-    autocomplete_fields = ("assigned_reviewer",)
-    inlines = [AnswerInline, AttachmentInline]
+    readonly_fields = ("notice", "label", "fingerprint", "created_at", "size")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(member_count=Count("submissions"))
+
+    @admin.display(description=_("responses"), ordering="member_count")
+    def size(self, obj: CampaignGroup) -> str:
+        url = reverse("admin:rfi_submission_changelist") + f"?campaign={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, obj.member_count)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # responses come from the public form or the API, through the service
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(Tag)
@@ -150,3 +111,6 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
+
+
+__all__ = ["CampaignGroupAdmin", "NoticeAdmin", "SubmissionAdmin", "TagAdmin"]

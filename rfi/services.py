@@ -147,8 +147,7 @@ def rfi_submission_create(
                 + (" (possible duplicate)" if submission.is_duplicate_flag else ""),
                 ip_address=ip_address,
             )
-            if submission.email:
-                transaction.on_commit(lambda: _enqueue_receipt(submission.pk))
+            transaction.on_commit(lambda: _after_create(submission.pk, receipt=bool(submission.email)))
     except Exception:
         for attachment in stored:  # the rows rolled back; do not leave their files behind
             if attachment.file.name:
@@ -376,6 +375,15 @@ def _flag_duplicate(submission: Submission) -> bool:
         return False
     Submission.objects.filter(pk=submission.pk).update(is_duplicate_flag=True)
     return True
+
+
+def _after_create(submission_id: int, *, receipt: bool) -> None:
+    """One after-commit step: look for the response's campaign (never raises), then e-mail the receipt."""
+    from .duplicates import enqueue_campaign_detection
+
+    enqueue_campaign_detection(submission_id)
+    if receipt:
+        _enqueue_receipt(submission_id)
 
 
 def _enqueue_receipt(submission_id: int) -> None:

@@ -1,6 +1,7 @@
 """RFI models, one module per area. Import models from ``rfi.models``."""
 
 from .notices import Notice, Question, TopicArea, default_attachment_types
+from .review import SubmissionBand
 from .submissions import (
     TRACKING_ALPHABET,
     Answer,
@@ -22,6 +23,7 @@ __all__ = [
     "Notice",
     "Question",
     "Submission",
+    "SubmissionBand",
     "Tag",
     "TopicArea",
     "attachment_upload_to",

@@ -123,7 +123,8 @@ def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(
                 request, _("Thank you. Your message was sent to the consortium, who will reply by e-mail.")
             )
-            return redirect(reverse("catalog:package_detail", args=[package.slug]) + "#express-interest")
+            # No fragment: the confirmation is shown at the top of the page, where the browser lands.
+            return redirect(reverse("catalog:package_detail", args=[package.slug]))
     context = {"package": package, "consortium": package.consortium, "form": form}
     return render(request, "catalog/public/package_detail.html", context, status=400 if form.errors else 200)
 

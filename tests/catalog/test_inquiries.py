@@ -38,7 +38,7 @@ def post(client, package, **overrides):
 def test_a_valid_inquiry_is_stored_audited_and_redirects_with_a_confirmation(client, package):
     response = post(client, package)
     assert response.status_code == 302
-    assert response["Location"] == f"/catalog/{package.slug}/#express-interest"
+    assert response["Location"] == f"/catalog/{package.slug}/"
     inquiry = Inquiry.objects.get()
     assert (inquiry.package, inquiry.country_id, inquiry.email) == (package, "JP", "aiko@example.jp")
     assert inquiry.ip_address == "127.0.0.1"

@@ -26,3 +26,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 class CountryAdmin(admin.ModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
+
+
+# Buyer inquiries of the public catalog (kept in their own module).
+from . import admin_public  # noqa: E402,F401

@@ -47,8 +47,12 @@ def published_packages() -> QuerySet[Package]:
 
 
 def attach_layer_counts(packages: Iterable[Package]) -> list[Package]:
-    """Set ``package.layer_counts`` (``[(layer label, n), ...]`` in layer order) with one query for the page."""
+    """Prepare packages for a list: ``package.layer_counts`` (``[(layer label, n), ...]`` in layer order, one
+    query for the page) and ``package.sector_labels``. Labels are translated once per request, not per package:
+    lazy choice labels were a third of the list's render time."""
     packages = list(packages)
+    layer_labels = [(value, str(label)) for value, label in Layer.choices]
+    sector_labels = {value: str(label) for value, label in SectorChoice.choices}
     counts: dict[int, dict[str, int]] = {p.pk: {} for p in packages}
     rows = (
         Component.objects.filter(package_id__in=counts)
@@ -59,7 +63,8 @@ def attach_layer_counts(packages: Iterable[Package]) -> list[Package]:
     for package_id, layer, n in rows:
         counts[package_id][layer] = n
     for package in packages:
-        package.layer_counts = [(label, counts[package.pk].get(value, 0)) for value, label in Layer.choices]
+        package.layer_counts = [(label, counts[package.pk].get(value, 0)) for value, label in layer_labels]
+        package.sector_labels = [sector_labels.get(s.code, s.code) for s in package.sectors.all()]
     return packages
 
 

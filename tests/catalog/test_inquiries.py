@@ -135,3 +135,18 @@ def test_the_form_requires_a_csrf_token(package):
     response = Client(enforce_csrf_checks=True).post(f"/catalog/{package.slug}/", VALID)
     assert response.status_code == 403
     assert Inquiry.objects.count() == 0
+
+
+def test_staff_can_find_inquiries_in_the_admin_but_not_edit_them(client, package):
+    from tests.factories import StaffFactory
+
+    inquiry = inquiry_create(
+        package=package, name="Aiko", organization="Osaka", country_code="JP", email="a@b.jp", message="Hi"
+    )
+    client.force_login(StaffFactory())
+    listing = client.get("/admin/catalog/inquiry/?q=osaka")
+    assert listing.status_code == 200
+    assert "Aiko" in listing.content.decode()
+    page = client.get(f"/admin/catalog/inquiry/{inquiry.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()

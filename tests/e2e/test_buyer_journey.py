@@ -5,7 +5,6 @@ axe-core (WCAG 2.0/2.1 A and AA) must find nothing on every page visited, the fo
 
 from __future__ import annotations
 
-import importlib
 import re
 
 import pytest
@@ -13,20 +12,14 @@ from django.core import mail
 
 from catalog.choices import Category
 from catalog.models import Inquiry
-from tests.catalog.factories_public import consortium_with_manager, published_package
+from tests.catalog.factories_public import consortium_with_manager, ensure_reference_data, published_package
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def reference_data():
-    """Countries, regions and sectors: a transactional test before this one may have flushed them."""
-    from django.apps import apps
-
-    from catalog.models import Country
-
-    if not Country.objects.exists():
-        importlib.import_module("catalog.migrations.0002_reference_data").load(apps, None)
+    ensure_reference_data()
 
 
 @pytest.fixture

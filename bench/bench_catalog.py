@@ -2,15 +2,16 @@
 """Catalog benchmark: throughput and latency of the public catalog under concurrent load, next to a trivial view.
 
 What it does, all on loopback and bounded in time:
-1. creates the PostgreSQL database named in DATABASE_URL if missing (default
-   ``postgres://postgres@127.0.0.1:5432/aix_bench`` — a dedicated database, never a real one), migrates it
-   and generates N published packages with about 8 components each (``bench/gen_catalog.py``, default 10,000);
+1. creates a dedicated PostgreSQL database ``aix_bench`` if missing — on the server of DATABASE_URL (default
+   127.0.0.1:5432, user postgres), never in the database DATABASE_URL names; ``AIX_BENCH_DATABASE_URL`` picks
+   another one —, migrates it and generates N published packages with about 8 components each
+   (``bench/gen_catalog.py``, default 10,000; kept between runs);
 2. starts gunicorn (2 sync workers) on 127.0.0.1 with ``AIX_BENCH=1``, which adds a trivial JSON view at
    ``/bench/trivial``;
 3. runs ``wrk`` (Debian package ``wrk``: ``apt-get install -y wrk``) against each scenario for ``--duration``
    seconds (default 10) and prints requests/s, p50 and p95 latency, and the ratio to the trivial view.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/aix_bench .venv/bin/python bench/bench_catalog.py [-n 10000]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/bench_catalog.py [-n 10000]
 
 Quote the figures as ratios to the trivial view of the same run: absolute numbers depend on the machine.
 """
@@ -41,6 +42,15 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(95), summary.errors.status, errors))
 end
 """
+
+
+def bench_database_url() -> str:
+    """``AIX_BENCH_DATABASE_URL``, else the ``aix_bench`` database on DATABASE_URL's server (so the benchmark
+    never fills the database the portal or the tests use)."""
+    if os.environ.get("AIX_BENCH_DATABASE_URL"):
+        return os.environ["AIX_BENCH_DATABASE_URL"]
+    server = os.environ.get("DATABASE_URL") or DEFAULT_DB
+    return urlparse(server)._replace(path="/aix_bench").geturl()
 
 
 def ensure_database(url: str) -> None:
@@ -140,7 +150,7 @@ def main() -> int:
     if shutil.which("wrk") is None:
         print("wrk is not installed: this benchmark needs it (Debian: apt-get install -y wrk). Nothing was run.")
         return 2
-    database_url = os.environ.get("DATABASE_URL") or DEFAULT_DB
+    database_url = bench_database_url()
     if not database_url.startswith(("postgres://", "postgresql://")):
         print(f"bench_catalog.py needs PostgreSQL; DATABASE_URL is {database_url!r}. Nothing was run.")
         return 2

@@ -144,6 +144,9 @@ def setup() -> None:
 
     if connection.vendor != "postgresql":
         sys.exit("gen_catalog.py needs PostgreSQL: set DATABASE_URL=postgres://... (a dedicated database)")
+    if "bench" not in connection.settings_dict["NAME"] and "--any-database" not in sys.argv:
+        sys.exit(f"refusing to fill {connection.settings_dict['NAME']!r}: use a database whose name contains "
+                 "'bench' (or pass --any-database)")  # fmt: skip
 
 
 def generate(n: int, *, force: bool, seed: int = 7) -> None:
@@ -247,6 +250,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--packages", type=int, default=10_000)
     parser.add_argument("--force", action="store_true", help="delete and regenerate the bench rows")
+    parser.add_argument("--any-database", action="store_true", help="allow a database without 'bench' in its name")
     args = parser.parse_args()
     setup()
     generate(args.packages, force=args.force)

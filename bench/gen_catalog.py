@@ -242,7 +242,8 @@ def generate(n: int, *, force: bool, seed: int = 7) -> None:
         countries.objects.bulk_create(country_rows, batch_size=10000)
         packages_search_refresh()
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # VACUUM sets the visibility map, so counts can use index-only scans as on a long-lived database.
+        cursor.execute("VACUUM ANALYZE")
     print(f"generated {n} packages, {len(components)} components in {time.monotonic() - started:.1f}s")
 
 

@@ -74,7 +74,7 @@ def _options(choices: Iterable[tuple[str, str]], selected: str) -> str:
 def package_list(request: HttpRequest) -> HttpResponse:
     """``/catalog/``: published packages, searched, filtered by facets, sorted and paginated (GET only)."""
     filterset = PackageFilterSet(request.GET, queryset=selectors.published_packages(), request=request)
-    paginator = Paginator(filterset.qs, _page_size(request))
+    paginator = selectors.CachedCountPaginator(filterset.qs, _page_size(request))
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = selectors.attach_layer_counts(page.object_list)
     facets = selectors.package_facets(filterset)

@@ -123,7 +123,17 @@ def test_cached_facet_counts_save_queries_until_the_catalog_changes(client, sett
     package = make_catalog(3, [Category.ACCELERATOR])[0]
     cold = queries(client, url)
     warm = queries(client, url)
-    assert warm == cold - 6, "the six facet queries are served from the cache"
+    assert warm == cold - 7, "the six facet queries and the count are served from the cache"
     package.sectors.add("agriculture")
     html = client.get("/catalog/").content.decode()
     assert 'id="id_sector_agriculture"' in html, "a catalog change invalidates the cached counts"
+
+
+def test_a_cached_total_changes_when_a_package_is_published(client, settings):
+    settings.AIX_CATALOG_FACETS_CACHE_SECONDS = 300
+    make_catalog(2, [Category.ACCELERATOR])
+    assert client.get("/api/v1/packages/").json()["count"] == 2
+    assert "2 packages</h2>" in client.get("/catalog/").content.decode()
+    published_package()
+    assert client.get("/api/v1/packages/").json()["count"] == 3
+    assert "3 packages</h2>" in client.get("/catalog/").content.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from html import escape
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,7 +11,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -64,10 +64,11 @@ def _active_filters(request: HttpRequest, facets: selectors.Facets) -> list[dict
 
 def _options(choices: Iterable[tuple[str, str]], selected: str) -> str:
     """``<option>`` elements built in Python: a template loop over 249 countries dominated the page's render time."""
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((v, mark_safe(" selected") if v == selected else "", label) for v, label in choices),
+    return mark_safe(  # noqa: S308 - every value and label is escaped here
+        "".join(
+            f'<option value="{escape(v)}"{" selected" if v == selected else ""}>{escape(label)}</option>'
+            for v, label in choices
+        )
     )
 
 

@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
+from django.utils.translation import ngettext
 
 from catalog.choices import (
     CATEGORY_LAYER,
@@ -67,6 +68,10 @@ def attach_layer_counts(packages: Iterable[Package]) -> list[Package]:
     for package in packages:
         package.layer_counts = [(label, counts[package.pk].get(value, 0)) for value, label in layer_labels]
         package.sector_labels = [sector_labels.get(s.code, s.code) for s in package.sectors.all()]
+        # Each ``.all()`` on a prefetched relation builds a queryset: read them once here, not in the template.
+        package.target_markets = [r.name for r in package.target_regions.all()] + [
+            c.localized_name for c in package.target_countries.all()
+        ]
     return packages
 
 
@@ -100,6 +105,11 @@ class FacetOption:
     label: str
     count: int
     selected: bool = False
+
+    @property
+    def unit(self) -> str:
+        """ "package" or "packages" for screen readers (translated here: a template tag per option was slow)."""
+        return ngettext("package", "packages", self.count)
 
 
 @dataclass

@@ -6,15 +6,20 @@ so the public keeps seeing the published row until the revision is approved.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
-from django_countries import countries
+from django.utils.functional import cached_property
+from django.utils.translation import ngettext
 
 from catalog.choices import (
     CATEGORY_LAYER,
@@ -25,8 +30,9 @@ from catalog.choices import (
     PackageStatus,
     SectorChoice,
 )
-from catalog.filtersets import PackageFilterSet
+from catalog.filtersets import PackageFilterSet, country_choices
 from catalog.models import Component, Consortium, ConsortiumMember, OrganizationMembership, Package, Region
+from catalog.services.search import catalog_version
 
 
 def published_packages() -> QuerySet[Package]:
@@ -44,8 +50,12 @@ def published_packages() -> QuerySet[Package]:
 
 
 def attach_layer_counts(packages: Iterable[Package]) -> list[Package]:
-    """Set ``package.layer_counts`` (``[(layer label, n), ...]`` in layer order) with one query for the page."""
+    """Prepare packages for a list: ``package.layer_counts`` (``[(layer label, n), ...]`` in layer order, one
+    query for the page) and ``package.sector_labels``. Labels are translated once per request, not per package:
+    lazy choice labels were a third of the list's render time."""
     packages = list(packages)
+    layer_labels = [(value, str(label)) for value, label in Layer.choices]
+    sector_labels = {value: str(label) for value, label in SectorChoice.choices}
     counts: dict[int, dict[str, int]] = {p.pk: {} for p in packages}
     rows = (
         Component.objects.filter(package_id__in=counts)
@@ -56,8 +66,34 @@ def attach_layer_counts(packages: Iterable[Package]) -> list[Package]:
     for package_id, layer, n in rows:
         counts[package_id][layer] = n
     for package in packages:
-        package.layer_counts = [(label, counts[package.pk].get(value, 0)) for value, label in Layer.choices]
+        package.layer_counts = [(label, counts[package.pk].get(value, 0)) for value, label in layer_labels]
+        package.sector_labels = [sector_labels.get(s.code, s.code) for s in package.sectors.all()]
+        # Each ``.all()`` on a prefetched relation builds a queryset: read them once here, not in the template.
+        package.target_markets = [r.name for r in package.target_regions.all()] + [
+            c.localized_name for c in package.target_countries.all()
+        ]
     return packages
+
+
+class CachedCountPaginator(Paginator):
+    """A paginator whose total is cached under the catalog version: counting 10,000 wide rows for every page
+    view cost more than fetching the page itself. Disabled with ``AIX_CATALOG_FACETS_CACHE_SECONDS=0``."""
+
+    @cached_property
+    def count(self) -> int:
+        seconds = getattr(settings, "AIX_CATALOG_FACETS_CACHE_SECONDS", 300)
+        if not seconds or not isinstance(self.object_list, QuerySet):
+            return super().count
+        try:
+            sql = str(self.object_list.query)
+        except EmptyResultSet:
+            return 0
+        key = f"catalog:count:{catalog_version()}:{hashlib.sha256(sql.encode()).hexdigest()[:32]}"
+        total = cache.get(key)
+        if total is None:
+            total = super().count
+            cache.set(key, total, seconds)
+        return total
 
 
 # --- facets ----------------------------------------------------------------------------------
@@ -69,6 +105,11 @@ class FacetOption:
     label: str
     count: int
     selected: bool = False
+
+    @property
+    def unit(self) -> str:
+        """ "package" or "packages" for screen readers (translated here: a template tag per option was slow)."""
+        return ngettext("package", "packages", self.count)
 
 
 @dataclass
@@ -117,57 +158,77 @@ def _country_counts(packages: QuerySet) -> dict[str, int]:
         return {code: n for code, n in cursor.fetchall() if code}
 
 
-def package_facets(filterset: PackageFilterSet) -> Facets:
-    """Counts per facet value. Each facet counts the results of all the *other* filters, so choosing a second
-    value within a facet (an alternative) shows how many packages it would add."""
+def _facets_cache_key(filterset: PackageFilterSet) -> str:
+    data = filterset.form.cleaned_data if hasattr(filterset.form, "cleaned_data") else {}
+    parts = [(name, sorted(_selected(filterset, name))) for name in sorted(data) if name != "ordering"]
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"catalog:facets:{catalog_version()}:{digest}"
+
+
+def _facet_counts(filterset: PackageFilterSet) -> dict[str, Any]:
+    """The raw counts of every facet, computed with 6 grouped queries (cached, see ``package_facets``)."""
     through_sectors = Package.sectors.through
     through_regions = Package.target_regions.through
 
     def base(name: str) -> QuerySet:
         return Package.objects.filter(pk__in=filterset.qs_without(name).order_by().values("pk"))
 
-    layer_counts = dict(
-        Component.objects.filter(package__in=base("layer"))
-        .order_by()
-        .values_list("layer")
-        .annotate(n=Count("package_id", distinct=True))
-    )
-    category_counts = dict(
-        Component.objects.filter(package__in=base("category"))
-        .order_by()
-        .values_list("category")
-        .annotate(n=Count("package_id", distinct=True))
-    )
-    sector_counts = dict(
-        through_sectors.objects.filter(package__in=base("sector"))
-        .order_by()
-        .values_list("sector_id")
-        .annotate(n=Count("package_id"))
-    )
-    region_rows = (
-        through_regions.objects.filter(package__in=base("target_region"))
-        .order_by("region__name")
-        .values_list("region_id", "region__name")
-        .annotate(n=Count("package_id"))
-    )
-    consortium_rows = (
-        base("consortium").order_by("consortium__name").values_list("consortium__slug", "consortium__name")
-    ).annotate(n=Count("pk"))
-    country_counts = _country_counts(base("target_country"))
+    def grouped(queryset: QuerySet, *fields: str, distinct: bool = False) -> list[tuple]:
+        return list(queryset.order_by().values_list(*fields).annotate(n=Count("package_id", distinct=distinct)))
 
-    regions = [(code, name) for code, name, _n in region_rows]
-    region_counts = {code: n for code, _name, n in region_rows}
-    consortia = [(slug, name) for slug, name, _n in consortium_rows]
-    consortium_counts = {slug: n for slug, _name, n in consortium_rows}
+    return {
+        "layer": dict(grouped(Component.objects.filter(package__in=base("layer")), "layer", distinct=True)),
+        "category": dict(grouped(Component.objects.filter(package__in=base("category")), "category", distinct=True)),
+        "sector": dict(grouped(through_sectors.objects.filter(package__in=base("sector")), "sector_id")),
+        "regions": grouped(
+            through_regions.objects.filter(package__in=base("target_region")), "region_id", "region__name"
+        ),
+        "consortia": list(
+            base("consortium").order_by().values_list("consortium__slug", "consortium__name").annotate(n=Count("pk"))
+        ),
+        "country": _country_counts(base("target_country")),
+    }
+
+
+def package_facets(filterset: PackageFilterSet) -> Facets:
+    """Counts per facet value. Each facet counts the results of all the *other* filters, so choosing a second
+    value within a facet (an alternative) shows how many packages it would add.
+
+    At 10,000 packages the unfiltered counts take most of a list request, so they are cached for
+    ``AIX_CATALOG_FACETS_CACHE_SECONDS`` (0 disables it) under a version that any catalog change bumps.
+    """
+    seconds = getattr(settings, "AIX_CATALOG_FACETS_CACHE_SECONDS", 300)
+    key = _facets_cache_key(filterset) if seconds else ""
+    counts = cache.get(key) if seconds else None
+    if counts is None:
+        counts = _facet_counts(filterset)
+        if seconds:
+            cache.set(key, counts, seconds)
+
+    # A chosen region or consortium stays in its list (with its count, possibly 0) so it can be unticked.
+    regions = {code: name for code, name, _n in counts["regions"]}
+    consortia = {slug: name for slug, name, _n in counts["consortia"]}
+    cleaned = getattr(filterset.form, "cleaned_data", {})
+    for name, known in (("target_region", regions), ("consortium", consortia)):
+        for obj in cleaned.get(name) or []:
+            known.setdefault(str(getattr(obj, "slug", None) or obj.pk), obj.name)
     # Categories in layer order, so the list reads hardware → software → data → security.
     categories = sorted(Category.choices, key=lambda c: list(Layer.values).index(CATEGORY_LAYER[c[0]]))
     return Facets(
-        layer=_options(Layer.choices, layer_counts, _selected(filterset, "layer"), keep_empty=True),
-        category=_options(categories, category_counts, _selected(filterset, "category")),
-        sector=_options(SectorChoice.choices, sector_counts, _selected(filterset, "sector")),
-        target_region=_options(regions, region_counts, _selected(filterset, "target_region")),
-        target_country=_options(list(countries), country_counts, _selected(filterset, "target_country")),
-        consortium=_options(consortia, consortium_counts, _selected(filterset, "consortium")),
+        layer=_options(Layer.choices, counts["layer"], _selected(filterset, "layer"), keep_empty=True),
+        category=_options(categories, counts["category"], _selected(filterset, "category")),
+        sector=_options(SectorChoice.choices, counts["sector"], _selected(filterset, "sector")),
+        target_region=_options(
+            sorted(regions.items(), key=lambda r: r[1]),
+            {code: n for code, _name, n in counts["regions"]},
+            _selected(filterset, "target_region"),
+        ),
+        target_country=_options(country_choices(), counts["country"], _selected(filterset, "target_country")),
+        consortium=_options(
+            sorted(consortia.items(), key=lambda c: c[1].lower()),
+            {slug: n for slug, _name, n in counts["consortia"]},
+            _selected(filterset, "consortium"),
+        ),
     )
 
 

@@ -16,6 +16,7 @@ from . import serializers_public as s
 
 
 class CatalogPagination(PageNumberPagination):
+    django_paginator_class = selectors.CachedCountPaginator
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100

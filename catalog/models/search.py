@@ -1,17 +1,19 @@
-"""Keep packages' full-text search vectors fresh when a package or one of its components changes.
+"""Keep derived data fresh when a package or one of its components changes: the package's full-text search
+vector, and the catalog version under which facet counts are cached.
 
 Signals only maintain derived data here (house rule); the workflow itself lives in services. Bulk writes
-(``bulk_create``, ``QuerySet.update``) bypass signals: call ``catalog.services.search.packages_search_refresh``.
+(``bulk_create``, ``QuerySet.update``) bypass signals: call ``catalog.services.search.packages_search_refresh``
+(the cached facet counts then expire on their own, see ``AIX_CATALOG_FACETS_CACHE_SECONDS``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from catalog.services.search import package_search_refresh, search_enabled
+from catalog.services.search import catalog_version_bump, package_search_refresh, search_enabled
 
 from .packages import Component, Package
 
@@ -20,15 +22,30 @@ _SEARCHED_FIELDS = frozenset({"title", "summary", "description"})
 
 @receiver(post_save, sender=Package, dispatch_uid="catalog.search.package_saved")
 def _package_saved(sender: type[Package], instance: Package, raw: bool = False, **kwargs: Any) -> None:
+    catalog_version_bump()
     update_fields = kwargs.get("update_fields")
     if raw or not search_enabled() or (update_fields is not None and not _SEARCHED_FIELDS & set(update_fields)):
         return
     package_search_refresh(instance.pk)
 
 
+@receiver(post_delete, sender=Package, dispatch_uid="catalog.search.package_deleted")
+def _package_deleted(sender: type[Package], **kwargs: Any) -> None:
+    catalog_version_bump()
+
+
 @receiver(post_save, sender=Component, dispatch_uid="catalog.search.component_saved")
 @receiver(post_delete, sender=Component, dispatch_uid="catalog.search.component_deleted")
 def _component_changed(sender: type[Component], instance: Component, raw: bool = False, **kwargs: Any) -> None:
+    catalog_version_bump()
     if raw or not search_enabled() or instance.package_id is None:
         return
     package_search_refresh(instance.package_id)
+
+
+@receiver(m2m_changed, sender=Package.sectors.through, dispatch_uid="catalog.search.sectors_changed")
+@receiver(m2m_changed, sender=Package.target_regions.through, dispatch_uid="catalog.search.regions_changed")
+@receiver(m2m_changed, sender=Package.target_countries.through, dispatch_uid="catalog.search.countries_changed")
+def _package_targets_changed(sender: type, action: str, **kwargs: Any) -> None:
+    if action in {"post_add", "post_remove", "post_clear"}:
+        catalog_version_bump()

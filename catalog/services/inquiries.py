@@ -66,7 +66,10 @@ def inquiry_notify(*, inquiry_id: int) -> int:
     )
     if inquiry is None:
         return 0
-    recipients = consortium_manager_emails(consortium_id=inquiry.package.consortium_id)
+    # A consortium without a manager still gets its inquiries looked at: the program's inbox receives them.
+    recipients = consortium_manager_emails(consortium_id=inquiry.package.consortium_id) or [
+        e for e in [settings.AIX_STAFF_INBOX_EMAIL] if e
+    ]
     if recipients:
         with translation.override(settings.LANGUAGE_CODE):
             context = {

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from html import escape
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_countries import countries
@@ -58,10 +62,20 @@ def _active_filters(request: HttpRequest, facets: selectors.Facets) -> list[dict
     return tags
 
 
+def _options(choices: Iterable[tuple[str, str]], selected: str) -> str:
+    """``<option>`` elements built in Python: a template loop over 249 countries dominated the page's render time."""
+    return mark_safe(  # noqa: S308 - every value and label is escaped here
+        "".join(
+            f'<option value="{escape(v)}"{" selected" if v == selected else ""}>{escape(label)}</option>'
+            for v, label in choices
+        )
+    )
+
+
 def package_list(request: HttpRequest) -> HttpResponse:
     """``/catalog/``: published packages, searched, filtered by facets, sorted and paginated (GET only)."""
     filterset = PackageFilterSet(request.GET, queryset=selectors.published_packages(), request=request)
-    paginator = Paginator(filterset.qs, _page_size(request))
+    paginator = selectors.CachedCountPaginator(filterset.qs, _page_size(request))
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = selectors.attach_layer_counts(page.object_list)
     facets = selectors.package_facets(filterset)
@@ -77,7 +91,11 @@ def package_list(request: HttpRequest) -> HttpResponse:
         "facets": facets,
         "active_filters": _active_filters(request, facets),
         "is_filtered": filterset.is_filtered,
-        "countries": country_choices(),
+        "available_in_options": _options(country_choices(), (request.GET.get("available_in") or "").upper()),
+        "target_country_options": _options(
+            [(o.value, f"{o.label} ({o.count})") for o in facets.target_country],
+            (request.GET.get("target_country") or "").upper(),
+        ),
         "ordering_choices": Ordering.CHOICES,
         "availability_choices": Availability.CHOICES,
         "current": {
@@ -123,7 +141,8 @@ def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(
                 request, _("Thank you. Your message was sent to the consortium, who will reply by e-mail.")
             )
-            return redirect(reverse("catalog:package_detail", args=[package.slug]) + "#express-interest")
+            # No fragment: the confirmation is shown at the top of the page, where the browser lands.
+            return redirect(reverse("catalog:package_detail", args=[package.slug]))
     context = {"package": package, "consortium": package.consortium, "form": form}
     return render(request, "catalog/public/package_detail.html", context, status=400 if form.errors else 200)
 

@@ -47,3 +47,15 @@ def consortium_with_manager(*, email: str = "manager@example.com", **fields):
     consortium = ConsortiumFactory(anchor=anchor, **fields)
     MembershipFactory(organization=anchor, user__email=email)
     return consortium
+
+
+def ensure_reference_data() -> None:
+    """Countries, regions and sectors come from a data migration; a transactional test flushes them."""
+    import importlib
+
+    from django.apps import apps
+
+    from catalog.models import Country
+
+    if not Country.objects.exists():
+        importlib.import_module("catalog.migrations.0002_reference_data").load(apps, None)

@@ -11,7 +11,7 @@ from catalog.choices import OrganizationRole, PackageStatus
 from catalog.models import Inquiry
 from catalog.services.inquiries import inquiry_create
 from catalog.tasks_public import inquiry_notify_managers
-from tests.catalog.factories_public import consortium_with_manager, published_package
+from tests.catalog.factories_public import consortium_with_manager, ensure_reference_data, published_package
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,11 @@ VALID = {
 
 
 @pytest.fixture
+def reference_data():
+    ensure_reference_data()
+
+
+@pytest.fixture
 def package():
     return published_package(consortium=consortium_with_manager(email="lead-admin@example.com"))
 
@@ -38,7 +43,7 @@ def post(client, package, **overrides):
 def test_a_valid_inquiry_is_stored_audited_and_redirects_with_a_confirmation(client, package):
     response = post(client, package)
     assert response.status_code == 302
-    assert response["Location"] == f"/catalog/{package.slug}/#express-interest"
+    assert response["Location"] == f"/catalog/{package.slug}/"
     inquiry = Inquiry.objects.get()
     assert (inquiry.package, inquiry.country_id, inquiry.email) == (package, "JP", "aiko@example.jp")
     assert inquiry.ip_address == "127.0.0.1"
@@ -135,3 +140,43 @@ def test_the_form_requires_a_csrf_token(package):
     response = Client(enforce_csrf_checks=True).post(f"/catalog/{package.slug}/", VALID)
     assert response.status_code == 403
     assert Inquiry.objects.count() == 0
+
+
+def test_staff_can_find_inquiries_in_the_admin_but_not_edit_them(client, package):
+    from tests.factories import StaffFactory
+
+    inquiry = inquiry_create(
+        package=package, name="Aiko", organization="Osaka", country_code="JP", email="a@b.jp", message="Hi"
+    )
+    client.force_login(StaffFactory())
+    listing = client.get("/admin/catalog/inquiry/?q=osaka")
+    assert listing.status_code == 200
+    assert "Aiko" in listing.content.decode()
+    page = client.get(f"/admin/catalog/inquiry/{inquiry.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+
+
+def test_without_managers_the_program_inbox_receives_the_inquiry(settings):
+    settings.AIX_STAFF_INBOX_EMAIL = "inbox@program.example"
+    package = published_package()
+    inquiry = inquiry_create(
+        package=package, name="A", organization="B", country_code="FR", email="a@b.fr", message="Hi"
+    )
+    assert inquiry_notify_managers(inquiry.pk) == 1
+    assert mail.outbox[-1].to == ["inbox@program.example"]
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_e_mails_the_managers_after_commit(celery_worker, reference_data):
+    from tests.conftest import wait_until
+
+    package = published_package(consortium=consortium_with_manager(email="worker-manager@example.com"))
+    inquiry = inquiry_create(
+        package=package, name="Aiko", organization="Osaka", country_code="JP", email="a@b.jp", message="Proposal?"
+    )
+    sent = wait_until(lambda: celery_worker.sent_mail(), timeout=60)
+    assert "worker-manager@example.com" in sent[0]
+    assert "Proposal?" in sent[0]
+    wait_until(lambda: Inquiry.objects.filter(pk=inquiry.pk, notified_at__isnull=False).exists(), timeout=30)

@@ -26,6 +26,12 @@ MAX_DETAIL = 6
 MAX_API_DETAIL = 5
 
 
+@pytest.fixture(autouse=True)
+def _no_facet_cache(settings):
+    """Measure the uncached path: the cache would hide an N+1 behind a warm entry."""
+    settings.AIX_CATALOG_FACETS_CACHE_SECONDS = 0
+
+
 def make_catalog(n: int, categories: list[str]) -> list:
     consortia = [ConsortiumFactory() for _ in range(3)]
     for consortium in consortia:
@@ -109,3 +115,25 @@ def test_the_consortium_pages_do_not_grow_with_their_packages(client):
     after = (queries(client, f"/catalog/consortia/{slug}/"), queries(client, f"/api/v1/consortia/{slug}/"))
     assert before == after
     assert queries(client, "/api/v1/consortia/") <= 4
+
+
+@pytest.mark.parametrize("url", ["/catalog/", "/catalog/?sector=health&layer=hardware"])
+def test_cached_facet_counts_save_queries_until_the_catalog_changes(client, settings, url):
+    settings.AIX_CATALOG_FACETS_CACHE_SECONDS = 300
+    package = make_catalog(3, [Category.ACCELERATOR])[0]
+    cold = queries(client, url)
+    warm = queries(client, url)
+    assert warm == cold - 7, "the six facet queries and the count are served from the cache"
+    package.sectors.add("agriculture")
+    html = client.get("/catalog/").content.decode()
+    assert 'id="id_sector_agriculture"' in html, "a catalog change invalidates the cached counts"
+
+
+def test_a_cached_total_changes_when_a_package_is_published(client, settings):
+    settings.AIX_CATALOG_FACETS_CACHE_SECONDS = 300
+    make_catalog(2, [Category.ACCELERATOR])
+    assert client.get("/api/v1/packages/").json()["count"] == 2
+    assert "2 packages</h2>" in client.get("/catalog/").content.decode()
+    published_package()
+    assert client.get("/api/v1/packages/").json()["count"] == 3
+    assert "3 packages</h2>" in client.get("/catalog/").content.decode()

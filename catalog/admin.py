@@ -348,5 +348,7 @@ class PackageAdmin(admin.ModelAdmin):
                  reason=data["reason"], message=data["message"]), _("Rejected %(count)d package(s)."))  # fmt: skip
             return None
         return self._intermediate(request, queryset, form, str(_("Reject packages")))
+
+
 # Buyer inquiries of the public catalog (kept in their own module).
 from . import admin_public  # noqa: E402,F401

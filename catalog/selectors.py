@@ -269,15 +269,7 @@ def published_package_detail(*, slug: str) -> Package:
     package.layers = [(value, label, grouped[value]) for value, label in Layer.choices if value in grouped]
     labels = dict(FederalSupport.choices)
     package.federal_support_labels = [labels[v] for v in package.federal_support or [] if v in labels]
-    _label_member_layers(package.consortium.members.all())
     return package
-
-
-def _label_member_layers(members: Iterable[ConsortiumMember]) -> None:
-    """Set ``member.layer_labels``: the translated names of the layers each member contributes."""
-    labels = dict(Layer.choices)
-    for member in members:
-        member.layer_labels = [str(labels[v]) for v in member.layers or [] if v in labels]
 
 
 def public_consortia() -> QuerySet[Consortium]:
@@ -301,7 +293,6 @@ def public_consortia() -> QuerySet[Consortium]:
 def public_consortium_detail(*, slug: str) -> Consortium:
     """A public consortium with its members and ``consortium.published_packages`` (a list), or 404."""
     consortium = get_object_or_404(public_consortia(), slug=slug)
-    _label_member_layers(consortium.members.all())
     consortium.published_packages = attach_layer_counts(
         published_packages().filter(consortium=consortium).order_by("title")
     )

@@ -207,4 +207,7 @@ class ProgramEligibilityAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
-from .screening import admin as _screening_admin  # noqa: F401  (screening admin)
+
+
+# Restricted-party screening registers its own admin classes.
+from .screening import admin as _screening_admin  # noqa: E402,F401

@@ -22,7 +22,7 @@ TWENTY = [Category.ACCELERATOR, Category.SERVER, Category.STORAGE, Category.NETW
 # filter in the URL, which validates its slugs); the detail page is 1 package + 5 prefetches.
 MAX_LIST = 12
 MAX_API_LIST = 5
-MAX_DETAIL = 6
+MAX_DETAIL = 9  # 6 for the page, 3 for the eligibility panel (active rule set, result, program check)
 MAX_API_DETAIL = 5
 
 

@@ -267,6 +267,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PackageStatusEnum": "catalog.choices.PackageStatus",
+        "RuleSetStatusEnum": "catalog.eligibility.choices.RuleSetStatus",
+    },
 }
 
 # --- Rate limits for public forms (django-ratelimit) --------------------------------------------

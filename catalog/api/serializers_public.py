@@ -24,7 +24,7 @@ class ConsortiumRefSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "url"]
 
 
-class ComponentSerializer(serializers.ModelSerializer):
+class PublicComponentSerializer(serializers.ModelSerializer):
     supplier = OrganizationRefSerializer(allow_null=True)
 
     class Meta:
@@ -64,7 +64,7 @@ class PackageListSerializer(serializers.ModelSerializer):
 
 
 class PackageDetailSerializer(PackageListSerializer):
-    components = ComponentSerializer(many=True)
+    components = PublicComponentSerializer(many=True)
 
     class Meta(PackageListSerializer.Meta):
         fields = [

@@ -297,8 +297,13 @@ def _isolated_media(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate-limit counters and lockouts live in the cache: start every test with an empty one."""
+    """Rate-limit counters and lockouts live in the cache: start every test with an empty one.
+
+    The content-type cache is cleared too: a transactional test empties the table and ids may change.
+    """
+    from django.contrib.contenttypes.models import ContentType
     from django.core.cache import cache
 
     cache.clear()
+    ContentType.objects.clear_cache()
     yield

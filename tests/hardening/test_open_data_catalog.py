@@ -153,3 +153,17 @@ def test_the_downloads_are_described_in_the_api_schema_with_their_media_types(db
 def test_the_url_not_the_accept_header_decides_the_format(client, db):
     response = client.get(CSV_URL, HTTP_ACCEPT="text/html")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+def test_every_cell_that_could_start_a_formula_is_quoted(cell):
+    from aiexports.streaming import csv_safe
+
+    assert csv_safe(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["plain", "", "a=b", -3, 4.5, None, True])
+def test_other_cells_are_left_alone(cell):
+    from aiexports.streaming import csv_safe
+
+    assert csv_safe(cell) == ("" if cell is None else cell)

@@ -7,7 +7,7 @@ PORT ?= 8000
 DEV_ENV := DJANGO_DEBUG=true
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
-.PHONY: help install dev serve demo test test-fast lint format messages bench clean
+.PHONY: help install dev serve demo test test-fast lint format messages bench fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ messages: install ## extract and compile translations (en, ja, es, fr) for the p
 
 bench: install ## build realistic data at scale and print figures (needs DATABASE_URL and REDIS_URL)
 	$(PY) bench/run.py
+
+fuzz: install ## schemathesis over every API operation on a throwaway server (FUZZ_EXAMPLES, FUZZ_SEED; not in CI yet)
+	bash scripts/fuzz.sh
 
 clean: ## remove the virtual environment, node_modules and the SQLite database
 	rm -rf $(VENV) node_modules db.sqlite3 var staticfiles

@@ -4,10 +4,12 @@ import os
 
 from django.urls import path
 
-from .views import public
+from .views import opendata, public
 
 urlpatterns = [
     path("catalog/", public.package_list, name="package_list"),
+    path("catalog/download.csv", opendata.catalog_csv, name="open_data_csv"),
+    path("catalog/download.json", opendata.catalog_json, name="open_data_json"),
     path("catalog/consortia/<slug:slug>/", public.consortium_detail, name="consortium_detail"),
     path("catalog/<slug:slug>/", public.package_detail, name="package_detail"),
 ]

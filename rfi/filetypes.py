@@ -53,6 +53,9 @@ _ACTIVE_MARKERS = (
     b"<img", b"<?php", b"javascript:", b"onerror=", b"onload=",
 )  # fmt: skip
 
+# An HTML page hidden in a PDF (a PDF/HTML polyglot): markers no real PDF carries in clear text.
+_PDF_HTML_MARKERS = (b"<script", b"<html", b"<!doctype", b"<body", b"<iframe")
+
 _ARCHIVES = (
     (b"\x1f\x8b", _("a gzip archive")),
     (b"7z\xbc\xaf\x27\x1c", _("a 7-Zip archive")),
@@ -70,6 +73,10 @@ _EXECUTABLES = (
     (b"\x00asm", _("a WebAssembly program")),
     (b"#!", _("a script")),
 )
+# A DOCX/XLSX is never unpacked here, but one that would unpack to a bomb or outside its folder is hostile.
+_ZIP_MAX_MEMBERS = 5000
+_ZIP_MAX_UNPACKED = 200 * 1024 * 1024
+_ZIP_MAX_RATIO = 500  # for members over 1 MiB unpacked; even repetitive Office XML stays well below it
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _MAX_NAME_LENGTH = 150
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
@@ -151,6 +158,9 @@ def detect(data: bytes) -> Detected:
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise FileRejected(_("the file is in an old Office format; save it as DOCX, XLSX or PDF"))
     if data.startswith(b"%PDF-"):
+        lowered = data.lower()
+        if any(marker in lowered for marker in _PDF_HTML_MARKERS):
+            raise FileRejected(_("the PDF file contains web page markup"))
         return _kind(PDF)
     if data.startswith(_PNG_SIGNATURE):
         _check_png(data)
@@ -213,6 +223,7 @@ def _office_kind(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
+            _check_members(archive.infolist())
             if "[Content_Types].xml" not in names:
                 raise FileRejected(_("the file is a ZIP archive; archives are not accepted"))
             info = archive.getinfo("[Content_Types].xml")
@@ -232,6 +243,17 @@ def _office_kind(data: bytes) -> str:
     if "xl/workbook.xml" in names and "spreadsheetml.sheet.main+xml" in types:
         return XLSX
     raise FileRejected(_("the file is a ZIP archive or an Office format other than DOCX or XLSX"))
+
+
+def _check_members(members: list[zipfile.ZipInfo]) -> None:
+    if len(members) > _ZIP_MAX_MEMBERS or sum(m.file_size for m in members) > _ZIP_MAX_UNPACKED:
+        raise FileRejected(_("the document would unpack to far more data than it holds (a ZIP bomb)"))
+    for member in members:
+        name = member.filename
+        if name.startswith(("/", "\\")) or "\\" in name or ".." in name.split("/") or ":" in name.split("/")[0]:
+            raise FileRejected(_("the document contains a part stored outside its folder"))
+        if member.file_size > 1024 * 1024 and member.file_size > _ZIP_MAX_RATIO * max(member.compress_size, 1):
+            raise FileRejected(_("the document would unpack to far more data than it holds (a ZIP bomb)"))
 
 
 def _text_kind(data: bytes) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_opendata
 
 app_name = "rfi"
 urlpatterns = [
@@ -11,5 +11,7 @@ urlpatterns = [
     path("<str:docket>/respond/", views.submission_create, name="submission_create"),
     path("<str:docket>/respond/done/", views.submission_done, name="submission_done"),
     path("<str:docket>/submissions/", views.reading_room, name="reading_room"),
+    path("<str:docket>/submissions/download.csv", views_opendata.submissions_csv, name="submissions_csv"),
+    path("<str:docket>/submissions/download.json", views_opendata.submissions_json, name="submissions_json"),
     path("<str:docket>/submissions/<str:tracking_number>/", views.reading_room_detail, name="reading_room_detail"),
 ]

@@ -1,0 +1,123 @@
+"""Throttling and lockout, proven: sign-in (axes), RFI responses (form and API), inquiries and the API."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, SimpleRateThrottle
+
+from rfi.models import Submission
+from tests.catalog.factories_public import published_package
+from tests.factories import UserFactory
+from tests.rfi.factories import notice_with_questions
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_counters(settings):
+    settings.RATELIMIT_ENABLE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def rates(monkeypatch):
+    """Set DRF rates for this test: DRF reads them once, at import, into ``THROTTLE_RATES`` on the class."""
+
+    def set_rates(**rates: str) -> None:
+        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {**SimpleRateThrottle.THROTTLE_RATES, **rates})
+
+    return set_rates
+
+
+def assert_json_429(response) -> None:
+    assert response.status_code == 429, response.content[:300]
+    assert response["Content-Type"].startswith("application/json")
+    assert "detail" in response.json()
+
+
+# --- sign-in lockout (django-axes) --------------------------------------------------------------------
+
+
+def test_after_five_failed_sign_ins_even_the_right_password_is_locked_out(client, settings):
+    user = UserFactory(email="target@example.com", password="correct-horse-battery")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post("/accounts/sign-in/", {"username": user.email, "password": "wrong-guess"})
+        assert response.status_code in {200, 400}  # the form again, with its error
+    # The failure that reaches the limit is answered with the lockout page already.
+    assert client.post("/accounts/sign-in/", {"username": user.email, "password": "wrong"}).status_code == 429
+    response = client.post("/accounts/sign-in/", {"username": user.email, "password": "correct-horse-battery"})
+    assert response.status_code == 429
+    assert "locked" in response.content.decode().lower()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_failed_sign_in_below_the_limit_does_not_lock_out(client, settings):
+    user = UserFactory(email="typo@example.com", password="correct-horse-battery")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        client.post("/accounts/sign-in/", {"username": user.email, "password": "wrong-guess"})
+    response = client.post("/accounts/sign-in/", {"username": user.email, "password": "correct-horse-battery"})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+# --- RFI responses ------------------------------------------------------------------------------------
+
+
+def test_the_rfi_response_form_answers_429_after_the_rate(client, settings):
+    settings.AIX_RATE_RFI_SUBMIT = "2/h"
+    notice = notice_with_questions(questions=1, topics=1)
+    url = f"/rfi/{notice.docket_id}/respond/"
+    for _ in range(2):
+        assert client.post(url, {"respondent_type": "anonymous"}).status_code == 400
+    response = client.post(url, {"respondent_type": "anonymous"})
+    assert response.status_code == 429
+    assert client.get(url).status_code == 200  # reading the form is never limited
+    assert Submission.objects.count() == 0
+
+
+def test_the_rfi_api_answers_429_with_json_after_the_submission_rate(client, rates):
+    rates(submissions="2/hour")
+    notice = notice_with_questions(questions=1, topics=1)
+    url = f"/api/v1/rfi/notices/{notice.docket_id}/submissions/"
+    for _ in range(2):
+        assert client.post(url, {"respondent_type": "x"}, content_type="application/json").status_code == 400
+    assert_json_429(client.post(url, {"respondent_type": "x"}, content_type="application/json"))
+    assert ScopedRateThrottle.THROTTLE_RATES["submissions"] == "2/hour"
+
+
+# --- inquiries ("express interest") -------------------------------------------------------------------
+
+
+def test_the_express_interest_form_answers_429_after_the_rate(client, settings):
+    settings.AIX_RATE_INQUIRY = "2/h"
+    package = published_package()
+    url = f"/catalog/{package.slug}/"
+    for _ in range(2):
+        assert client.post(url, {"name": ""}).status_code == 400
+    assert client.post(url, {"name": ""}).status_code == 429
+    assert client.get(url).status_code == 200
+
+
+# --- the API ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/api/v1/packages/", "/api/v1/rfi/notices/", "/catalog/download.json"])
+def test_anonymous_api_clients_get_429_with_json_and_retry_after_past_the_rate(client, rates, url):
+    rates(anon="3/min")
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+    response = client.get(url)
+    assert_json_429(response)
+    assert int(response["Retry-After"]) > 0
+    assert AnonRateThrottle.THROTTLE_RATES["anon"] == "3/min"
+
+
+def test_signed_in_api_clients_are_held_to_the_user_rate_not_the_anonymous_one(client, rates):
+    rates(anon="1/min", user="3/min")
+    client.force_login(UserFactory())
+    for _ in range(3):
+        assert client.get("/api/v1/packages/").status_code == 200
+    assert_json_429(client.get("/api/v1/packages/"))

@@ -27,7 +27,7 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
-class _Echo:
+class Echo:
     """A file-like object whose ``write`` returns what it was given (csv.writer into a generator)."""
 
     def write(self, value: str) -> str:
@@ -36,7 +36,7 @@ class _Echo:
 
 def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
     """The header line, then one CSV line per row, every cell passed through ``csv_safe``."""
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     yield writer.writerow([csv_safe(cell) for cell in header])
     for row in rows:
         yield writer.writerow([csv_safe(cell) for cell in row])

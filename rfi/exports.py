@@ -22,12 +22,11 @@ from django.utils.translation import gettext as _
 
 from aiexports.audit.services import audit_record
 from aiexports.http import client_ip
+from aiexports.streaming import Echo, csv_safe
 
 from .models import Answer, Attachment, Question, Submission
 
 CHUNK_SIZE = 500
-# A cell starting with one of these is a formula to Excel/LibreOffice (OWASP "CSV injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _ZERO_UUID = "00000000-0000-0000-0000-000000000000"
 
 
@@ -37,8 +36,7 @@ def safe_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return csv_safe(str(value))
 
 
 def with_campaign_size(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
@@ -116,13 +114,6 @@ def export_rows(queryset: QuerySet[Submission], *, base_url: str) -> Iterator[li
         yield [safe_cell(cell) for cell in row]
 
 
-class _Echo:
-    """``csv.writer`` writes into this and gets the line back, so rows can be yielded one by one."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def submission_export_record(*, actor: Any, filters: str, rows: int, selected: bool, ip_address: str | None) -> None:
     with transaction.atomic():
         audit_record(
@@ -141,7 +132,7 @@ def csv_response(
     submission_export_record(
         actor=request.user, filters=filters, rows=queryset.count(), selected=selected, ip_address=client_ip(request)
     )
-    writer = csv.writer(_Echo())
+    writer = csv.writer(Echo())
     base_url = request.build_absolute_uri("/")
 
     def stream() -> Iterator[str]:

@@ -307,6 +307,9 @@ def test_lists_and_pages_of_company_b_never_show_company_a_private_objects(world
             assert text not in body, f"{url} shows {text!r}"
     token_page = client.get(reverse("catalog:manage_api_token")).content.decode()
     assert world["token"].key not in token_page
+    # The token page acts on the signed-in user's own token only: B revoking leaves A's token alone.
+    client.post(reverse("catalog:manage_api_token"), {"action": "revoke"}, HTTP_X_CSRFTOKEN=CSRF_SECRET)
+    assert Token.objects.filter(key=world["token"].key).exists()
     assert world["org"].name not in client.get(reverse("organizations:list")).content.decode()
 
 
@@ -315,3 +318,20 @@ def test_a_signed_in_user_of_company_b_cannot_read_the_held_back_submission_or_i
     body = client.get(reverse("rfi:reading_room", args=[world["notice"].docket_id])).content.decode()
     assert world["submission"].tracking_number not in body
     assert "INTERNAL-NOTE-XYZ" not in body
+
+
+def test_the_same_lists_do_show_company_a_its_own_private_objects(world):
+    """The control for the test above: the private text is really on A's own pages."""
+    client = csrf_client(world["a"])
+    dashboard = client.get(reverse("catalog:dashboard")).content.decode()
+    assert world["draft"].title in dashboard
+    assert world["draft"].slug in client.get("/api/v1/drafts/").content.decode()
+
+
+def test_a_new_route_with_an_unmapped_identifier_is_reported_not_skipped(world):
+    new_route = Route(
+        name="catalog:manage_package_export", pattern="dashboard/packages/<slug:slug>/x/<int:n>/", kwargs=("slug", "n")
+    )
+    unknown_app = Route(name="billing:invoice", pattern="billing/<int:pk>/", kwargs=("pk",))
+    assert private_values(new_route, world) is None
+    assert private_values(unknown_app, world) is None

@@ -1,0 +1,337 @@
+"""Object-level permissions, discovered rather than listed (issue 6).
+
+The test walks Django's URL resolver (every include, the DRF router under /api/v1/ and the Django admin),
+finds every route that takes an object identifier and fills it with a PRIVATE object of company A. Company
+B (signed in) must get 404 on each, for GET and POST; anonymous visitors get the sign-in redirect or 404
+(the API: 401/403/404). A route whose identifier the test cannot map fails the test by name, so a new route
+cannot slip by: either map it to a private fixture or add it to the short public-by-design allow-list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.authtoken.models import Token
+
+from catalog.choices import OrganizationRole, PackageStatus
+from catalog.models import Inquiry
+from catalog.readiness import STEPS
+from tests.catalog.factories import add_member, company, complete_package
+from tests.factories import MembershipFactory
+from tests.rfi.factories import AttachmentFactory, InternalNoteFactory, NoticeFactory, SubmissionFactory
+
+pytestmark = pytest.mark.django_db
+
+SECRET_INQUIRY = "INQUIRY-SECRET-ALPHA-7731"
+# A 32-character CSRF secret: the client sends it as the cookie and as the header, as a browser would.
+CSRF_SECRET = "a" * 32
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name", or "" for unnamed admin routes
+    pattern: str  # the full pattern, prefixes included
+    kwargs: tuple[str, ...]
+
+    @property
+    def is_api(self) -> bool:
+        return self.pattern.startswith("api/")
+
+
+def _kwargs_of(pattern) -> tuple[str, ...]:  # noqa: ANN001
+    converters = getattr(pattern, "converters", None)
+    if converters:
+        return tuple(converters)
+    return tuple(pattern.regex.groupindex)
+
+
+def walk(patterns, prefix: str = "", namespace: str = "", kwargs: tuple[str, ...] = ()) -> Iterator[Route]:  # noqa: ANN001
+    for entry in patterns:
+        here = kwargs + _kwargs_of(entry.pattern)
+        if isinstance(entry, URLResolver):
+            ns = ":".join(part for part in (namespace, entry.namespace or "") if part)
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), ns, here)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or "")
+            yield Route(name=name, pattern=prefix + str(entry.pattern), kwargs=here)
+
+
+def all_routes() -> list[Route]:
+    return list(walk(get_resolver().url_patterns))
+
+
+def is_admin(route: Route) -> bool:
+    return route.pattern.startswith("admin/")
+
+
+def fill(pattern: str, values: dict[str, str]) -> str:
+    """The URL of ``pattern`` with each keyword replaced (works for path() and router regex patterns)."""
+    url = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: values[m.group(1)], pattern)
+    url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], url)
+    return "/" + url.replace("^", "").replace("$", "")
+
+
+# Routes public by design: their identifiers name public things (or are checked by Django itself).
+PUBLIC_BY_DESIGN = {
+    "portal:page": "published information pages",
+    "accounts:password_reset_confirm": "Django's signed reset link; a wrong token shows 'invalid link'",
+    "catalog:consortium_detail": "public consortium pages",
+    "api-consortium-detail": "public consortium pages (API)",
+    "eligibility-ruleset": "published eligibility rule sets",
+    "rfi:notice_detail": "RFI notice pages are public",
+    "rfi:submission_create": "the public response form of a notice",
+    "rfi:submission_done": "receipt from the respondent's own session; else a redirect to the notice",
+    "rfi:reading_room": "the reading room of a closed notice (403 while open)",
+    "rfi:submissions_csv": "the reading room's open data (only public parts)",
+    "rfi:submissions_json": "the reading room's open data (only public parts)",
+    "rfi-api-notice-detail": "RFI notice pages (API)",
+    "rfi-api-submissions": "the reading room of a closed notice (API)",
+}
+
+
+@pytest.fixture
+def world() -> dict:
+    """Company A with private objects of every kind; company B apart; a closed RFI notice."""
+    user_a, org_a, consortium_a = company("Alpha Compute")
+    org_editor = MembershipFactory(organization=org_a, role=OrganizationRole.EDITOR)
+    member = add_member(consortium_a)
+    draft = complete_package(consortium_a, title="Alpha private draft")
+    in_review = complete_package(consortium_a, status=PackageStatus.SUBMITTED, title="Alpha in review")
+    published = complete_package(consortium_a, status=PackageStatus.PUBLISHED, title="Alpha published")
+    Inquiry.objects.create(
+        package=published, name="Buyer", organization="Buyer Ltd", country_id="KE",
+        email="buyer@example.org", message=SECRET_INQUIRY,
+    )  # fmt: skip
+    token_a = Token.objects.create(user=user_a)
+    notice = NoticeFactory(closed=True)
+    held_back = SubmissionFactory(
+        notice=notice, user=user_a, is_confidential=True, confidentiality_justification="Pricing.",
+        hidden_from_reading_room=True,
+    )  # fmt: skip
+    secret_file = AttachmentFactory(submission=held_back, original_name="pricing.pdf", is_confidential=True)
+    InternalNoteFactory(submission=held_back, text="INTERNAL-NOTE-XYZ")
+    user_b, _org_b, _consortium_b = company("Beta Systems")
+    return {
+        "a": user_a, "b": user_b, "org": org_a, "org_member": org_editor, "consortium": consortium_a,
+        "member": member, "draft": draft, "in_review": in_review, "component": draft.components.first(),
+        "token": token_a, "notice": notice, "submission": held_back, "attachment": secret_file,
+    }  # fmt: skip
+
+
+def _org(w: dict) -> dict:
+    return {"slug": w["org"].slug, "pk": str(w["org_member"].pk)}
+
+
+def _consortium(w: dict) -> dict:
+    return {"slug": w["consortium"].slug, "member_id": str(w["member"].pk)}
+
+
+def _draft(w: dict) -> dict:
+    component = str(w["component"].pk)
+    return {"slug": w["draft"].slug, "step": STEPS[0][0], "component_id": component, "pk": component}
+
+
+def _in_review(w: dict) -> dict:
+    return {"slug": w["in_review"].slug}
+
+
+def _rfi(w: dict) -> dict:
+    return {
+        "docket": w["notice"].docket_id,
+        "tracking_number": w["submission"].tracking_number,
+        "public_id": str(w["attachment"].public_id),
+    }
+
+
+# Which private object each route is about, by route name, then by namespace / name prefix.
+PRIVATE_BY_NAME: dict[str, Callable[[dict], dict]] = {
+    "catalog:manage_package_withdraw": _in_review,
+    "catalog:package_detail": _draft,  # a draft is not a published package page
+    "eligibility:package": _draft,
+    "api-package-detail": _draft,
+    "eligibility-package": _draft,
+    "package-submit": _draft,
+    "rfi:attachment": _rfi,
+    "rfi:reading_room_detail": _rfi,  # a submission held back from the reading room
+}
+PRIVATE_BY_PREFIX: list[tuple[str, Callable[[dict], dict]]] = [
+    ("organizations:", _org),
+    ("catalog:manage_consortium_", _consortium),
+    ("catalog:manage_package_new", _consortium),
+    ("catalog:manage_package_", _draft),
+    ("catalog:manage_component_", _draft),
+    ("draft-", _draft),
+]
+
+
+def private_values(route: Route, w: dict) -> dict | None:
+    mapper = PRIVATE_BY_NAME.get(route.name) or next(
+        (m for prefix, m in PRIVATE_BY_PREFIX if route.name.startswith(prefix)), None
+    )
+    if mapper is None:
+        return None
+    values = mapper(w)
+    return values if all(k in values for k in route.kwargs) else None
+
+
+def routes_with_ids() -> list[Route]:
+    return [r for r in all_routes() if r.kwargs]
+
+
+def private_urls(w: dict) -> list[tuple[Route, str]]:
+    urls = []
+    for route in routes_with_ids():
+        if is_admin(route) or route.name in PUBLIC_BY_DESIGN:
+            continue
+        values = private_values(route, w)
+        if values is not None:
+            urls.append((route, fill(route.pattern, values)))
+    return urls
+
+
+def csrf_client(user=None) -> Client:  # noqa: ANN001
+    client = Client(enforce_csrf_checks=True)
+    if user is not None:
+        client.force_login(user)
+    client.cookies["csrftoken"] = CSRF_SECRET
+    return client
+
+
+def post(client: Client, route: Route, url: str, **extra):  # noqa: ANN003, ANN201
+    if route.is_api:
+        return client.post(url, data="{}", content_type="application/json", **extra)
+    return client.post(url, {"name": "x"}, **extra)
+
+
+def test_the_walk_discovers_the_app_the_api_and_the_admin_routes():
+    names = {r.name for r in all_routes()}
+    for expected in ("catalog:manage_package_detail", "draft-component-detail", "api-package-detail", "rfi:attachment"):
+        assert expected in names
+    assert any(is_admin(r) and "object_id" in r.kwargs for r in all_routes())
+
+
+def test_every_route_with_an_object_identifier_is_mapped_to_a_private_object_or_public_by_design(world):
+    unmapped = [
+        f"{r.name or '(unnamed)'} {r.pattern} {list(r.kwargs)}"
+        for r in routes_with_ids()
+        if not is_admin(r) and r.name not in PUBLIC_BY_DESIGN and private_values(r, world) is None
+    ]
+    assert not unmapped, "Routes with identifiers the permission walk cannot map:\n" + "\n".join(unmapped)
+    assert not set(PUBLIC_BY_DESIGN) - {r.name for r in all_routes()}, "stale allow-list entries"
+
+
+def test_company_a_itself_reaches_its_private_pages(world):
+    """The fixture URLs are real: without this the 404s below could come from wrong identifiers."""
+    client = csrf_client(world["a"])
+    broken = {}
+    for route, url in private_urls(world):
+        got = client.get(url).status_code
+        if got == 405:  # a POST-only action: the owner's POST must find the object (it may refuse the state)
+            got = post(client, route, url, HTTP_X_CSRFTOKEN=CSRF_SECRET).status_code
+        if got == 404:
+            broken[route.name] = url
+    # Only state-bound routes may 404 for the owner: a draft has no public page, and the held-back
+    # submission is in no reading room.
+    assert set(broken) <= {
+        "catalog:package_detail", "eligibility:package", "api-package-detail", "eligibility-package",
+        "rfi:reading_room_detail",
+    }, broken  # fmt: skip
+
+
+def test_another_company_gets_404_for_get_and_post_on_every_private_route(world):
+    client = csrf_client(world["b"])
+    leaks = []
+    for route, url in private_urls(world):
+        # 405 answers the method before any lookup (a POST-only action, a read-only page): it names no
+        # object, so it leaks nothing; but every route must 404 for at least one of the two methods.
+        got_get = client.get(url).status_code
+        got_post = post(client, route, url, HTTP_X_CSRFTOKEN=CSRF_SECRET).status_code
+        if got_get not in (404, 405) or got_post not in (404, 405) or 404 not in (got_get, got_post):
+            leaks.append(f"{url} ({route.name}) -> GET {got_get}, POST {got_post}")
+    assert not leaks, "\n".join(leaks)
+    assert len(private_urls(world)) >= 25
+
+
+def test_the_csrf_enforcing_client_really_enforces_csrf(world):
+    client = csrf_client(world["b"])
+    response = client.post(reverse("catalog:manage_consortium_create"), {"name": "x"})
+    assert response.status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_or_get_404(world):
+    client = csrf_client()
+    sign_in = reverse("accounts:login")
+    wrong = []
+    for route, url in private_urls(world):
+        for method in ("get", "post"):
+            response = client.get(url) if method == "get" else post(client, route, url, HTTP_X_CSRFTOKEN=CSRF_SECRET)
+            code = response.status_code
+            if route.is_api:
+                ok = code in (401, 403, 404, 405) and response["Content-Type"].startswith("application/json")
+            else:
+                ok = code in (404, 405) or (code == 302 and response["Location"].startswith(sign_in))
+            if not ok:
+                wrong.append(f"{method.upper()} {url} ({route.name}) -> {code}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_admin_routes_send_a_signed_in_non_staff_user_to_the_admin_login(world):
+    client = csrf_client(world["b"])
+    admin_login = reverse("admin:login")
+    values = {"object_id": str(world["draft"].pk), "id": str(world["a"].pk), "content_type_id": "1"}
+    values |= {"app_label": "catalog", "url": "catalog/package/"}
+    checked = 0
+    for route in routes_with_ids():
+        if not is_admin(route):
+            continue
+        response = client.get(fill(route.pattern, values))
+        assert response.status_code == 302, route.pattern
+        assert response["Location"].startswith(admin_login), route.pattern
+        checked += 1
+    assert checked > 50
+
+
+def test_lists_and_pages_of_company_b_never_show_company_a_private_objects(world):
+    client = csrf_client(world["b"])
+    private_text = (world["draft"].title, world["draft"].slug, world["in_review"].title, SECRET_INQUIRY)
+    for url in (reverse("catalog:dashboard"), "/api/v1/drafts/", reverse("catalog:package_list"), "/api/v1/packages/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        for text in private_text:
+            assert text not in body, f"{url} shows {text!r}"
+    token_page = client.get(reverse("catalog:manage_api_token")).content.decode()
+    assert world["token"].key not in token_page
+    # The token page acts on the signed-in user's own token only: B revoking leaves A's token alone.
+    client.post(reverse("catalog:manage_api_token"), {"action": "revoke"}, HTTP_X_CSRFTOKEN=CSRF_SECRET)
+    assert Token.objects.filter(key=world["token"].key).exists()
+    assert world["org"].name not in client.get(reverse("organizations:list")).content.decode()
+
+
+def test_a_signed_in_user_of_company_b_cannot_read_the_held_back_submission_or_its_file(world):
+    client = csrf_client(world["b"])
+    body = client.get(reverse("rfi:reading_room", args=[world["notice"].docket_id])).content.decode()
+    assert world["submission"].tracking_number not in body
+    assert "INTERNAL-NOTE-XYZ" not in body
+
+
+def test_the_same_lists_do_show_company_a_its_own_private_objects(world):
+    """The control for the test above: the private text is really on A's own pages."""
+    client = csrf_client(world["a"])
+    dashboard = client.get(reverse("catalog:dashboard")).content.decode()
+    assert world["draft"].title in dashboard
+    assert world["draft"].slug in client.get("/api/v1/drafts/").content.decode()
+
+
+def test_a_new_route_with_an_unmapped_identifier_is_reported_not_skipped(world):
+    new_route = Route(
+        name="catalog:manage_package_export", pattern="dashboard/packages/<slug:slug>/x/<int:n>/", kwargs=("slug", "n")
+    )
+    unknown_app = Route(name="billing:invoice", pattern="billing/<int:pk>/", kwargs=("pk",))
+    assert private_values(new_route, world) is None
+    assert private_values(unknown_app, world) is None

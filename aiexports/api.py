@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, permissions, serializers, status
@@ -30,6 +31,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
+@csrf_exempt  # it changes nothing, and a CSRF refusal would be an HTML page instead of the JSON 404
 def json_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """The last ``/api/`` route: a path no API route matches is a JSON 404, never Django's HTML page."""
     return JsonResponse({"detail": str(exceptions.NotFound.default_detail), "code": "not_found"}, status=404)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -129,6 +130,7 @@ class Evaluate(APIView):
     """Evaluate components against a rule set for some or all countries. Nothing is saved."""
 
     permission_classes = [AllowAny]
+    parser_classes = [JSONParser]  # a list of nested components has no form encoding
 
     @extend_schema(request=EvaluateInputSerializer, responses={200: EvaluateOutputSerializer})
     def post(self, request: Request) -> Response:

@@ -6,8 +6,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from rest_framework import exceptions, status
+from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular import openapi
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -26,3 +29,75 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     return drf_exception_handler(exc, context)
+
+
+@csrf_exempt  # it changes nothing, and a CSRF refusal would be an HTML page instead of the JSON 404
+def json_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """The last ``/api/`` route: a path no API route matches is a JSON 404, never Django's HTML page."""
+    return JsonResponse({"detail": str(exceptions.NotFound.default_detail), "code": "not_found"}, status=404)
+
+
+class ApiErrorSerializer(serializers.Serializer):
+    """Any 4xx body: ``detail`` (and ``code``) for refusals, or each invalid field with its messages."""
+
+    detail = serializers.CharField(required=False)
+    code = serializers.CharField(required=False)
+
+
+_ERROR_DESCRIPTIONS = {
+    "400": "Invalid input: each problem is named.",
+    "403": "Authentication required, or not allowed.",
+    "404": "Not found (or not yours), or a page beyond the last.",
+    "429": "Too many requests.",
+}
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's schema, plus the error responses DRF really sends, so that clients (and fuzzers) see them.
+
+    Views may document an error themselves with ``@extend_schema(responses=...)``; that one is kept.
+    """
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for code in self._error_codes():
+            if code not in responses:
+                response = OpenApiResponse(ApiErrorSerializer, description=_ERROR_DESCRIPTIONS[code])
+                responses[code] = self._get_response_for_code(response, code, direction=direction)
+        return responses
+
+    def _map_serializer_field(self, field: Any, direction: str, bypass_extensions: bool = False) -> dict[str, Any]:
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        # A nested ``many=True`` serializer's length limits are validated, so the schema must say them too.
+        if isinstance(field, serializers.ListSerializer) and schema.get("type") == "array":
+            minimum = field.min_length if field.min_length is not None else (0 if field.allow_empty else 1)
+            if minimum:
+                schema.setdefault("minItems", minimum)
+            if field.max_length is not None:
+                schema.setdefault("maxItems", field.max_length)
+        return schema
+
+    def _error_codes(self) -> list[str]:
+        view, codes = self.view, []
+        paginator = self._get_paginator()
+        if (
+            self.method in ("POST", "PUT", "PATCH")
+            or getattr(view, "filterset_class", None)
+            or getattr(paginator, "page_size_query_param", None)
+        ):
+            codes.append("400")
+        unsafe = self.method not in permissions.SAFE_METHODS
+        for permission in view.get_permissions():
+            if isinstance(permission, permissions.AllowAny):
+                continue
+            if isinstance(permission, permissions.IsAuthenticatedOrReadOnly) and not unsafe:
+                continue
+            codes.append("403")
+            break
+        if "{" in self.path or paginator is not None:
+            codes.append("404")
+        if view.get_throttles():
+            codes.append("429")
+        return codes

@@ -1,9 +1,11 @@
 """Top-level URL configuration. Each app owns its routes; the API lives under /api/v1/."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from aiexports.api import json_not_found
 
 admin.site.site_header = _("AI Exports Program — staff")
 admin.site.site_title = _("AI Exports staff")
@@ -27,4 +29,6 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Last: any other /api/ path is a JSON 404 (the API never answers with an HTML page).
+    re_path(r"^api/", json_not_found),
 ]

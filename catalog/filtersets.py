@@ -90,6 +90,19 @@ class EccnPrefixFilter(django_filters.CharFilter):
     field_class = EccnPrefixField
 
 
+class BlankTolerantModelMultipleChoiceField(filter_fields.ModelMultipleChoiceField):
+    """Blank values (``consortium=``, as an empty form select sends) mean "no choice", not an invalid one."""
+
+    def clean(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            value = [v for v in value if v not in ("", None)]
+        return super().clean(value)
+
+
+class BlankTolerantModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = BlankTolerantModelMultipleChoiceField
+
+
 class PackageFilterSet(django_filters.FilterSet):
     """Filters of the public package catalog. Give it a queryset of published packages."""
 
@@ -108,11 +121,11 @@ class PackageFilterSet(django_filters.FilterSet):
         choices=SectorChoice.choices, method="filter_sector", label=_("Sector"),
         help_text=_("Packages serving any of these sectors."),
     )  # fmt: skip
-    consortium = django_filters.ModelMultipleChoiceFilter(
+    consortium = BlankTolerantModelMultipleChoiceFilter(
         queryset=Consortium.objects.all(), to_field_name="slug", method="filter_consortium",
         label=_("Consortium"), help_text=_("Slugs of consortia."),
     )  # fmt: skip
-    target_region = django_filters.ModelMultipleChoiceFilter(
+    target_region = BlankTolerantModelMultipleChoiceFilter(
         queryset=Region.objects.all(), method="filter_target_region", label=_("Target regional bloc"),
         help_text=_("Codes of regional blocs a package targets (for example gcc, eu, asean)."),
     )  # fmt: skip

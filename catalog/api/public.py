@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import permissions, viewsets
+from rest_framework import exceptions, permissions, viewsets
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 
 from catalog import selectors
 from catalog.choices import PackageStatus
@@ -20,6 +21,17 @@ class CatalogPagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request: Request) -> int | None:
+        # The schema says ``page_size`` is an integer: anything else is a 400, not silently the default size.
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None:
+            try:
+                int(raw)
+            except ValueError:
+                message = ["A whole number is required."]
+                raise exceptions.ValidationError({self.page_size_query_param: message}) from None
+        return super().get_page_size(request)
 
 
 @extend_schema_view(

@@ -147,7 +147,7 @@ class ComponentInputSerializer(serializers.Serializer):
 
 
 class EvaluateInputSerializer(serializers.Serializer):
-    components = ComponentInputSerializer(many=True, allow_empty=False, max_length=50)
+    components = ComponentInputSerializer(many=True, allow_empty=False, min_length=1, max_length=50)
     countries = serializers.ListField(
         child=serializers.CharField(min_length=2, max_length=2), required=False, allow_empty=True, max_length=300
     )

@@ -6,13 +6,16 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django_countries import countries
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aiexports.api import ApiErrorSerializer
 from catalog.models import Country
 
 from ..choices import RuleSetStatus
@@ -35,6 +38,9 @@ from .serializers import (
     RuleSetDetailSerializer,
     RuleSetSerializer,
 )
+
+# What ``?country=`` accepts, so that the schema rejects what the view rejects (codes of the Country table).
+COUNTRY_CODES = sorted({code for code, _name in countries} | {code.lower() for code, _name in countries})
 
 
 class CountryList(generics.ListAPIView):
@@ -89,8 +95,16 @@ class PackageEligibility(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        parameters=[OpenApiParameter("country", str, description="ISO alpha-2 code, for example JP")],
-        responses={200: PackageEligibilitySerializer},
+        parameters=[
+            OpenApiParameter(
+                "country", str, description="ISO alpha-2 code, for example JP (either case)", enum=COUNTRY_CODES
+            )
+        ],
+        responses={
+            200: PackageEligibilitySerializer,
+            400: OpenApiResponse(ApiErrorSerializer, description="Unknown country code."),
+            404: OpenApiResponse(ApiErrorSerializer, description="No such package (or not visible to you)."),
+        },
     )
     def get(self, request: Request, slug: str) -> Response:
         package = package_for_eligibility(slug, request.user)
@@ -116,6 +130,7 @@ class Evaluate(APIView):
     """Evaluate components against a rule set for some or all countries. Nothing is saved."""
 
     permission_classes = [AllowAny]
+    parser_classes = [JSONParser]  # a list of nested components has no form encoding
 
     @extend_schema(request=EvaluateInputSerializer, responses={200: EvaluateOutputSerializer})
     def post(self, request: Request) -> Response:

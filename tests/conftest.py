@@ -287,6 +287,25 @@ def assert_accessible():
     return check
 
 
+@pytest.fixture
+def throttle_rates(monkeypatch) -> Callable[..., None]:
+    """``throttle_rates(submissions="2/hour")`` sets DRF throttle rates for this test only.
+
+    DRF copies ``DEFAULT_THROTTLE_RATES`` into ``SimpleRateThrottle.THROTTLE_RATES`` once, at import, so the
+    ``settings`` fixture cannot change them. The rates are patched on the base class and undone after the
+    test; a copy left on a subclass (which would hide the patch and leak between tests) is removed too.
+    """
+    from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, SimpleRateThrottle, UserRateThrottle
+
+    def set_rates(**rates: str) -> None:
+        for throttle in (AnonRateThrottle, UserRateThrottle, ScopedRateThrottle):
+            if "THROTTLE_RATES" in vars(throttle):
+                monkeypatch.delattr(throttle, "THROTTLE_RATES")
+        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {**SimpleRateThrottle.THROTTLE_RATES, **rates})
+
+    return set_rates
+
+
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     """Uploaded files of each test go to a temporary private folder."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, SimpleRateThrottle
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 
 from rfi.models import Submission
 from tests.catalog.factories_public import published_package
@@ -20,16 +20,6 @@ def fresh_counters(settings):
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def rates(monkeypatch):
-    """Set DRF rates for this test: DRF reads them once, at import, into ``THROTTLE_RATES`` on the class."""
-
-    def set_rates(**rates: str) -> None:
-        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {**SimpleRateThrottle.THROTTLE_RATES, **rates})
-
-    return set_rates
 
 
 def assert_json_429(response) -> None:
@@ -78,8 +68,8 @@ def test_the_rfi_response_form_answers_429_after_the_rate(client, settings):
     assert Submission.objects.count() == 0
 
 
-def test_the_rfi_api_answers_429_with_json_after_the_submission_rate(client, rates):
-    rates(submissions="2/hour")
+def test_the_rfi_api_answers_429_with_json_after_the_submission_rate(client, throttle_rates):
+    throttle_rates(submissions="2/hour")
     notice = notice_with_questions(questions=1, topics=1)
     url = f"/api/v1/rfi/notices/{notice.docket_id}/submissions/"
     for _ in range(2):
@@ -105,8 +95,8 @@ def test_the_express_interest_form_answers_429_after_the_rate(client, settings):
 
 
 @pytest.mark.parametrize("url", ["/api/v1/packages/", "/api/v1/rfi/notices/", "/catalog/download.json"])
-def test_anonymous_api_clients_get_429_with_json_and_retry_after_past_the_rate(client, rates, url):
-    rates(anon="3/min")
+def test_anonymous_api_clients_get_429_with_json_and_retry_after_past_the_rate(client, throttle_rates, url):
+    throttle_rates(anon="3/min")
     for _ in range(3):
         assert client.get(url).status_code == 200
     response = client.get(url)
@@ -115,8 +105,8 @@ def test_anonymous_api_clients_get_429_with_json_and_retry_after_past_the_rate(c
     assert AnonRateThrottle.THROTTLE_RATES["anon"] == "3/min"
 
 
-def test_signed_in_api_clients_are_held_to_the_user_rate_not_the_anonymous_one(client, rates):
-    rates(anon="1/min", user="3/min")
+def test_signed_in_api_clients_are_held_to_the_user_rate_not_the_anonymous_one(client, throttle_rates):
+    throttle_rates(anon="1/min", user="3/min")
     client.force_login(UserFactory())
     for _ in range(3):
         assert client.get("/api/v1/packages/").status_code == 200

@@ -117,18 +117,10 @@ def test_submitting_to_a_closed_notice_is_a_409(client):
     assert "closed" in response.json()["errors"]["non_field_errors"][0]
 
 
-def test_submissions_are_throttled_by_the_submissions_scope(client, notice, questions, settings):
-    from rest_framework.settings import api_settings
-    from rest_framework.throttling import ScopedRateThrottle
-
-    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "submissions": "2/hour"}
-    original = ScopedRateThrottle.THROTTLE_RATES
-    ScopedRateThrottle.THROTTLE_RATES = rates
-    try:
-        cache.clear()
-        codes = [submit(client, notice, **base(questions, email=f"t{i}@example.org")).status_code for i in range(3)]
-    finally:
-        ScopedRateThrottle.THROTTLE_RATES = original
+def test_submissions_are_throttled_by_the_submissions_scope(client, notice, questions, throttle_rates):
+    throttle_rates(submissions="2/hour")
+    cache.clear()
+    codes = [submit(client, notice, **base(questions, email=f"t{i}@example.org")).status_code for i in range(3)]
     assert codes == [201, 201, 429]
     # Reading is not throttled by the submissions scope.
     assert client.get(f"/api/v1/rfi/notices/{notice.docket_id}/").status_code == 200

@@ -69,9 +69,14 @@ def seed_country_groups(apps: Any) -> None:
         group.countries.set(sorted(members & known))
 
 
+def _embargoed(groups: dict[str, set[str]]) -> set[str]:
+    """E:1 and E:2: the comprehensively embargoed countries (a tier of its own in every rule set)."""
+    return groups["E:1"] | groups["E:2"]
+
+
 def ear_tiers(all_codes: set[str], groups: dict[str, set[str]]) -> dict[str, str]:
     """Country → tier code of the current EAR controls (Hong Kong follows China)."""
-    embargoed = groups["E:1"] | groups["E:2"]
+    embargoed = _embargoed(groups)
     arms = (groups["D:5"] | {"MO", "HK"}) - embargoed
     allies = groups["A:5"] | groups["A:6"]
     review = (groups["D:1"] | groups["D:4"]) - allies - arms - embargoed
@@ -90,7 +95,7 @@ def ear_tiers(all_codes: set[str], groups: dict[str, set[str]]) -> dict[str, str
 
 def diffusion_tiers(all_codes: set[str], groups: dict[str, set[str]]) -> dict[str, str]:
     """Country → tier code of the January 2025 AI Diffusion framework (Hong Kong follows China)."""
-    embargoed = groups["E:1"] | groups["E:2"]
+    embargoed = _embargoed(groups)
     tier1 = groups["AI-DIFFUSION-2025-TIER1"]
     tier3 = (groups["AI-DIFFUSION-2025-TIER3"] | {"HK"}) - embargoed
     return {
@@ -98,6 +103,34 @@ def diffusion_tiers(all_codes: set[str], groups: dict[str, set[str]]) -> dict[st
         for code in all_codes
     }
 
+
+RuleSpec = tuple[str, str, str, str, float | None, str, str, int]
+
+
+def _rule(
+    tier: str,
+    match: str,
+    outcome: str,
+    explanation: str,
+    citation: str,
+    priority: int,
+    *,
+    above: float | None = None,
+    up_to: float | None = None,
+) -> RuleSpec:
+    """A seeded rule: (tier, match, outcome, threshold mode, threshold TPP, text, citation, priority)."""
+    mode, threshold = ("above", above) if above is not None else ("up_to", up_to) if up_to is not None else ("", None)
+    return (tier, match, outcome, mode, threshold, explanation, citation, priority)
+
+
+def _not_advanced(tier: str) -> RuleSpec:
+    """The catch-all of an EAR tier: anything that is not an advanced-computing item needs no license."""
+    return _rule(tier, "*", "eligible", "Not an advanced-computing item: no license under this rule set.", "", 1000)
+
+
+EMBARGOED_RULE = _rule(
+    "embargoed", "*", "prohibited", "Comprehensively embargoed destination: every item is prohibited.", CIT_EMBARGO, 1
+)
 
 EAR = {
     "name": "Current EAR controls",
@@ -120,76 +153,34 @@ EAR = {
         ("embargoed", "Embargoed", "E:1 and E:2 countries."),
     ],
     "rules": [
-        (
+        _rule(
             "allied",
             ADV,
             "eligible",
-            "",
-            None,
             "Advanced-computing item: no license needed for allied destinations.",
             CIT_3A090,
             10,
         ),
-        (
-            "allied",
-            "*",
-            "eligible",
-            "",
-            None,
-            "Not an advanced-computing item: no license under this rule set.",
-            "",
-            1000,
-        ),
-        (
+        _not_advanced("allied"),
+        _rule(
             "license_review",
             ADV,
             "license_required",
-            "",
-            None,
             "Advanced-computing item to a D:1/D:4 destination: license required (presumption of approval).",
             CIT_3A090,
             10,
         ),
-        (
-            "license_review",
-            "*",
-            "eligible",
-            "",
-            None,
-            "Not an advanced-computing item: no license under this rule set.",
-            "",
-            1000,
-        ),
-        (
+        _not_advanced("license_review"),
+        _rule(
             "arms_embargoed",
             ADV,
             "prohibited",
-            "",
-            None,
             "Advanced-computing item to a D:5 destination or Macau: license required with a presumption of denial.",
             CIT_3A090,
             10,
         ),
-        (
-            "arms_embargoed",
-            "*",
-            "eligible",
-            "",
-            None,
-            "Not an advanced-computing item: no license under this rule set.",
-            "",
-            1000,
-        ),
-        (
-            "embargoed",
-            "*",
-            "prohibited",
-            "",
-            None,
-            "Comprehensively embargoed destination: every item is prohibited.",
-            CIT_EMBARGO,
-            1,
-        ),
+        _not_advanced("arms_embargoed"),
+        EMBARGOED_RULE,
     ],
 }
 
@@ -215,86 +206,46 @@ AID = {
         ("embargoed", "Embargoed", "E:1 and E:2 countries (in Tier 3 under the framework, and embargoed)."),
     ],
     "rules": [
-        (
-            "tier1",
-            ADV,
-            "eligible",
-            "",
-            None,
-            "Tier 1 destination: no license for advanced-computing items.",
-            CIT_AID,
-            10,
-        ),
-        (
-            "tier1",
-            FRONTIER,
-            "eligible",
-            "",
-            None,
-            "Tier 1 destination: no license for 4E091 model weights.",
-            CIT_AID,
-            20,
-        ),
-        (
+        _rule("tier1", ADV, "eligible", "Tier 1 destination: no license for advanced-computing items.", CIT_AID, 10),
+        _rule("tier1", FRONTIER, "eligible", "Tier 1 destination: no license for 4E091 model weights.", CIT_AID, 20),
+        _rule(
             "tier2",
             ADV,
             "eligible",
-            "up_to",
-            26_900_000.0,
             "Tier 2 destination within the low-processing-performance allowance: notification only.",
             CIT_AID,
             10,
+            up_to=26_900_000.0,
         ),
-        (
+        _rule(
             "tier2",
             ADV,
             "license_required",
-            "above",
-            26_900_000.0,
             "Tier 2 destination above the 26,900,000 TPP allowance: license required.",
             CIT_AID,
             11,
+            above=26_900_000.0,
         ),
-        (
+        _rule(
             "tier2",
             FRONTIER,
             "license_required",
-            "",
-            None,
             "Closed-weight model trained with over 10^26 operations (4E091), Tier 2 destination: license required.",
             CIT_AID,
             20,
         ),
-        (
+        _rule(
             "tier3",
             ADV,
             "prohibited",
-            "",
-            None,
             "Tier 3 destination: presumption of denial for advanced-computing items.",
             CIT_AID,
             10,
         ),
-        (
-            "tier3",
-            FRONTIER,
-            "prohibited",
-            "",
-            None,
-            "Tier 3 destination: 4E091 model weights are not exported.",
-            CIT_AID,
-            20,
+        _rule(
+            "tier3", FRONTIER, "prohibited", "Tier 3 destination: 4E091 model weights are not exported.", CIT_AID, 20
         ),
-        (
-            "embargoed",
-            "*",
-            "prohibited",
-            "",
-            None,
-            "Comprehensively embargoed destination: every item is prohibited.",
-            CIT_EMBARGO,
-            1,
-        ),
+        EMBARGOED_RULE,
     ],
 }
 

@@ -80,23 +80,92 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             pytest.skip(reason)
 
 
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    if "transactional_db" in fixtures or "live_server" in fixtures:
+        return True
+    return marker is not None and bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Give every transactional test (browser, worker) the reference data that migrations load.
 
     A transactional test empties every table when it ends, which would also remove the countries,
-    country groups and seeded rule sets that data migrations created. With ``serialized_rollback``
-    Django restores them from a snapshot taken after migrating.
+    country groups and seeded rule sets that data migrations created. On PostgreSQL the fixture
+    ``_reference_data_restored`` copies them back from a snapshot taken right after migrating (a few
+    ``COPY`` statements); elsewhere Django's ``serialized_rollback`` restores them, object by object.
     """
     for item in items:
+        if not _transactional(item):
+            continue
         marker = item.get_closest_marker("django_db")
-        fixtures = getattr(item, "fixturenames", ())
-        transactional = "transactional_db" in fixtures or "live_server" in fixtures
-        if marker is not None:
-            transactional = transactional or bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
-        if transactional:
-            kwargs = dict(marker.kwargs) if marker is not None else {}
-            kwargs.update(transaction=True, serialized_rollback=True)
-            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+        kwargs = dict(marker.kwargs) if marker is not None else {}
+        kwargs["transaction"] = True
+        if not _postgres_ok():
+            kwargs["serialized_rollback"] = True
+        item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+@dataclass
+class ReferenceSnapshot:
+    """The rows of every non-empty table right after migrating, in PostgreSQL's COPY format."""
+
+    tables: dict[str, bytes]
+
+    @classmethod
+    def take(cls, connection) -> ReferenceSnapshot:
+        tables: dict[str, bytes] = {}
+        with connection.cursor() as cursor:
+            for table in sorted(connection.introspection.django_table_names(only_existing=True, include_views=False)):
+                name = connection.ops.quote_name(table)
+                with cursor.copy(f"COPY {name} TO STDOUT") as copy:
+                    data = b"".join(bytes(chunk) for chunk in copy)
+                if data:
+                    tables[table] = data
+        return cls(tables)
+
+    def restore(self, connection) -> None:
+        """Put the snapshot's rows back (replacing what those tables hold) and reset their sequences."""
+        from django.apps import apps
+        from django.core.management.color import no_style
+        from django.db import transaction
+
+        models = [m for m in apps.get_models(include_auto_created=True) if m._meta.db_table in self.tables]
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            for table, data in self.tables.items():
+                name = connection.ops.quote_name(table)
+                cursor.execute(f"DELETE FROM {name}")  # noqa: S608 - a table name from the introspection
+                with cursor.copy(f"COPY {name} FROM STDIN") as copy:
+                    copy.write(data)
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
+
+
+_reference_snapshot: list[ReferenceSnapshot] = []
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's database set-up, then (PostgreSQL) a snapshot of the reference data it migrated in."""
+    if _postgres_ok():
+        from django.db import connection
+
+        with django_db_blocker.unblock():
+            _reference_snapshot.append(ReferenceSnapshot.take(connection))
+    yield
+    _reference_snapshot.clear()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_restored(request) -> None:
+    """Transactional tests on PostgreSQL start with the reference data of a freshly migrated database."""
+    if not (_reference_snapshot and _transactional(request.node)):
+        return
+    from django.db import connection
+
+    request.getfixturevalue("transactional_db")
+    _reference_snapshot[0].restore(connection)
 
 
 # --- Celery worker ------------------------------------------------------------------------------

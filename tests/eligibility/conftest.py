@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-import importlib
-
 import pytest
-from django.apps import apps as django_apps
 
 from catalog.eligibility.models import RuleSet
-from catalog.eligibility.seeding import AID_VERSION, EAR_VERSION, seed_country_groups, seed_rulesets
+from catalog.eligibility.seeding import AID_VERSION, EAR_VERSION
 
 
 @pytest.fixture
@@ -22,9 +19,5 @@ def aid(db) -> RuleSet:
 
 @pytest.fixture
 def reference_data(transactional_db) -> RuleSet:
-    """A transactional test starts from an emptied database: load the countries and the seeds again."""
-    catalog_reference = importlib.import_module("catalog.migrations.0002_reference_data")
-    catalog_reference.load(django_apps, None)
-    seed_country_groups(django_apps)
-    seed_rulesets(django_apps)
+    """The seeded EAR rule set in a transactional test (tests/conftest.py restores the reference data)."""
     return RuleSet.objects.get(version=EAR_VERSION)

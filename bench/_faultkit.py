@@ -151,9 +151,18 @@ class Children:
         return proc
 
     def kill_all(self) -> None:
+        """A warm shutdown of each main process (it stops its own children), then SIGKILL whatever is left."""
         for proc in self.procs:
-            kill_group(proc, signal.SIGTERM, wait=10)
-            kill_group(proc, signal.SIGKILL, wait=10)
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(proc.pid, signal.SIGTERM)
+        for proc in self.procs:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(15)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)  # pool children of a main process that did not stop
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(5)
 
 
 def kill_group(proc: subprocess.Popen, sig: int, wait: float = 10.0) -> None:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from celery.exceptions import Retry
 from django.db import InterfaceError, OperationalError
 from django.urls import reverse
 
@@ -92,3 +93,45 @@ def test_under_debug_the_developer_still_gets_the_trace(client, monkeypatch, set
     monkeypatch.setattr(views, "render", closed)
     with pytest.raises(InterfaceError):
         client.get(reverse("portal:home"))
+
+
+def test_files_already_written_are_deleted_when_a_later_attachment_row_fails(valid, settings, monkeypatch):
+    from rfi.models import Attachment as AttachmentModel
+
+    original = AttachmentModel.save
+    saved: list[int] = []
+
+    def second_row_fails(self, *args, **kwargs):
+        if saved:
+            raise OperationalError("server closed the connection unexpectedly")
+        saved.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(AttachmentModel, "save", second_row_fails)
+    with pytest.raises(OperationalError):
+        services.rfi_submission_create(**{**valid, "attachments": [pdf("a.pdf"), pdf("b.pdf")]})
+    assert not Submission.objects.exists()
+    assert files_in(settings.MEDIA_ROOT) == []
+
+
+def test_a_receipt_interrupted_by_a_lost_connection_is_retried_and_sent_once(valid, monkeypatch, mailoutbox):
+    from rfi import notifications, tasks
+
+    submission = services.rfi_submission_create(**valid)
+    real_send, calls = notifications.send_receipt, []
+
+    def first_attempt_loses_the_connection(sub):
+        calls.append(sub.pk)
+        if len(calls) == 1:
+            raise OperationalError("terminating connection due to administrator command")
+        real_send(sub)
+
+    monkeypatch.setattr(notifications, "send_receipt", first_attempt_loses_the_connection)
+    with pytest.raises(Retry):  # Celery schedules a retry instead of failing the task for good
+        tasks.send_submission_receipt.apply(args=[submission.pk])
+    submission.refresh_from_db()
+    assert submission.receipt_sent_at is None and mailoutbox == []  # not marked as sent
+    assert tasks.send_submission_receipt.apply(args=[submission.pk]).get() is True  # the retry
+    assert len(calls) == 2 and len(mailoutbox) == 1
+    submission.refresh_from_db()
+    assert submission.receipt_sent_at is not None

@@ -116,6 +116,8 @@ def report(args: argparse.Namespace, command: str, m: dict) -> int:
     v, final, at_stop = m["verified"], m["final"], m["at_stop"]
     lost = (m["total"] - final.get("done", 0)) + v["missing"] + v["duplicated"] + v["other_version"]
     ok = lost == 0 and m["finished"] is not None
+    remaining = m["total"] - m["during_down"].get("done", 0)
+    before_rate = at_stop.get("done", 0) / m["stopped"] if m["stopped"] else 0.0
     how = "SIGKILL (crash)" if args.crash else "SIGTERM (clean restart)"
 
     def secs(value: float | None) -> str:
@@ -130,6 +132,7 @@ def report(args: argparse.Namespace, command: str, m: dict) -> int:
         ("messages in the queue before / after", f"{m['queued_before']} / {m['queued_after']}"),
         ("Redis back → checks completing again", secs(m["resumed"])),
         ("Redis back → every check done (recovery)", secs(m["finished"])),
+        ("same remaining checks at the pre-fault rate", f"{remaining / before_rate:.1f} s" if before_rate else "—"),
         ("whole fan-out, wall time", f"{m['wall']:.1f} s"),
         ("checks re-run", f"{v['checks_retried']}"),
         ("re-enqueued by the sweeper", f"{m['requeued']} (over {m['sweeps']} sweeps)"),

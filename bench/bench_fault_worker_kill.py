@@ -131,6 +131,8 @@ def report(args: argparse.Namespace, command: str, m: dict) -> int:
     lost_checks = m["total"] - final.get("done", 0)
     lost = lost_checks + v["missing"] + v["duplicated"] + v["other_version"]
     ok = lost == 0 and m["finished"] is not None
+    remaining = m["total"] - at_kill.get("done", 0)
+    expected = f"{remaining / m['before_rate']:.1f} s" if m["before_rate"] else "—"
 
     def secs(value: float | None) -> str:
         return "not reached" if value is None else f"{value:.1f} s"
@@ -142,6 +144,7 @@ def report(args: argparse.Namespace, command: str, m: dict) -> int:
         ("new worker ready after", secs(m["ready"])),
         ("kill → checks completing again", secs(m["resumed"])),
         ("kill → every check done (recovery)", secs(m["finished"])),
+        ("same remaining checks at the pre-kill rate", expected),
         ("whole fan-out, wall time", f"{m['wall']:.1f} s"),
         ("throughput before / after the kill", f"{m['before_rate']:.1f} / {m['after_rate']:.1f} checks/s"),
         ("checks re-run (claimed by the dead worker)", f"{v['checks_retried']}"),

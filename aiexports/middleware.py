@@ -26,6 +26,25 @@ class PermissionsPolicyMiddleware:
         return response
 
 
+def connection_lost(exception: BaseException) -> bool:
+    """Whether ``exception`` means the database connection is gone (not a bad query, not a deadlock).
+
+    Django wraps the driver's error; psycopg's is its ``__cause__``. Connection failures have no SQLSTATE (the
+    client saw the socket close or could not connect) or one of class 08 (connection exception) or 57P
+    (terminated by the administrator, crash, server starting up). SQLite's "no such table" is an
+    OperationalError too, and stays a 500.
+    """
+    if isinstance(exception, InterfaceError):
+        return True
+    if not isinstance(exception, OperationalError):
+        return False
+    cause = exception.__cause__
+    if not type(cause).__module__.startswith("psycopg"):
+        return False
+    sqlstate = getattr(cause, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith(("08", "57P"))
+
+
 class DatabaseUnavailableMiddleware:
     """A lost database connection is a short outage, not a bug: answer 503 with ``Retry-After``, not a 500 trace.
 
@@ -44,7 +63,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError) or settings.DEBUG:
+        if settings.DEBUG or not connection_lost(exception):
             return None  # under DEBUG the developer gets the technical page with the trace
         logger.error("database unavailable during %s %s", request.method, request.path, exc_info=exception)
         message = _("The service is briefly unavailable. Nothing was stored. Please try again in a few seconds.")

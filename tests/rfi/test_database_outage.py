@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import psycopg
 import pytest
 from celery.exceptions import Retry
 from django.db import InterfaceError, OperationalError
@@ -22,9 +23,20 @@ def connection_lost_after_files_are_written(monkeypatch):
     """The connection drops after the submission row and its files were written, before the commit."""
 
     def drop(submission):
-        raise OperationalError("terminating connection due to administrator command")
+        raise lost_connection()
 
     monkeypatch.setattr(services, "_flag_duplicate", drop)
+
+
+def lost_connection() -> OperationalError:
+    """Django's error as psycopg raises it when the server terminated the backend (SQLSTATE 57P01)."""
+    try:
+        try:
+            raise psycopg.errors.AdminShutdown("terminating connection due to administrator command")
+        except psycopg.Error as driver_error:
+            raise OperationalError(str(driver_error)) from driver_error
+    except OperationalError as error:
+        return error
 
 
 def files_in(root) -> list[Path]:
@@ -81,6 +93,37 @@ def test_an_already_closed_connection_on_a_page_is_a_503_too(client, monkeypatch
     response = client.get(reverse("portal:home"))
     assert response.status_code == 503
     assert response["Retry-After"]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        pytest.param(lambda: OperationalError("no such table: x"), id="sqlite-style"),
+        pytest.param(lambda: OperationalError("deadlock"), id="no-driver-cause"),
+    ],
+)
+def test_an_operational_error_that_is_not_a_lost_connection_stays_a_500(client, monkeypatch, error):
+    from aiexports.portal import views
+
+    def fails(*args, **kwargs):
+        raise error()
+
+    monkeypatch.setattr(views, "render", fails)
+    with pytest.raises(OperationalError):
+        client.get(reverse("portal:home"))
+
+
+def test_a_deadlock_is_not_taken_for_a_lost_connection():
+    from aiexports.middleware import connection_lost
+
+    try:
+        try:
+            raise psycopg.errors.DeadlockDetected("deadlock detected")
+        except psycopg.Error as driver_error:
+            raise OperationalError(str(driver_error)) from driver_error
+    except OperationalError as error:
+        assert connection_lost(error) is False
+    assert connection_lost(lost_connection()) is True
 
 
 def test_under_debug_the_developer_still_gets_the_trace(client, monkeypatch, settings):

@@ -92,6 +92,8 @@ def run(args: argparse.Namespace, children: kit.Children, env: dict[str, str], q
             services.eligibility_sweep()
             last_sweep = time.perf_counter()
         time.sleep(0.05)
+    # Kill while a check is claimed (running), so the run also tests a check stranded with the dead worker.
+    kit.wait_for(lambda: kit.check_counts(clone.pk).get("running", 0) > 0, timeout=10, interval=0.02)
     kit.kill_group(first, signal.SIGKILL)
     killed_at = time.perf_counter()
     at_kill = kit.check_counts(clone.pk)

@@ -137,7 +137,7 @@ def rfi_submission_create(
                 )
                 for qid, text in texts.items()
             )
-            stored = _store_files(submission, files, whole_is_confidential)
+            _store_files(submission, files, whole_is_confidential, into=stored)
             submission.is_duplicate_flag = _flag_duplicate(submission)
             audit_record(
                 actor=user,
@@ -336,9 +336,11 @@ def _insert_submission(**fields: Any) -> Submission:
 
 
 def _store_files(
-    submission: Submission, files: Iterable[_CheckedFile], whole_is_confidential: bool
+    submission: Submission, files: Iterable[_CheckedFile], whole_is_confidential: bool, *, into: list[Attachment]
 ) -> list[Attachment]:
-    stored: list[Attachment] = []
+    """Write each file, then its row. Each written file is in ``into`` at once, so that when a later row fails
+    (a dropped database connection) the caller deletes every file already written, not only a finished list."""
+    stored = into
     confidential: list[Attachment] = []
     for checked in files:
         is_public_version = checked.field == "public_versions"
@@ -396,10 +398,14 @@ def rfi_receipt_send(*, submission_id: int) -> bool:
     """E-mail the receipt once. Claims the row with a conditional UPDATE so a redelivered task sends nothing."""
     from .notifications import send_receipt
 
+    # Everything the e-mail needs is read before the claim: a connection lost between the claim and the read
+    # would otherwise leave the row marked as sent with no e-mail sent (the retry would then send nothing).
+    submission = Submission.objects.select_related("notice").filter(pk=submission_id).first()
+    if submission is None:
+        return False
     claimed = Submission.objects.filter(pk=submission_id, receipt_sent_at__isnull=True).exclude(email="")
     if not claimed.update(receipt_sent_at=timezone.now()):
         return False
-    submission = Submission.objects.select_related("notice").get(pk=submission_id)
     try:
         send_receipt(submission)
     except Exception:

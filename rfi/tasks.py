@@ -5,7 +5,7 @@ from __future__ import annotations
 import smtplib
 
 from celery import shared_task
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 
 from .services import rfi_receipt_send
 
@@ -13,7 +13,8 @@ from .services import rfi_receipt_send
 @shared_task(
     name="rfi.send_submission_receipt",
     acks_late=True,
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    # A dropped database connection is transient too: without a retry the receipt would never be sent.
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError, OperationalError, InterfaceError),
     retry_backoff=30,
     retry_backoff_max=600,
     max_retries=5,

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Turns django-ratelimit's ``Ratelimited`` into RATELIMIT_VIEW's 429 (without it, a 403).
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Last, so its process_exception runs first: a dropped database connection becomes a 503 with Retry-After.
+    "aiexports.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "aiexports.urls"

@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_filters import fields as filter_fields
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.drainage import set_override
 
 from catalog.choices import Category, Layer, SectorChoice
 from catalog.eligibility.selectors import packages_available_in
@@ -58,6 +58,18 @@ def _country_choices(language: str) -> tuple[tuple[str, str], ...]:
     return tuple((code, str(name)) for code, name in countries)
 
 
+class SchemaStated:
+    """A filter whose API schema is ``openapi_schema`` with the filter's help text as its description
+    (drf-spectacular drops the help text of a filter whose schema is given)."""
+
+    openapi_schema: dict[str, Any] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        help_text = self.extra.get("help_text")  # type: ignore[attr-defined]
+        set_override(self, "field", {**self.openapi_schema, **({"description": help_text} if help_text else {})})
+
+
 class CountryCodeField(filter_fields.ChoiceField):
     """An ISO alpha-2 country code; lower case is accepted (``fr`` means ``FR``)."""
 
@@ -71,8 +83,8 @@ def country_code_values() -> list[str]:
     return ["", *sorted({code for code, _name in countries} | {code.lower() for code, _name in countries})]
 
 
-@extend_schema_field({"type": "string", "enum": country_code_values()})
-class CountryCodeFilter(django_filters.ChoiceFilter):
+class CountryCodeFilter(SchemaStated, django_filters.ChoiceFilter):
+    openapi_schema = {"type": "string", "enum": country_code_values()}
     field_class = CountryCodeField
 
 
@@ -98,8 +110,8 @@ class EccnPrefixField(forms.CharField):
 ECCN_PREFIX_PATTERN = r"^\s*([Ee][Aa][Rr]99|[0-9]([A-Ea-e]([0-9]{1,3}(\.[a-zA-Z0-9]+)*)?)?)?\s*$"
 
 
-@extend_schema_field({"type": "string", "pattern": ECCN_PREFIX_PATTERN})
-class EccnPrefixFilter(django_filters.CharFilter):
+class EccnPrefixFilter(SchemaStated, django_filters.CharFilter):
+    openapi_schema = {"type": "string", "pattern": ECCN_PREFIX_PATTERN}
     field_class = EccnPrefixField
 
 
@@ -125,14 +137,15 @@ class SlugChoicesField(filter_fields.ModelMultipleChoiceField):
         return self.queryset.filter(**{f"{self.to_field_name or 'pk'}__in": values})
 
 
-@extend_schema_field({"type": "string", "pattern": r"^[-a-zA-Z0-9_]*$"})
-class SlugChoicesFilter(django_filters.ModelMultipleChoiceFilter):
+class SlugChoicesFilter(SchemaStated, django_filters.ModelMultipleChoiceFilter):
+    openapi_schema = {"type": "string", "pattern": r"^[-a-zA-Z0-9_]*$"}
     field_class = SlugChoicesField
 
 
-@extend_schema_field({"type": "string", "maxLength": 200, "pattern": r"^[^\x00]*$"})
-class SearchFilter(django_filters.CharFilter):
+class SearchFilter(SchemaStated, django_filters.CharFilter):
     """Words to look for (forms refuse the NUL character)."""
+
+    openapi_schema = {"type": "string", "maxLength": 200, "pattern": r"^[^\x00]*$"}
 
 
 class PackageFilterSet(django_filters.FilterSet):

@@ -54,7 +54,7 @@ messages: install ## extract and compile translations (en, ja, es, fr) for the p
 bench: install ## build realistic data at scale and print figures (needs DATABASE_URL and REDIS_URL)
 	$(PY) bench/run.py
 
-fuzz: install ## schemathesis over every API operation on a throwaway server (FUZZ_EXAMPLES, FUZZ_SEED; not in CI yet)
+fuzz: install ## long schemathesis run, all phases, on a throwaway server (FUZZ_EXAMPLES, FUZZ_SEED; CI runs tests/hardening/test_fuzz.py)
 	bash scripts/fuzz.sh
 
 clean: ## remove the virtual environment, node_modules and the SQLite database

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse, QueryDict
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse
@@ -35,6 +35,19 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 def json_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """The last ``/api/`` route: a path no API route matches is a JSON 404, never Django's HTML page."""
     return JsonResponse({"detail": str(exceptions.NotFound.default_detail), "code": "not_found"}, status=404)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A boolean that, in a JSON body, is ``true`` or ``false`` (or ``null`` if allowed), as the schema says.
+
+    DRF's ``BooleanField`` also takes ``"yes"``, ``0``, ``"off"``...: a JSON client sending those has a bug it
+    should hear about. Form data has only strings, so there DRF's parsing is kept.
+    """
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool) and not isinstance(getattr(self.root, "initial_data", None), QueryDict):
+            self.fail("invalid", input=data)
+        return super().to_internal_value(data)
 
 
 class ApiErrorSerializer(serializers.Serializer):
@@ -67,6 +80,14 @@ class AutoSchema(openapi.AutoSchema):
                 response = OpenApiResponse(ApiErrorSerializer, description=_ERROR_DESCRIPTIONS[code])
                 responses[code] = self._get_response_for_code(response, code, direction=direction)
         return responses
+
+    def _map_basic_serializer(self, serializer: Any, direction: str) -> dict[str, Any]:
+        schema = super()._map_basic_serializer(serializer, direction)
+        # Cross-field rules a serializer's ``validate()`` enforces, stated as JSON Schema (``anyOf`` etc.).
+        constraints = getattr(serializer, "openapi_request_constraints", None)
+        if direction == "request" and constraints is not None:
+            schema.update(constraints(partial=serializer.partial))
+        return schema
 
     def _map_serializer_field(self, field: Any, direction: str, bypass_extensions: bool = False) -> dict[str, Any]:
         schema = super()._map_serializer_field(field, direction, bypass_extensions)

@@ -67,6 +67,23 @@ def categories_for_layer(layer: str) -> list[tuple[str, str]]:
     return [(value, label) for value, label in Category.choices if CATEGORY_LAYER[value] == layer]
 
 
+def category_layer_variants() -> list[dict]:
+    """JSON Schema alternatives (for ``anyOf``) of a body with a category: the layer, if given, is the category's.
+
+    Patterns rather than enums: drf-spectacular would turn every enum into a named component.
+    """
+    return [
+        {
+            "required": ["category"],
+            "properties": {
+                "layer": {"pattern": f"^{layer}$"},
+                "category": {"pattern": "^(" + "|".join(c for c, _l in categories_for_layer(layer)) + ")$"},
+            },
+        }
+        for layer in Layer.values
+    ]
+
+
 class PackageStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")

@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_filters import fields as filter_fields
+from drf_spectacular.drainage import set_override
 
 from catalog.choices import Category, Layer, SectorChoice
 from catalog.eligibility.selectors import packages_available_in
@@ -57,6 +58,18 @@ def _country_choices(language: str) -> tuple[tuple[str, str], ...]:
     return tuple((code, str(name)) for code, name in countries)
 
 
+class SchemaStated:
+    """A filter whose API schema is ``openapi_schema`` with the filter's help text as its description
+    (drf-spectacular drops the help text of a filter whose schema is given)."""
+
+    openapi_schema: dict[str, Any] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        help_text = self.extra.get("help_text")  # type: ignore[attr-defined]
+        set_override(self, "field", {**self.openapi_schema, **({"description": help_text} if help_text else {})})
+
+
 class CountryCodeField(filter_fields.ChoiceField):
     """An ISO alpha-2 country code; lower case is accepted (``fr`` means ``FR``)."""
 
@@ -64,7 +77,14 @@ class CountryCodeField(filter_fields.ChoiceField):
         return super().to_python(value).strip().upper()
 
 
-class CountryCodeFilter(django_filters.ChoiceFilter):
+@functools.lru_cache(maxsize=1)
+def country_code_values() -> list[str]:
+    """What a country filter accepts, for the API schema: blank (no filter) or a code in either case."""
+    return ["", *sorted({code for code, _name in countries} | {code.lower() for code, _name in countries})]
+
+
+class CountryCodeFilter(SchemaStated, django_filters.ChoiceFilter):
+    openapi_schema = {"type": "string", "enum": country_code_values()}
     field_class = CountryCodeField
 
 
@@ -86,29 +106,52 @@ class EccnPrefixField(forms.CharField):
         return normalized
 
 
-class EccnPrefixFilter(django_filters.CharFilter):
+# ``ECCN_PREFIX_RE`` before normalization (either case, surrounding spaces), or blank: what the API schema states.
+ECCN_PREFIX_PATTERN = r"^\s*([Ee][Aa][Rr]99|[0-9]([A-Ea-e]([0-9]{1,3}(\.[a-zA-Z0-9]+)*)?)?)?\s*$"
+
+
+class EccnPrefixFilter(SchemaStated, django_filters.CharFilter):
+    openapi_schema = {"type": "string", "pattern": ECCN_PREFIX_PATTERN}
     field_class = EccnPrefixField
 
 
-class BlankTolerantModelMultipleChoiceField(filter_fields.ModelMultipleChoiceField):
-    """Blank values (``consortium=``, as an empty form select sends) mean "no choice", not an invalid one."""
+SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
+
+
+class SlugChoicesField(filter_fields.ModelMultipleChoiceField):
+    """Slugs (or codes) of objects. Blank values (``consortium=``, as an empty form select sends) mean "no choice";
+    a well-formed slug that names nothing matches nothing (an empty page, as for any search); only a value that
+    cannot be a slug is invalid."""
 
     def clean(self, value: Any) -> Any:
         if isinstance(value, list | tuple):
             value = [v for v in value if v not in ("", None)]
         return super().clean(value)
 
+    def _check_values(self, value: Any) -> QuerySet:
+        values = {str(v) for v in value}
+        for v in sorted(values):
+            if not SLUG_RE.match(v):
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                            params={"pk": v})  # fmt: skip
+        return self.queryset.filter(**{f"{self.to_field_name or 'pk'}__in": values})
 
-class BlankTolerantModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
-    field_class = BlankTolerantModelMultipleChoiceField
+
+class SlugChoicesFilter(SchemaStated, django_filters.ModelMultipleChoiceFilter):
+    openapi_schema = {"type": "string", "pattern": r"^[-a-zA-Z0-9_]*$"}
+    field_class = SlugChoicesField
+
+
+class SearchFilter(SchemaStated, django_filters.CharFilter):
+    """Words to look for (forms refuse the NUL character)."""
+
+    openapi_schema = {"type": "string", "maxLength": 200, "pattern": r"^[^\x00]*$"}
 
 
 class PackageFilterSet(django_filters.FilterSet):
     """Filters of the public package catalog. Give it a queryset of published packages."""
 
-    q = django_filters.CharFilter(
-        method="filter_q", max_length=200, label=_("Search"), help_text=_("Words to look for.")
-    )
+    q = SearchFilter(method="filter_q", max_length=200, label=_("Search"), help_text=_("Words to look for."))
     layer = django_filters.MultipleChoiceFilter(
         choices=Layer.choices, method="filter_layer", label=_("Layer"),
         help_text=_("Packages with at least one component in any of these layers."),
@@ -121,11 +164,11 @@ class PackageFilterSet(django_filters.FilterSet):
         choices=SectorChoice.choices, method="filter_sector", label=_("Sector"),
         help_text=_("Packages serving any of these sectors."),
     )  # fmt: skip
-    consortium = BlankTolerantModelMultipleChoiceFilter(
+    consortium = SlugChoicesFilter(
         queryset=Consortium.objects.all(), to_field_name="slug", method="filter_consortium",
         label=_("Consortium"), help_text=_("Slugs of consortia."),
     )  # fmt: skip
-    target_region = BlankTolerantModelMultipleChoiceFilter(
+    target_region = SlugChoicesFilter(
         queryset=Region.objects.all(), method="filter_target_region", label=_("Target regional bloc"),
         help_text=_("Codes of regional blocs a package targets (for example gcc, eu, asean)."),
     )  # fmt: skip

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# API fuzzing (make fuzz): schemathesis against the project's own OpenAPI schema, every operation, all checks.
-# A throwaway server on loopback with a throwaway SQLite database and media folder (demo data loaded),
-# rate limits lifted so that throttling is not reported as a failure. Bounded: FUZZ_EXAMPLES per operation,
-# a fixed FUZZ_SEED so that a failure reproduces, and a request timeout. Not in CI yet.
+# API fuzzing, the long run (make fuzz): schemathesis against the project's own OpenAPI schema, every operation,
+# all checks, all phases (examples, coverage, fuzzing, stateful). A throwaway server on loopback with a throwaway
+# SQLite database and media folder (demo data loaded), authenticated with an API token of the demo company user
+# (who owns drafts), rate limits lifted so that throttling is not reported as a failure. Bounded: FUZZ_EXAMPLES
+# per operation, a fixed FUZZ_SEED so that a failure reproduces, and a request timeout.
+# CI runs the short, in-process gate instead: tests/hardening/test_fuzz.py (part of make test; no coverage or
+# stateful phase there, they take minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -21,6 +24,10 @@ trap cleanup EXIT
 
 $PY manage.py migrate --noinput -v 0
 $PY manage.py load_demo_data >/dev/null
+TOKEN=$($PY manage.py shell -c "from rest_framework.authtoken.models import Token
+from django.contrib.auth import get_user_model
+from aiexports.portal.demo import DEMO_COMPANY
+print(Token.objects.get_or_create(user=get_user_model().objects.get(email=DEMO_COMPANY[0]))[0].key)" | tail -n 1)
 $PY manage.py runserver "127.0.0.1:$PORT" --noreload >"$WORK/server.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 60); do
@@ -30,7 +37,7 @@ done
 
 set +e
 $ST run "http://127.0.0.1:$PORT/api/schema/" --url "http://127.0.0.1:$PORT" \
-  --checks all --max-examples "$EXAMPLES" --seed "$SEED" --request-timeout 30 \
+  -H "Authorization: Token $TOKEN" --checks all --max-examples "$EXAMPLES" --seed "$SEED" --request-timeout 30 \
   --report junit --report-junit-path "${FUZZ_REPORT:-var/fuzz-junit.xml}" ${FUZZ_ARGS:-}
 STATUS=$?
 set -e

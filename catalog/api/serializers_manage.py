@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.access import consortia_for_user
-from catalog.choices import FederalSupport
+from catalog.choices import FederalSupport, category_layer_variants
 from catalog.models import Component, Consortium, Country, Organization, Package, Region, Sector
 from catalog.readiness import package_missing
 
@@ -21,7 +21,9 @@ class MissingItemSerializer(serializers.Serializer):
 
 
 class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+    """A refusal (``detail``, ``code``), or invalid input: each invalid field with its messages."""
+
+    detail = serializers.CharField(required=False)
     code = serializers.CharField(required=False)
 
 
@@ -47,6 +49,11 @@ class ComponentSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["id"]
 
+    @staticmethod
+    def openapi_request_constraints(partial: bool = False) -> dict[str, Any]:
+        """A new component's category belongs to its layer (a change is checked against the stored layer)."""
+        return {} if partial else {"anyOf": category_layer_variants()}
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is not None and "layer" in attrs and attrs["layer"] != self.instance.layer:
             raise serializers.ValidationError(
@@ -57,7 +64,7 @@ class ComponentSerializer(serializers.ModelSerializer):
 
 class DraftListSerializer(serializers.ModelSerializer):
     consortium = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    revision_of = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    revision_of = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Package
@@ -79,7 +86,7 @@ class DraftSerializer(serializers.ModelSerializer):
     federal_support = serializers.ListField(
         child=serializers.ChoiceField(choices=FederalSupport.choices), required=False
     )
-    revision_of = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    revision_of = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     components = ComponentSerializer(many=True, read_only=True)
     missing = serializers.SerializerMethodField(help_text="What still blocks submission; empty when complete.")
 

@@ -61,7 +61,7 @@ def test_the_package_detail_includes_its_components(client):
         ("layer=bogus", "layer"),
         ("eccn=3A090;DROP", "eccn"),
         ("target_country=XX", "target_country"),
-        ("consortium=nobody", "consortium"),
+        ("consortium=no%20body", "consortium"),
         ("ordering=random", "ordering"),
         ("available_in=12", "available_in"),
     ],

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
+from jsonschema import Draft4Validator
+
+from tests.catalog.factories_public import published_package
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +30,60 @@ def test_a_page_size_that_is_not_a_number_is_a_400_naming_it(client):
 
 def test_a_blank_consortium_filter_means_no_filter(client):
     assert client.get("/api/v1/packages/?consortium=&target_region=").status_code == 200
+
+
+def test_a_consortium_or_bloc_that_does_not_exist_matches_nothing(client):
+    published_package()
+    for query in ("consortium=nobody", "target_region=atlantis", "consortium=nobody&target_region="):
+        response = client.get(f"/api/v1/packages/?{query}")
+        assert response.status_code == 200, query
+        assert response.json()["count"] == 0, query
+
+
+def test_a_known_consortium_among_unknown_ones_still_matches(client):
+    package = published_package()
+    response = client.get(f"/api/v1/packages/?consortium=nobody&consortium={package.consortium.slug}")
+    assert [p["slug"] for p in response.json()["results"]] == [package.slug]
+
+
+def test_the_schema_states_the_shape_of_each_package_filter():
+    parameters = {
+        p["name"]: p["schema"]
+        for p in SchemaGenerator().get_schema(request=None, public=True)["paths"]["/api/v1/packages/"]["get"][
+            "parameters"
+        ]
+    }
+    assert parameters["consortium"]["items"]["pattern"] == "^[-a-zA-Z0-9_]*$"
+    assert {"", "FR", "fr"} <= set(parameters["available_in"]["enum"])
+    assert parameters["q"]["maxLength"] == 200
+    assert re.match(parameters["eccn"]["pattern"], " 3a090.A ")
+    assert not re.match(parameters["eccn"]["pattern"], "3A090;DROP")
+
+
+@pytest.mark.parametrize("value", ["true", 0, 1, "yes", "off"])
+def test_the_calculator_takes_only_a_json_boolean_for_weights_published(client, value):
+    body = {"components": [{"category": "foundation_model", "weights_published": value}]}
+    response = client.post("/api/v1/eligibility/evaluate/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "weights_published" in response.json()["components"]["0"]
+
+
+def test_the_calculator_schema_states_that_a_component_needs_a_category_or_an_eccn():
+    components = SchemaGenerator().get_schema(request=None, public=True)["components"]
+    validator = Draft4Validator({"$ref": "#/components/schemas/ComponentInputRequest", "components": components})
+    assert not validator.is_valid({})
+    assert not validator.is_valid({"eccn": ""})
+    assert not validator.is_valid({"layer": "data", "category": "server"})
+    assert validator.is_valid({"eccn": "3A090"})
+    assert validator.is_valid({"layer": "hardware", "category": "server"})
+    assert validator.is_valid({"category": "dataset", "eccn": "EAR99"})
+
+
+def test_a_draft_that_is_no_revision_is_documented_with_a_null_revision_of():
+    schemas = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    assert schemas["Draft"]["properties"]["revision_of"]["nullable"] is True
+    assert schemas["DraftList"]["properties"]["revision_of"]["nullable"] is True
+    assert "detail" not in schemas["IncompleteError"].get("required", []), "a 400 names fields, not a detail"
 
 
 def test_the_calculator_accepts_json_only_as_its_schema_says(client):

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from catalog.choices import CATEGORY_LAYER, Category, Layer
+from aiexports.api import StrictBooleanField
+from catalog.choices import CATEGORY_LAYER, Category, Layer, category_layer_variants
 from catalog.models import ECCN_RE
 
 from .. import engine
@@ -135,7 +136,13 @@ class ComponentInputSerializer(serializers.Serializer):
     training_operations = serializers.FloatField(
         min_value=0, max_value=1e40, required=False, allow_null=True, default=None
     )
-    weights_published = serializers.BooleanField(required=False, allow_null=True, default=None)
+    weights_published = StrictBooleanField(required=False, allow_null=True, default=None)
+
+    @staticmethod
+    def openapi_request_constraints(partial: bool = False) -> dict[str, Any]:
+        """``validate()`` as JSON Schema: a category of the chosen layer, or no category and an ECCN."""
+        return {"anyOf": [*category_layer_variants(), {"required": ["eccn"], "properties": {"eccn": {"minLength": 1}},
+                                                       "not": {"required": ["category"]}}]}  # fmt: skip
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         category, layer = attrs.get("category"), attrs.get("layer")

@@ -15,10 +15,13 @@ import pytest
 
 from catalog.choices import ConsortiumRole, OrganizationRole, PackageStatus
 from catalog.models import ConsortiumMember, Package
+from rfi.models import Submission
 from tests.catalog.factories import ensure_reference_data
 from tests.factories import ConsortiumFactory, MembershipFactory, OrganizationFactory, UserFactory
+from tests.rfi.factories import PDF_BYTES, notice_with_questions
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser]
+journey = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "correct-horse-battery"
 
@@ -119,6 +122,11 @@ class Keyboard:
             self.page.keyboard.press("ArrowDown")
         pytest.fail(f"option {option_text!r} not reached in {selector}")
 
+    def assert_landed_on(self, selector: str) -> None:
+        state = self.focus_state(selector)
+        assert state["matches"], f"focus is on {state['describe']}, not on {selector}"
+        self.assert_focus_visible(state)
+
     def skip_to_main(self) -> None:
         """The skip link is the first Tab stop, and Enter on it moves focus to the main content."""
         state = self.tab_to("a.usa-skipnav", max_steps=1)
@@ -129,22 +137,38 @@ class Keyboard:
     def assert_on_error_summary(self) -> list[str]:
         """Focus is on (or in) the error summary; returns the fragment targets of its links."""
         in_summary = self.page.evaluate("() => !!document.activeElement.closest('[data-aix-error-summary]')")
-        assert in_summary, f"focus is not on the error summary but on {self.focus_state()['describe']}"
+        state = self.focus_state()
+        assert in_summary, f"focus is not on the error summary but on {state['describe']}"
+        self.assert_focus_visible(state)
         return self.page.locator("#error-summary a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
 
-    def follow_summary_link(self, href: str) -> None:
-        """From the focused error summary, Tab to the link to ``href`` and press Enter."""
-        self.tab_to(f'#error-summary a[href="{href}"]', max_steps=20)
+    def follow_summary_link(self, href: str, *, backwards: bool = False) -> None:
+        """Tab (from the summary, or Shift+Tab from below it) to the summary's link to ``href`` and press Enter."""
+        self.tab_to(f'#error-summary a[href="{href}"]', max_steps=40, backwards=backwards)
         self.page.keyboard.press("Enter")
 
 
-def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page):
-    page.goto("/")
-    keys = Keyboard(page)
-    keys.skip_to_main()
-    # The next Tab goes on into the main content, not back to the header.
-    state = keys.press("Tab")
-    assert page.evaluate("() => !!document.activeElement.closest('main')"), state["describe"]
+def test_the_focus_check_reports_a_control_without_a_ring_and_one_off_screen(_playwright_browser):
+    """The check the journeys rely on can fail (the journeys check the skip link on every page they visit)."""
+    page = _playwright_browser.new_page()
+    try:
+        page.set_content(
+            "<style>*:focus-visible{outline:0.25rem solid blue} #bare:focus-visible{outline:none}</style>"
+            "<a id=ringed href=#>Ring</a><a id=bare href=#>No ring</a>"
+            "<input id=away aria-label=Away style='position:absolute;left:-10000px'>"
+        )
+        keys = Keyboard(page)
+        states = []
+        for _ in range(3):
+            page.keyboard.press("Tab")
+            states.append(keys.focus_state())
+        assert [(s["id"], s["ring"], s["onScreen"]) for s in states] == [
+            ("ringed", True, True),
+            ("bare", False, True),
+            ("away", True, False),
+        ]
+    finally:
+        page.close()
 
 
 def sign_in_with_keyboard(page, keys: Keyboard, email: str) -> None:
@@ -160,6 +184,7 @@ def sign_in_with_keyboard(page, keys: Keyboard, email: str) -> None:
     assert page.url.endswith("/dashboard/")
 
 
+@journey
 def test_a_package_is_drafted_and_submitted_with_the_keyboard_alone(page):
     ensure_reference_data()
     user = UserFactory(email="lead@meridian.example", password=PASSWORD)
@@ -180,7 +205,7 @@ def test_a_package_is_drafted_and_submitted_with_the_keyboard_alone(page):
     keys.activate("button[value=next]")
     assert keys.assert_on_error_summary() == ["#id_title"]
     keys.follow_summary_link("#id_title")
-    assert keys.focus_state("#id_title")["matches"]
+    keys.assert_landed_on("#id_title")
     page.keyboard.type("East Africa Sovereign AI Cloud")
     keys.tab_to("#id_target_countries")
     page.keyboard.type("Kenya")  # type-ahead in the list box
@@ -196,7 +221,7 @@ def test_a_package_is_drafted_and_submitted_with_the_keyboard_alone(page):
     keys.activate("button[value=add]")
     assert keys.assert_on_error_summary() == ["#id_new-name", "#id_new-eccn"]
     keys.follow_summary_link("#id_new-name")
-    assert keys.focus_state("#id_new-name")["matches"]
+    keys.assert_landed_on("#id_new-name")
     page.keyboard.type("Redwood RX-900")
     keys.tab_to("#id_new-eccn")
     page.keyboard.press("Control+A")
@@ -233,7 +258,7 @@ def test_a_package_is_drafted_and_submitted_with_the_keyboard_alone(page):
     assert Package.objects.get().status == PackageStatus.DRAFT
     with page.expect_navigation():
         keys.follow_summary_link(links[0])
-    assert keys.focus_state("#id_new-category")["matches"], "the summary's link did not lead focus to the field"
+    keys.assert_landed_on("#id_new-category")
 
     # Security: added from the field the link led to, then the package is submitted.
     keys.choose("#id_new-category", "Cybersecurity", max_steps=0)
@@ -255,4 +280,53 @@ def test_a_package_is_drafted_and_submitted_with_the_keyboard_alone(page):
         "Redwood RX-900",
     ]
     assert package.components.get(name="Ingest").supplier == kestrel
-    assert keys.stops > 50  # the journey really went through the page by Tab
+    assert keys.stops > 50  # the journey really went through the pages by Tab
+
+
+@journey
+def test_an_rfi_response_is_sent_with_the_keyboard_alone(page, tmp_path):
+    notice = notice_with_questions(questions=2, topics=1, title="Demo RFI on AI exports")
+    first = notice.questions.order_by("position").first()
+    attachment = tmp_path / "our-views.pdf"
+    attachment.write_bytes(PDF_BYTES)
+    keys = Keyboard(page)
+
+    page.goto("/rfi/")
+    keys.skip_to_main()
+    keys.activate(f'main a[href$="/rfi/{notice.docket_id}/"]')
+    keys.skip_to_main()
+    keys.activate('main a[href$="/respond/"]')
+
+    # A failed submit: no e-mail address and no certification.
+    keys.skip_to_main()
+    keys.tab_to("input[name=respondent_type]")
+    page.keyboard.press("ArrowDown")  # arrow keys move through a radio group and check the radio they reach
+    assert page.evaluate("document.querySelector('input[name=respondent_type]:checked')?.value") == "organization"
+    keys.type_into("#id_name", "Ada Example")
+    keys.type_into("#id_organization_name", "Example Systems")
+    keys.choose("#id_organization_type", "Company")
+    keys.type_into(f"#id_answer_{first.pk}", "Power supply is the first constraint.")
+    keys.activate("button[type=submit].usa-button--big")
+    assert keys.assert_on_error_summary() == ["#id_email", "#id_certified"]
+    assert page.locator(f"#id_answer_{first.pk}").input_value() == "Power supply is the first constraint."
+
+    # Each link of the summary leads to its field; the certification checkbox is ticked with Space.
+    keys.follow_summary_link("#id_email")
+    keys.assert_landed_on("#id_email")
+    page.keyboard.type("ada@example.org")
+    keys.follow_summary_link("#id_certified", backwards=True)
+    keys.assert_landed_on("#id_certified")
+    page.keyboard.press("Space")
+    assert page.locator("#id_certified").is_checked()
+
+    # The file: the operating system's file dialog is outside the page, so the file is set on the input
+    # (reached by Tab) as the dialog would; everything else stays keyboard-only.
+    keys.tab_to("#id_attachments", backwards=True, max_steps=80)
+    page.locator("#id_attachments").set_input_files(str(attachment))
+    keys.activate("button[type=submit].usa-button--big")
+    assert page.url.endswith("/respond/done/")
+    number = page.get_by_test_id("tracking-number").inner_text().strip()
+    submission = Submission.objects.get()
+    assert number == submission.tracking_number
+    assert submission.email == "ada@example.org"
+    assert submission.attachments.get().original_name == "our-views.pdf"

@@ -115,8 +115,9 @@ def consortium_members(request: HttpRequest, slug: str) -> HttpResponse:
                     request, _("%(org)s joined the consortium.") % {"org": add.cleaned_data["organization"]}
                 )
                 return redirect("catalog:manage_consortium_members", slug=consortium.slug)
-        candidates = add.fields["organization"].queryset.filter(slug=request.POST.get("organization", ""))
-        add.fields["organization"].queryset = candidates
+        chosen = add.fields["organization"].queryset.filter(slug=request.POST.get("organization", ""))
+        # With none chosen, offer the search results again: the error summary's link leads to their radios.
+        add.fields["organization"].queryset = chosen if chosen.exists() else candidates
     else:
         add = MemberAddForm(organizations=candidates)
     members = consortium.members.select_related("organization", "organization__country").order_by("joined_at")

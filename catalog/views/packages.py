@@ -41,6 +41,21 @@ def _step_url(package: Package, step: str) -> str:
     return reverse("catalog:manage_package_step", args=[package.slug, step])
 
 
+# The control on a missing item's step that fixes it: the review's summary links straight to it, so focus
+# lands on the field (a missing layer is fixed by adding a component, which starts with its category).
+MISSING_FIELD_IDS = {"title": "id_title", "summary": "id_summary", "target_markets": "id_target_countries"}
+
+
+def _missing_links(package: Package, missing: list) -> list[dict]:
+    return [
+        {
+            "message": m.message,
+            "url": f"{_step_url(package, m.step)}#{MISSING_FIELD_IDS.get(m.code, 'id_new-category')}",
+        }
+        for m in missing
+    ]
+
+
 def _target_after_save(package: Package, step: str, nav: str) -> str:
     """Where a wizard button leads once the step saved: the next or previous step, or the same one."""
     index = STEP_SLUGS.index(step)
@@ -177,7 +192,7 @@ def _review_context(package: Package) -> dict:
     ]
     return {
         **_wizard_context(package, "review"),
-        "missing": package_missing(package, components),
+        "missing": _missing_links(package, package_missing(package, components)),
         "layers": layers,
         "us_share": share,
         "us_share_low": us_origin_below_presumption(share),

@@ -63,6 +63,16 @@ def test_adding_without_choosing_an_organization_re_renders_with_errors(client):
     assert response.status_code == 200 and "id_organization_error_1" in response.content.decode()
 
 
+def test_the_error_summary_links_a_missing_choice_to_the_first_radio_of_the_search_results(client):
+    user, _org, consortium = company()
+    OrganizationFactory(name="Kestrel Networks")
+    client.force_login(user)
+    url = reverse("catalog:manage_consortium_members", args=[consortium.slug]) + "?q=kestrel"
+    html = client.post(url, {"role": "operator"}).content.decode()
+    assert '<a href="#id_organization_0">' in html
+    assert 'id="id_organization_0"' in html and "Kestrel Networks" in html
+
+
 def test_an_existing_member_is_not_offered_again(client):
     user, _org, consortium = company()
     member = add_member(consortium)

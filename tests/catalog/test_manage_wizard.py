@@ -168,7 +168,7 @@ def test_editing_and_removing_a_component(client, manager):
     assert not Component.objects.filter(pk=comp.pk).exists()
 
 
-def test_the_review_step_lists_exactly_what_is_missing_with_links_to_the_steps(client, manager):
+def test_the_review_step_lists_exactly_what_is_missing_with_links_to_the_fields_that_fix_it(client, manager):
     _user, _org, consortium = manager
     package = complete_package(consortium)
     package.components.filter(layer__in=[Layer.DATA, Layer.SECURITY]).delete()
@@ -177,7 +177,8 @@ def test_the_review_step_lists_exactly_what_is_missing_with_links_to_the_steps(c
     assert "Choose at least one target country or regional bloc." in html
     assert "Add at least one data component." in html and "Add at least one security component." in html
     assert "Add at least one hardware component." not in html
-    assert f'href="{step(package, "data")}"' in html and f'href="{step(package, "overview")}"' in html
+    assert f'href="{step(package, "data")}#id_new-category"' in html
+    assert f'href="{step(package, "overview")}#id_target_countries"' in html
 
 
 def test_the_review_step_shows_the_hardware_us_origin_share_and_warns_below_51_percent(client, manager):

@@ -32,47 +32,79 @@ from catalog.choices import (
 )
 from catalog.filtersets import PackageFilterSet, country_choices
 from catalog.models import Component, Consortium, ConsortiumMember, OrganizationMembership, Package, Region
+from catalog.models.reference import localized_country_name
 from catalog.services.search import catalog_version
+
+# What a list row (an HTML card, an API list item) reads from the package and its consortium: the wide text
+# columns stay in the database.
+LIST_FIELDS = ("id", "consortium_id", "title", "slug", "summary", "status", "published_at",
+               "consortium__id", "consortium__name", "consortium__slug")  # fmt: skip
 
 
 def published_packages() -> QuerySet[Package]:
-    """Published packages with what a list shows (consortium, sectors, target markets), newest first."""
-    return (
-        Package.objects.filter(status=PackageStatus.PUBLISHED)
-        .select_related("consortium")
-        .prefetch_related(
-            "sectors",
-            Prefetch("target_regions", queryset=Region.objects.order_by("name")),
-            "target_countries",
-        )
-        .defer("search_vector", "description", "business_model", "us_content_statement", "federal_support_details")
-    )
+    """Published packages with their consortium, newest first. A page of them gets its sectors, target markets
+    and layer counts from ``attach_list_data``."""
+    return Package.objects.filter(status=PackageStatus.PUBLISHED).select_related("consortium").only(*LIST_FIELDS)
 
 
-def attach_layer_counts(packages: Iterable[Package]) -> list[Package]:
-    """Prepare packages for a list: ``package.layer_counts`` (``[(layer label, n), ...]`` in layer order, one
-    query for the page) and ``package.sector_labels``. Labels are translated once per request, not per package:
-    lazy choice labels were a third of the list's render time."""
+def attach_list_data(packages: Iterable[Package], *, layer_counts: bool = True) -> list[Package]:
+    """Prepare packages for a list, with one query per relation for the whole page:
+
+    - ``package.sector_codes`` (by code) and ``package.sector_labels``;
+    - ``package.target_region_codes`` and ``package.target_country_codes`` (by name, as the admin lists them),
+      and ``package.target_markets``: region names, then country names in the active language;
+    - with ``layer_counts``, ``package.layer_counts``: ``[(layer label, n), ...]`` in layer order.
+
+    Plain values instead of prefetched model instances: building a manager and a model per related row was
+    most of a list request's time. Labels are translated once per request, not per package.
+    """
     packages = list(packages)
-    layer_labels = [(value, str(label)) for value, label in Layer.choices]
+    ids = [p.pk for p in packages]
+    sectors: dict[int, list[str]] = {pk: [] for pk in ids}
+    regions: dict[int, list[tuple[str, str]]] = {pk: [] for pk in ids}
+    countries: dict[int, list[tuple[str, str]]] = {pk: [] for pk in ids}
+    if ids:
+        through = Package.sectors.through.objects.filter(package_id__in=ids)
+        for package_id, code in through.order_by("sector_id").values_list("package_id", "sector_id"):
+            sectors[package_id].append(code)
+        through = Package.target_regions.through.objects.filter(package_id__in=ids)
+        for package_id, code, name in through.order_by("region__name").values_list(
+            "package_id", "region_id", "region__name"
+        ):
+            regions[package_id].append((code, name))
+        through = Package.target_countries.through.objects.filter(package_id__in=ids)
+        for package_id, code, name in through.order_by("country__name").values_list(
+            "package_id", "country_id", "country__name"
+        ):
+            countries[package_id].append((code, name))
     sector_labels = {value: str(label) for value, label in SectorChoice.choices}
+    for package in packages:
+        package.sector_codes = sectors[package.pk]
+        package.sector_labels = [sector_labels.get(code, code) for code in package.sector_codes]
+        package.target_region_codes = [code for code, _name in regions[package.pk]]
+        package.target_country_codes = [code for code, _name in countries[package.pk]]
+        package.target_markets = [name for _code, name in regions[package.pk]] + [
+            localized_country_name(code) or name for code, name in countries[package.pk]
+        ]
+    if layer_counts:
+        _attach_layer_counts(packages)
+    return packages
+
+
+def _attach_layer_counts(packages: list[Package]) -> None:
+    layer_labels = [(value, str(label)) for value, label in Layer.choices]
     counts: dict[int, dict[str, int]] = {p.pk: {} for p in packages}
-    rows = (
-        Component.objects.filter(package_id__in=counts)
-        .order_by()
-        .values_list("package_id", "layer")
-        .annotate(n=Count("id"))
-    )
-    for package_id, layer, n in rows:
-        counts[package_id][layer] = n
+    if counts:
+        rows = (
+            Component.objects.filter(package_id__in=counts)
+            .order_by()
+            .values_list("package_id", "layer")
+            .annotate(n=Count("id"))
+        )
+        for package_id, layer, n in rows:
+            counts[package_id][layer] = n
     for package in packages:
         package.layer_counts = [(label, counts[package.pk].get(value, 0)) for value, label in layer_labels]
-        package.sector_labels = [sector_labels.get(s.code, s.code) for s in package.sectors.all()]
-        # Each ``.all()`` on a prefetched relation builds a queryset: read them once here, not in the template.
-        package.target_markets = [r.name for r in package.target_regions.all()] + [
-            c.localized_name for c in package.target_countries.all()
-        ]
-    return packages
 
 
 class CachedCountPaginator(Paginator):
@@ -293,9 +325,8 @@ def public_consortia() -> QuerySet[Consortium]:
 def public_consortium_detail(*, slug: str) -> Consortium:
     """A public consortium with its members and ``consortium.published_packages`` (a list), or 404."""
     consortium = get_object_or_404(public_consortia(), slug=slug)
-    consortium.published_packages = attach_layer_counts(
-        published_packages().filter(consortium=consortium).order_by("title")
-    )
+    packages = published_packages().filter(consortium=consortium).order_by("title")
+    consortium.published_packages = attach_list_data(packages)
     return consortium
 
 

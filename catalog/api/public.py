@@ -58,6 +58,13 @@ class PackageViewSet(viewsets.ReadOnlyModelViewSet):
             queryset = queryset.prefetch_related(Prefetch("components", queryset=components))
         return queryset
 
+    def paginate_queryset(self, queryset: QuerySet[Package]) -> list[Package] | None:
+        page = super().paginate_queryset(queryset)
+        return None if page is None else selectors.attach_list_data(page, layer_counts=False)
+
+    def get_object(self) -> Package:
+        return selectors.attach_list_data([super().get_object()], layer_counts=False)[0]
+
     def get_serializer_class(self) -> type[s.PackageListSerializer]:
         return s.PackageDetailSerializer if self.action == "retrieve" else s.PackageListSerializer
 

@@ -77,7 +77,7 @@ def package_list(request: HttpRequest) -> HttpResponse:
     filterset = PackageFilterSet(request.GET, queryset=selectors.published_packages(), request=request)
     paginator = selectors.CachedCountPaginator(filterset.qs, _page_size(request))
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = selectors.attach_layer_counts(page.object_list)
+    page.object_list = selectors.attach_list_data(page.object_list)
     facets = selectors.package_facets(filterset)
     without_page = request.GET.copy()
     without_page.pop("page", None)

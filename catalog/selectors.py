@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
 from catalog.choices import (
     CATEGORY_LAYER,
@@ -107,13 +107,23 @@ def _attach_layer_counts(packages: list[Package]) -> None:
         package.layer_counts = [(label, counts[package.pk].get(value, 0)) for value, label in layer_labels]
 
 
+def catalog_cache_seconds() -> int:
+    """How long derived catalog data (totals, facet counts, rendered fragments) is cached; 0 disables it."""
+    return getattr(settings, "AIX_CATALOG_FACETS_CACHE_SECONDS", 300)
+
+
+def package_card_cache_key(package_id: int) -> str:
+    """The cache key of a package's rendered list card: the catalog version and the language change it."""
+    return f"catalog:card:{catalog_version()}:{get_language() or ''}:{package_id}"
+
+
 class CachedCountPaginator(Paginator):
     """A paginator whose total is cached under the catalog version: counting 10,000 wide rows for every page
     view cost more than fetching the page itself. Disabled with ``AIX_CATALOG_FACETS_CACHE_SECONDS=0``."""
 
     @cached_property
     def count(self) -> int:
-        seconds = getattr(settings, "AIX_CATALOG_FACETS_CACHE_SECONDS", 300)
+        seconds = catalog_cache_seconds()
         if not seconds or not isinstance(self.object_list, QuerySet):
             return super().count
         try:
@@ -190,7 +200,8 @@ def _country_counts(packages: QuerySet) -> dict[str, int]:
         return {code: n for code, n in cursor.fetchall() if code}
 
 
-def _facets_cache_key(filterset: PackageFilterSet) -> str:
+def facets_cache_key(filterset: PackageFilterSet) -> str:
+    """The key of a filterset's facet counts (the catalog version and every filter but the ordering)."""
     data = filterset.form.cleaned_data if hasattr(filterset.form, "cleaned_data") else {}
     parts = [(name, sorted(_selected(filterset, name))) for name in sorted(data) if name != "ordering"]
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
@@ -229,8 +240,8 @@ def package_facets(filterset: PackageFilterSet) -> Facets:
     At 10,000 packages the unfiltered counts take most of a list request, so they are cached for
     ``AIX_CATALOG_FACETS_CACHE_SECONDS`` (0 disables it) under a version that any catalog change bumps.
     """
-    seconds = getattr(settings, "AIX_CATALOG_FACETS_CACHE_SECONDS", 300)
-    key = _facets_cache_key(filterset) if seconds else ""
+    seconds = catalog_cache_seconds()
+    key = facets_cache_key(filterset) if seconds else ""
     counts = cache.get(key) if seconds else None
     if counts is None:
         counts = _facet_counts(filterset)

@@ -123,7 +123,7 @@ def test_cached_facet_counts_save_queries_until_the_catalog_changes(client, sett
     package = make_catalog(3, [Category.ACCELERATOR])[0]
     cold = queries(client, url)
     warm = queries(client, url)
-    assert warm == cold - 7, "the six facet queries and the count are served from the cache"
+    assert warm == cold - 11, "the six facet queries, the count and the cards' four relation queries are cached"
     package.sectors.add("agriculture")
     html = client.get("/catalog/").content.decode()
     assert 'id="id_sector_agriculture"' in html, "a catalog change invalidates the cached counts"
@@ -137,3 +137,19 @@ def test_a_cached_total_changes_when_a_package_is_published(client, settings):
     published_package()
     assert client.get("/api/v1/packages/").json()["count"] == 3
     assert "3 packages</h2>" in client.get("/catalog/").content.decode()
+
+
+def test_a_cached_package_card_changes_with_its_package_and_its_consortium(client, settings):
+    settings.AIX_CATALOG_FACETS_CACHE_SECONDS = 300
+    package = make_catalog(1, [Category.ACCELERATOR])[0]
+
+    def card() -> str:
+        return client.get("/catalog/").content.decode().partition('class="usa-card aix-package-card"')[2]
+
+    assert "Agriculture" not in card()
+    assert queries(client, "/catalog/") == 1, "a warm list reads only its page"
+    package.sectors.add("agriculture")
+    assert "Agriculture" in card()
+    package.consortium.name = "Renamed Consortium"
+    package.consortium.save()
+    assert "Renamed Consortium" in card()

@@ -8,7 +8,6 @@ from html import escape
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -78,20 +77,16 @@ def _options(choices: Iterable[tuple[str, str]], selected: str) -> str:
 
 
 def _package_cards(packages: list[Package]) -> list[str]:
-    """The packages' list cards, each rendered once per catalog version and language and then cached: reading
-    a page's relations and rendering its cards was half of a list request. Only packages whose card is not
-    cached get their list data (``selectors.attach_list_data``)."""
-    seconds = selectors.catalog_cache_seconds()
-    keys = {p.pk: selectors.package_card_cache_key(p.pk) for p in packages} if seconds else {}
-    cached = cache.get_many(list(keys.values())) if keys else {}
-    missing = [p for p in packages if keys.get(p.pk) not in cached]
-    rendered = {
-        p.pk: render_to_string("catalog/public/_package_card.html", {"package": p})
-        for p in selectors.attach_list_data(missing)
-    }
-    if seconds and rendered:
-        cache.set_many({keys[pk]: html for pk, html in rendered.items()}, seconds)
-    return [rendered[p.pk] if p.pk in rendered else cached[keys[p.pk]] for p in packages]
+    """The packages' list cards, each rendered once per catalog version and language: reading a page's
+    relations and rendering its cards was half of a list request."""
+
+    def render_cards(missing: list[Package]) -> list[str]:
+        return [
+            render_to_string("catalog/public/_package_card.html", {"package": p})
+            for p in selectors.attach_list_data(missing)
+        ]
+
+    return selectors.cached_per_package(packages, "card", render_cards)
 
 
 def _facets_fragment_key(request: HttpRequest, filterset: PackageFilterSet) -> str:

@@ -139,17 +139,23 @@ def test_a_cached_total_changes_when_a_package_is_published(client, settings):
     assert "3 packages</h2>" in client.get("/catalog/").content.decode()
 
 
-def test_a_cached_package_card_changes_with_its_package_and_its_consortium(client, settings):
+def test_cached_cards_and_api_items_change_with_their_package_and_its_consortium(client, settings):
     settings.AIX_CATALOG_FACETS_CACHE_SECONDS = 300
     package = make_catalog(1, [Category.ACCELERATOR])[0]
 
     def card() -> str:
         return client.get("/catalog/").content.decode().partition('class="usa-card aix-package-card"')[2]
 
+    def api_item() -> dict:
+        return client.get("/api/v1/packages/").json()["results"][0]
+
     assert "Agriculture" not in card()
-    assert queries(client, "/catalog/") == 1, "a warm list reads only its page"
+    assert "agriculture" not in api_item()["sectors"]
+    assert queries(client, "/catalog/") == queries(client, "/api/v1/packages/") == 1, "warm lists read their page"
     package.sectors.add("agriculture")
     assert "Agriculture" in card()
+    assert "agriculture" in api_item()["sectors"]
     package.consortium.name = "Renamed Consortium"
     package.consortium.save()
     assert "Renamed Consortium" in card()
+    assert api_item()["consortium"]["name"] == "Renamed Consortium"

@@ -7,9 +7,9 @@ so the public keeps seeing the published row until the revision is approved.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
 from catalog.choices import (
     CATEGORY_LAYER,
@@ -32,47 +32,105 @@ from catalog.choices import (
 )
 from catalog.filtersets import PackageFilterSet, country_choices
 from catalog.models import Component, Consortium, ConsortiumMember, OrganizationMembership, Package, Region
+from catalog.models.reference import localized_country_name
 from catalog.services.search import catalog_version
+
+T = TypeVar("T")
+
+# What a list row (an HTML card, an API list item) reads from the package and its consortium: the wide text
+# columns stay in the database.
+LIST_FIELDS = ("id", "consortium_id", "title", "slug", "summary", "status", "published_at",
+               "consortium__id", "consortium__name", "consortium__slug")  # fmt: skip
 
 
 def published_packages() -> QuerySet[Package]:
-    """Published packages with what a list shows (consortium, sectors, target markets), newest first."""
-    return (
-        Package.objects.filter(status=PackageStatus.PUBLISHED)
-        .select_related("consortium")
-        .prefetch_related(
-            "sectors",
-            Prefetch("target_regions", queryset=Region.objects.order_by("name")),
-            "target_countries",
-        )
-        .defer("search_vector", "description", "business_model", "us_content_statement", "federal_support_details")
-    )
+    """Published packages with their consortium, newest first. A page of them gets its sectors, target markets
+    and layer counts from ``attach_list_data``."""
+    return Package.objects.filter(status=PackageStatus.PUBLISHED).select_related("consortium").only(*LIST_FIELDS)
 
 
-def attach_layer_counts(packages: Iterable[Package]) -> list[Package]:
-    """Prepare packages for a list: ``package.layer_counts`` (``[(layer label, n), ...]`` in layer order, one
-    query for the page) and ``package.sector_labels``. Labels are translated once per request, not per package:
-    lazy choice labels were a third of the list's render time."""
+def attach_list_data(packages: Iterable[Package], *, layer_counts: bool = True) -> list[Package]:
+    """Prepare packages for a list, with one query per relation for the whole page:
+
+    - ``package.sector_codes`` (by code) and ``package.sector_labels``;
+    - ``package.target_region_codes`` and ``package.target_country_codes`` (by name, as the admin lists them),
+      and ``package.target_markets``: region names, then country names in the active language;
+    - with ``layer_counts``, ``package.layer_counts``: ``[(layer label, n), ...]`` in layer order.
+
+    Plain values instead of prefetched model instances: building a manager and a model per related row was
+    most of a list request's time. Labels are translated once per request, not per package.
+    """
     packages = list(packages)
-    layer_labels = [(value, str(label)) for value, label in Layer.choices]
+    ids = [p.pk for p in packages]
+    sectors: dict[int, list[str]] = {pk: [] for pk in ids}
+    regions: dict[int, list[tuple[str, str]]] = {pk: [] for pk in ids}
+    countries: dict[int, list[tuple[str, str]]] = {pk: [] for pk in ids}
+    if ids:
+        through = Package.sectors.through.objects.filter(package_id__in=ids)
+        for package_id, code in through.order_by("sector_id").values_list("package_id", "sector_id"):
+            sectors[package_id].append(code)
+        through = Package.target_regions.through.objects.filter(package_id__in=ids)
+        for package_id, code, name in through.order_by("region__name").values_list(
+            "package_id", "region_id", "region__name"
+        ):
+            regions[package_id].append((code, name))
+        through = Package.target_countries.through.objects.filter(package_id__in=ids)
+        for package_id, code, name in through.order_by("country__name").values_list(
+            "package_id", "country_id", "country__name"
+        ):
+            countries[package_id].append((code, name))
     sector_labels = {value: str(label) for value, label in SectorChoice.choices}
+    for package in packages:
+        package.sector_codes = sectors[package.pk]
+        package.sector_labels = [sector_labels.get(code, code) for code in package.sector_codes]
+        package.target_region_codes = [code for code, _name in regions[package.pk]]
+        package.target_country_codes = [code for code, _name in countries[package.pk]]
+        package.target_markets = [name for _code, name in regions[package.pk]] + [
+            localized_country_name(code) or name for code, name in countries[package.pk]
+        ]
+    if layer_counts:
+        _attach_layer_counts(packages)
+    return packages
+
+
+def _attach_layer_counts(packages: list[Package]) -> None:
+    layer_labels = [(value, str(label)) for value, label in Layer.choices]
     counts: dict[int, dict[str, int]] = {p.pk: {} for p in packages}
-    rows = (
-        Component.objects.filter(package_id__in=counts)
-        .order_by()
-        .values_list("package_id", "layer")
-        .annotate(n=Count("id"))
-    )
-    for package_id, layer, n in rows:
-        counts[package_id][layer] = n
+    if counts:
+        rows = (
+            Component.objects.filter(package_id__in=counts)
+            .order_by()
+            .values_list("package_id", "layer")
+            .annotate(n=Count("id"))
+        )
+        for package_id, layer, n in rows:
+            counts[package_id][layer] = n
     for package in packages:
         package.layer_counts = [(label, counts[package.pk].get(value, 0)) for value, label in layer_labels]
-        package.sector_labels = [sector_labels.get(s.code, s.code) for s in package.sectors.all()]
-        # Each ``.all()`` on a prefetched relation builds a queryset: read them once here, not in the template.
-        package.target_markets = [r.name for r in package.target_regions.all()] + [
-            c.localized_name for c in package.target_countries.all()
-        ]
-    return packages
+
+
+def catalog_cache_seconds() -> int:
+    """How long derived catalog data (totals, facet counts, rendered fragments) is cached; 0 disables it."""
+    return getattr(settings, "AIX_CATALOG_FACETS_CACHE_SECONDS", 300)
+
+
+def cached_per_package(
+    packages: list[Package], kind: str, build: Callable[[list[Package]], list[T]], *, vary: str = ""
+) -> list[T]:
+    """``build(packages)``, one cached value per package (a rendered card, an API list item) under the catalog
+    version, the language and ``vary``: only the packages missing from the cache are built, so a warm page
+    reads none of its relations. Disabled, like the facet counts, by ``AIX_CATALOG_FACETS_CACHE_SECONDS=0``."""
+    seconds = catalog_cache_seconds()
+    if not seconds:
+        return build(packages)
+    prefix = f"catalog:{kind}:{catalog_version()}:{get_language() or ''}:{vary}"
+    keys = {p.pk: f"{prefix}:{p.pk}" for p in packages}
+    cached = cache.get_many(list(keys.values()))
+    missing = [p for p in packages if keys[p.pk] not in cached]
+    fresh = dict(zip((p.pk for p in missing), build(missing) if missing else [], strict=True))
+    if fresh:
+        cache.set_many({keys[pk]: value for pk, value in fresh.items()}, seconds)
+    return [fresh[p.pk] if p.pk in fresh else cached[keys[p.pk]] for p in packages]
 
 
 class CachedCountPaginator(Paginator):
@@ -81,7 +139,7 @@ class CachedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        seconds = getattr(settings, "AIX_CATALOG_FACETS_CACHE_SECONDS", 300)
+        seconds = catalog_cache_seconds()
         if not seconds or not isinstance(self.object_list, QuerySet):
             return super().count
         try:
@@ -158,7 +216,8 @@ def _country_counts(packages: QuerySet) -> dict[str, int]:
         return {code: n for code, n in cursor.fetchall() if code}
 
 
-def _facets_cache_key(filterset: PackageFilterSet) -> str:
+def facets_cache_key(filterset: PackageFilterSet) -> str:
+    """The key of a filterset's facet counts (the catalog version and every filter but the ordering)."""
     data = filterset.form.cleaned_data if hasattr(filterset.form, "cleaned_data") else {}
     parts = [(name, sorted(_selected(filterset, name))) for name in sorted(data) if name != "ordering"]
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
@@ -197,8 +256,8 @@ def package_facets(filterset: PackageFilterSet) -> Facets:
     At 10,000 packages the unfiltered counts take most of a list request, so they are cached for
     ``AIX_CATALOG_FACETS_CACHE_SECONDS`` (0 disables it) under a version that any catalog change bumps.
     """
-    seconds = getattr(settings, "AIX_CATALOG_FACETS_CACHE_SECONDS", 300)
-    key = _facets_cache_key(filterset) if seconds else ""
+    seconds = catalog_cache_seconds()
+    key = facets_cache_key(filterset) if seconds else ""
     counts = cache.get(key) if seconds else None
     if counts is None:
         counts = _facet_counts(filterset)
@@ -293,9 +352,8 @@ def public_consortia() -> QuerySet[Consortium]:
 def public_consortium_detail(*, slug: str) -> Consortium:
     """A public consortium with its members and ``consortium.published_packages`` (a list), or 404."""
     consortium = get_object_or_404(public_consortia(), slug=slug)
-    consortium.published_packages = attach_layer_counts(
-        published_packages().filter(consortium=consortium).order_by("title")
-    )
+    packages = published_packages().filter(consortium=consortium).order_by("title")
+    consortium.published_packages = attach_list_data(packages)
     return consortium
 
 

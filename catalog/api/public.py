@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, permissions, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 from catalog import selectors
 from catalog.choices import PackageStatus
@@ -57,6 +58,20 @@ class PackageViewSet(viewsets.ReadOnlyModelViewSet):
             queryset = queryset.defer(None).defer("search_vector")
             queryset = queryset.prefetch_related(Prefetch("components", queryset=components))
         return queryset
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+
+        def serialize(packages: list[Package]) -> list[dict]:
+            packages = selectors.attach_list_data(packages, layer_counts=False)
+            return list(self.get_serializer(packages, many=True).data)
+
+        # Items hold absolute URLs: they are cached per scheme and host.
+        items = selectors.cached_per_package(page, "api-item", serialize, vary=request.build_absolute_uri("/"))
+        return self.get_paginated_response(items)
+
+    def get_object(self) -> Package:
+        return selectors.attach_list_data([super().get_object()], layer_counts=False)[0]
 
     def get_serializer_class(self) -> type[s.PackageListSerializer]:
         return s.PackageDetailSerializer if self.action == "retrieve" else s.PackageListSerializer

@@ -49,18 +49,18 @@ class PackageListSerializer(serializers.ModelSerializer):
             "published_at",
         ]  # fmt: skip
 
-    # Read from the prefetched relations (``.all()``), never with a new query per package.
+    # Read from the values ``selectors.attach_list_data`` put on each package, never with a query per package.
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_sectors(self, package: Package) -> list[str]:
-        return [s.code for s in package.sectors.all()]
+        return package.sector_codes
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_target_regions(self, package: Package) -> list[str]:
-        return [r.code for r in package.target_regions.all()]
+        return package.target_region_codes
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField(), help_text="ISO alpha-2 codes."))
     def get_target_countries(self, package: Package) -> list[str]:
-        return [c.code for c in package.target_countries.all()]
+        return package.target_country_codes
 
 
 class PackageDetailSerializer(PackageListSerializer):

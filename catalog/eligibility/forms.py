@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import Category, Layer
+from catalog.forms_public import FastSelect
 from catalog.models import Country, eccn_validator
 
 from . import engine
@@ -28,7 +29,8 @@ def country_choices() -> list[tuple[str, str]]:
 
 
 class CountryForm(forms.Form):
-    country = forms.ChoiceField(label=_("Your country"), choices=())
+    # Rendered in Python: Django's per-option template made this select most of a package page's render time.
+    country = forms.ChoiceField(label=_("Your country"), choices=(), widget=FastSelect)
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import SectorChoice
@@ -24,9 +27,20 @@ class Country(models.Model):
 
     @property
     def localized_name(self) -> str:
-        from django_countries import countries
+        return localized_country_name(self.code) or self.name
 
-        return str(countries.name(self.code)) or self.name
+
+def localized_country_name(code: str) -> str:
+    """The country's name in the active language ("" for an unknown code): a list page shows dozens of them and
+    django-countries translates a name on every call."""
+    return _localized_country_name(code, get_language() or "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _localized_country_name(code: str, language: str) -> str:
+    from django_countries import countries
+
+    return str(countries.name(code))
 
 
 class Region(models.Model):

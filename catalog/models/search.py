@@ -1,5 +1,5 @@
 """Keep derived data fresh when a package or one of its components changes: the package's full-text search
-vector, and the catalog version under which facet counts are cached.
+vector, and the catalog version under which facet counts and rendered list cards are cached.
 
 Signals only maintain derived data here (house rule); the workflow itself lives in services. Bulk writes
 (``bulk_create``, ``QuerySet.update``) bypass signals: call ``catalog.services.search.packages_search_refresh``
@@ -15,6 +15,7 @@ from django.dispatch import receiver
 
 from catalog.services.search import catalog_version_bump, package_search_refresh, search_enabled
 
+from .organizations import Consortium
 from .packages import Component, Package
 
 _SEARCHED_FIELDS = frozenset({"title", "summary", "description"})
@@ -31,6 +32,12 @@ def _package_saved(sender: type[Package], instance: Package, raw: bool = False, 
 
 @receiver(post_delete, sender=Package, dispatch_uid="catalog.search.package_deleted")
 def _package_deleted(sender: type[Package], **kwargs: Any) -> None:
+    catalog_version_bump()
+
+
+@receiver(post_save, sender=Consortium, dispatch_uid="catalog.search.consortium_saved")
+def _consortium_saved(sender: type[Consortium], **kwargs: Any) -> None:
+    # Cached list cards and facet labels show the consortium's name.
     catalog_version_bump()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from html import escape
 
@@ -10,8 +11,10 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_countries import countries
@@ -22,6 +25,7 @@ from aiexports.views import ratelimited
 from catalog import selectors
 from catalog.filtersets import Availability, Ordering, PackageFilterSet, country_choices
 from catalog.forms_public import InquiryForm
+from catalog.models import Package
 from catalog.services.inquiries import inquiry_create
 
 PAGE_SIZES = (10, 20, 50, 100)
@@ -72,12 +76,32 @@ def _options(choices: Iterable[tuple[str, str]], selected: str) -> str:
     )
 
 
+def _package_cards(packages: list[Package]) -> list[str]:
+    """The packages' list cards, each rendered once per catalog version and language: reading a page's
+    relations and rendering its cards was half of a list request."""
+
+    def render_cards(missing: list[Package]) -> list[str]:
+        return [
+            render_to_string("catalog/public/_package_card.html", {"package": p})
+            for p in selectors.attach_list_data(missing)
+        ]
+
+    return selectors.cached_per_package(packages, "card", render_cards)
+
+
+def _facets_fragment_key(request: HttpRequest, filterset: PackageFilterSet) -> str:
+    """What the rendered filter column depends on besides the counts: the language and any filter errors."""
+    errors = sorted((name, list(messages)) for name, messages in filterset.form.errors.items())
+    state = repr((get_language(), errors, request.GET.get("target_country") or ""))
+    return f"{selectors.facets_cache_key(filterset)}:{hashlib.sha256(state.encode()).hexdigest()[:32]}"
+
+
 def package_list(request: HttpRequest) -> HttpResponse:
     """``/catalog/``: published packages, searched, filtered by facets, sorted and paginated (GET only)."""
     filterset = PackageFilterSet(request.GET, queryset=selectors.published_packages(), request=request)
     paginator = selectors.CachedCountPaginator(filterset.qs, _page_size(request))
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = selectors.attach_layer_counts(page.object_list)
+    page.object_list = list(page.object_list)
     facets = selectors.package_facets(filterset)
     without_page = request.GET.copy()
     without_page.pop("page", None)
@@ -85,6 +109,10 @@ def package_list(request: HttpRequest) -> HttpResponse:
         "filterset": filterset,
         "form": filterset.form,
         "page_obj": page,
+        "cards": _package_cards(page.object_list),
+        # The filter column is cached as rendered HTML under the facet counts' key (see package_list.html).
+        "facets_cache_seconds": selectors.catalog_cache_seconds(),
+        "facets_fragment_key": _facets_fragment_key(request, filterset),
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
         "ellipsis": Paginator.ELLIPSIS,
         "query_without_page": without_page.urlencode(),

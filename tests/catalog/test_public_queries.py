@@ -123,7 +123,7 @@ def test_cached_facet_counts_save_queries_until_the_catalog_changes(client, sett
     package = make_catalog(3, [Category.ACCELERATOR])[0]
     cold = queries(client, url)
     warm = queries(client, url)
-    assert warm == cold - 7, "the six facet queries and the count are served from the cache"
+    assert warm == cold - 11, "the six facet queries, the count and the cards' four relation queries are cached"
     package.sectors.add("agriculture")
     html = client.get("/catalog/").content.decode()
     assert 'id="id_sector_agriculture"' in html, "a catalog change invalidates the cached counts"
@@ -137,3 +137,25 @@ def test_a_cached_total_changes_when_a_package_is_published(client, settings):
     published_package()
     assert client.get("/api/v1/packages/").json()["count"] == 3
     assert "3 packages</h2>" in client.get("/catalog/").content.decode()
+
+
+def test_cached_cards_and_api_items_change_with_their_package_and_its_consortium(client, settings):
+    settings.AIX_CATALOG_FACETS_CACHE_SECONDS = 300
+    package = make_catalog(1, [Category.ACCELERATOR])[0]
+
+    def card() -> str:
+        return client.get("/catalog/").content.decode().partition('class="usa-card aix-package-card"')[2]
+
+    def api_item() -> dict:
+        return client.get("/api/v1/packages/").json()["results"][0]
+
+    assert "Agriculture" not in card()
+    assert "agriculture" not in api_item()["sectors"]
+    assert queries(client, "/catalog/") == queries(client, "/api/v1/packages/") == 1, "warm lists read their page"
+    package.sectors.add("agriculture")
+    assert "Agriculture" in card()
+    assert "agriculture" in api_item()["sectors"]
+    package.consortium.name = "Renamed Consortium"
+    package.consortium.save()
+    assert "Renamed Consortium" in card()
+    assert api_item()["consortium"]["name"] == "Renamed Consortium"

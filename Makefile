@@ -51,8 +51,8 @@ messages: install ## extract and compile translations (en, ja, es, fr) for the p
 	done
 	$(DEV_ENV) $(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
 
-bench: install ## build realistic data at scale and print figures (needs DATABASE_URL and REDIS_URL)
-	$(PY) bench/run.py
+bench: install ## run every bench/bench_*.py and write docs/benchmarks.md (needs DATABASE_URL, REDIS_URL; ~35 min)
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 fuzz: install ## long schemathesis run, all phases, on a throwaway server (FUZZ_EXAMPLES, FUZZ_SEED; CI runs tests/hardening/test_fuzz.py)
 	bash scripts/fuzz.sh

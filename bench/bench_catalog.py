@@ -1,38 +1,47 @@
 #!/usr/bin/env python
-"""Catalog benchmark: throughput and latency of the public catalog under concurrent load, next to a trivial view.
+"""Catalog benchmark: throughput and latency of the public catalog under load, next to a trivial view, at
+10,000 and 100,000 published packages; the search plan; the queries each page makes.
 
-What it does, all on loopback and bounded in time:
-1. creates a dedicated PostgreSQL database ``aix_bench`` if missing — on the server of DATABASE_URL (default
-   127.0.0.1:5432, user postgres), never in the database DATABASE_URL names; ``AIX_BENCH_DATABASE_URL`` picks
-   another one —, migrates it and generates N published packages with about 8 components each
-   (``bench/gen_catalog.py``, default 10,000; kept between runs);
-2. starts gunicorn (2 sync workers) on 127.0.0.1 with ``AIX_BENCH=1``, which adds a trivial JSON view at
-   ``/bench/trivial``;
-3. runs ``wrk`` (Debian package ``wrk``: ``apt-get install -y wrk``) against each scenario for ``--duration``
-   seconds (default 10) and prints requests/s, p50 and p95 latency, and the ratio to the trivial view.
+What it does, all on loopback and bounded in time, for each catalog size N:
+1. creates a dedicated PostgreSQL database ``<prefix>_catalog_<N>`` (prefix ``AIX_BENCH_DB_PREFIX``, default
+   ``aix_bench``) on the server of DATABASE_URL — never the database DATABASE_URL names; with one size,
+   ``AIX_BENCH_DATABASE_URL`` picks another —, migrates it and generates N published packages with about 9
+   components each (``bench/gen_catalog.py``, COPY in chunks). The database is kept: a rerun with the same N
+   skips the generation;
+2. in-process, with Django's test client and ``CaptureQueriesContext``: the queries of the HTML list, HTML
+   detail, API list, API detail and the signed-in dashboard (cold cache, then warm), the search's
+   ``EXPLAIN (ANALYZE, BUFFERS)`` plan and its median latency;
+3. starts gunicorn (2 sync workers) on 127.0.0.1 with ``AIX_BENCH=1``, which adds a trivial JSON view at
+   ``/bench/trivial``, and runs ``wrk -t2 -c32`` (Debian package ``wrk``) for ``--duration`` seconds (default 10)
+   per scenario: requests/s, p50, p95, and the ratio to the trivial view measured before and after on the same
+   server in the same run.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/bench_catalog.py [-n 10000]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/bench_catalog.py -n 10000 -n 100000
 
+Sizes also from ``AIX_BENCH_CATALOG_SIZES`` (comma-separated), the duration from ``AIX_BENCH_DURATION``.
 Quote the figures as ratios to the trivial view of the same run: absolute numbers depend on the machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/aix_bench"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _report  # noqa: E402
 
 # wrk reports p50/p75/p90/p99 with --latency but not p95: a small Lua ``done`` hook prints what we need.
 WRK_SCRIPT = """
@@ -42,27 +51,15 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(95), summary.errors.status, errors))
 end
 """
+SEARCH = "sovereign cloud"
+DASHBOARD_USER = "bench-dashboard@bench.test"
+ENV_NAMES = ("AIX_BENCH_CATALOG_SIZES", "AIX_BENCH_DURATION", "AIX_BENCH_DB_PREFIX", "AIX_BENCH_DATABASE_URL")
 
 
-def bench_database_url() -> str:
-    """``AIX_BENCH_DATABASE_URL``, else the ``aix_bench`` database on DATABASE_URL's server (so the benchmark
-    never fills the database the portal or the tests use)."""
-    if os.environ.get("AIX_BENCH_DATABASE_URL"):
+def database_url_for(n: int, sizes: list[int]) -> str:
+    if os.environ.get("AIX_BENCH_DATABASE_URL") and len(sizes) == 1:
         return os.environ["AIX_BENCH_DATABASE_URL"]
-    server = os.environ.get("DATABASE_URL") or DEFAULT_DB
-    return urlparse(server)._replace(path="/aix_bench").geturl()
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
+    return _report.bench_database_url(f"catalog_{n}")
 
 
 def free_port() -> int:
@@ -126,64 +123,207 @@ def run_wrk(url: str, *, duration: int, script: str) -> dict[str, float]:
         "rps": requests / (duration_us / 1e6),
         "p50": p50 / 1000,
         "p95": p95 / 1000,
+        "requests": requests,
         "non2xx": status_errors,
         "socket_errors": socket_errors,
     }
 
 
 def scenarios(base: str, detail_slug: str) -> list[tuple[str, str]]:
+    q = SEARCH.replace(" ", "+")
     return [
-        ("trivial Django JSON view", f"{base}/bench/trivial"),
-        ("API list /api/v1/packages/", f"{base}/api/v1/packages/"),
+        ("trivial Django JSON view (before)", f"{base}/bench/trivial"),
         ("HTML list /catalog/", f"{base}/catalog/"),
-        ("HTML list, search + 2 facets", f"{base}/catalog/?q=sovereign+cloud&sector=health&layer=hardware"),
-        ("API list, search + 2 facets", f"{base}/api/v1/packages/?q=sovereign+cloud&sector=health&layer=hardware"),
         ("HTML detail /catalog/<slug>/", f"{base}/catalog/{detail_slug}/"),
+        ("API list /api/v1/packages/", f"{base}/api/v1/packages/"),
         ("API detail /api/v1/packages/<slug>/", f"{base}/api/v1/packages/{detail_slug}/"),
+        (f"HTML list, search “{SEARCH}”", f"{base}/catalog/?q={q}"),
+        ("HTML list, search + 2 facets", f"{base}/catalog/?q={q}&sector=health&layer=hardware"),
+        ("API list, search + 2 facets", f"{base}/api/v1/packages/?q={q}&sector=health&layer=hardware"),
+        ("trivial Django JSON view (after)", f"{base}/bench/trivial"),
     ]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description="Benchmark the public catalog against a trivial view.")
-    parser.add_argument("-n", "--packages", type=int, default=10_000)
-    parser.add_argument("-d", "--duration", type=int, default=10, help="seconds of load per scenario")
-    args = parser.parse_args()
+# --- in-process inspection (a subprocess per database: ``--inspect``) --------------------------------------
 
-    if shutil.which("wrk") is None:
-        print("wrk is not installed: this benchmark needs it (Debian: apt-get install -y wrk). Nothing was run.")
-        return 2
-    database_url = bench_database_url()
-    if not database_url.startswith(("postgres://", "postgresql://")):
-        print(f"bench_catalog.py needs PostgreSQL; DATABASE_URL is {database_url!r}. Nothing was run.")
-        return 2
-    ensure_database(database_url)
+
+def inspect(n: int) -> dict:
+    """Query counts per page, the search plan and its latency, in this process against DATABASE_URL."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from catalog.filtersets import PackageFilterSet
+    from catalog.models import Organization, OrganizationMembership, Package
+    from catalog.selectors import published_packages
+    from catalog.services.search import catalog_version_bump
+
+    catalog_version_bump()  # a fresh cache generation: nothing cached by another catalog size is served
+    user_model = django.contrib.auth.get_user_model()
+    user = user_model.objects.filter(email=DASHBOARD_USER).first()
+    if user is None:
+        user = user_model.objects.create_user(email=DASHBOARD_USER, password=None, full_name="Bench Dashboard")
+    org = Organization.objects.get(slug="bench-org-0")
+    OrganizationMembership.objects.get_or_create(organization=org, user=user, defaults={"role": "admin"})
+    detail_slug = f"bench-{n // 2}"
+    dashboard_packages = Package.objects.filter(consortium__anchor=org).count()
+
+    anonymous, signed_in = Client(), Client()
+    signed_in.force_login(user)
+    pages = [
+        ("HTML list /catalog/", anonymous, "/catalog/"),
+        ("HTML detail /catalog/<slug>/", anonymous, f"/catalog/{detail_slug}/"),
+        ("API list /api/v1/packages/", anonymous, "/api/v1/packages/"),
+        ("API detail /api/v1/packages/<slug>/", anonymous, f"/api/v1/packages/{detail_slug}/"),
+        (f"dashboard /dashboard/ ({dashboard_packages:,} packages)", signed_in, "/dashboard/"),
+    ]
+    counts = []
+    for label, client, url in pages:
+        measured = []
+        for _ in range(2):  # cold cache, then warm
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(url)
+            if response.status_code != 200:
+                raise SystemExit(f"{url} answered {response.status_code}")
+            measured.append(len(ctx.captured_queries))
+        counts.append({"page": label, "cold": measured[0], "warm": measured[1]})
+
+    filterset = PackageFilterSet({"q": SEARCH}, queryset=published_packages())
+    page_query = filterset.qs[:20]
+    plan = page_query.explain(analyze=True, buffers=True)
+    matches = filterset.qs.count()
+    timings = []
+    for _ in range(21):
+        started = time.perf_counter()
+        list(filterset.qs[:20])  # the page's rows, ranked (prefetches included)
+        timings.append(time.perf_counter() - started)
+    count_timings = []
+    for _ in range(11):
+        started = time.perf_counter()
+        filterset.qs.count()
+        count_timings.append(time.perf_counter() - started)
+    return {
+        "counts": counts,
+        "plan": plan,
+        "gin": "catalog_package_search_gin" in plan,
+        "matches": matches,
+        "search_p50_ms": statistics.median(timings) * 1000,
+        "search_max_ms": max(timings) * 1000,
+        "count_p50_ms": statistics.median(count_timings) * 1000,
+        "sql": str(page_query.query),
+    }
+
+
+# --- one catalog size ---------------------------------------------------------------------------------------
+
+
+def measure(n: int, sizes: list[int], duration: int, script: str) -> dict:
+    database_url = database_url_for(n, sizes)
+    _report.ensure_database(database_url)
     env = server_env(database_url)
+    print(f"[{n:,} packages] database {database_url.rsplit('/', 1)[1]}", flush=True)
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([sys.executable, "bench/gen_catalog.py", "-n", str(args.packages)], cwd=ROOT, env=env, check=True)
-    detail_slug = f"bench-{args.packages // 2}"
+    started = time.monotonic()
+    subprocess.run([sys.executable, "bench/gen_catalog.py", "-n", str(n)], cwd=ROOT, env=env, check=True)
+    generation = time.monotonic() - started
+    out = subprocess.run(
+        [sys.executable, __file__, "--inspect", str(n)], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+    inspected = json.loads(out.strip().splitlines()[-1])
+    print(f"  search plan uses the GIN index: {inspected['gin']}; median page {inspected['search_p50_ms']:.1f} ms")
 
     port = free_port()
     proc = start_gunicorn(env, port)
     results = []
     try:
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-            script.write(WRK_SCRIPT)
-        for label, url in scenarios(f"http://127.0.0.1:{port}", detail_slug):
+        for label, url in scenarios(f"http://127.0.0.1:{port}", f"bench-{n // 2}"):
             print(f"  {label} …", flush=True)
-            results.append((label, run_wrk(url, duration=args.duration, script=script.name)))
+            results.append((label, run_wrk(url, duration=duration, script=script)))
     finally:
         stop(proc)
+    return {"n": n, "generation_s": generation, "wrk": results, **inspected}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Benchmark the public catalog against a trivial view.")
+    parser.add_argument("-n", "--packages", type=int, action="append", help="catalog size; repeat for several")
+    parser.add_argument("-d", "--duration", type=int, default=int(os.environ.get("AIX_BENCH_DURATION", 10)),
+                        help="seconds of load per scenario (default 10)")  # fmt: skip
+    parser.add_argument("--inspect", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.inspect is not None:
+        print(json.dumps(inspect(args.inspect)))
+        return 0
+    sizes = args.packages or [int(s) for s in os.environ.get("AIX_BENCH_CATALOG_SIZES", "10000,100000").split(",")]
+    duration = max(1, min(args.duration, 120))
+
+    if shutil.which("wrk") is None:
+        print("skipped: wrk is not installed (Debian: apt-get install -y wrk; `make bench` installs it)")
+        return _report.EXIT_SKIPPED
+    if not (os.environ.get("DATABASE_URL") or "").startswith(("postgres://", "postgresql://")):
+        print("skipped: bench_catalog.py needs DATABASE_URL=postgres://... (a server where it may create databases)")
+        return _report.EXIT_SKIPPED
+
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT)
+    try:
+        measured = [measure(n, sizes, duration, script.name) for n in sizes]
+    finally:
         Path(script.name).unlink(missing_ok=True)
 
-    trivial = results[0][1]["rps"]
-    print(
-        f"\nCatalog of {args.packages:,} published packages; gunicorn 2 sync workers; wrk -t2 -c32 -d{args.duration}s"
-    )
-    print(f"{'scenario':<38} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'vs trivial':>11} {'errors':>7}")
-    for label, r in results:
-        errors = r["non2xx"] + r["socket_errors"]
-        print(f"{label:<38} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['rps'] / trivial:>10.1%} {errors:>7}")
-    return 1 if any(r["non2xx"] for _, r in results) else 0
+    failed = False
+    body, headline = [], []
+    for m in measured:
+        trivial = (m["wrk"][0][1]["rps"] + m["wrk"][-1][1]["rps"]) / 2
+        print(f"\nCatalog of {m['n']:,} published packages; gunicorn 2 sync workers; wrk -t2 -c32 -d{duration}s")
+        print(f"{'scenario':<38} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'vs trivial':>11} {'errors':>7}")
+        rows = []
+        for label, r in m["wrk"]:
+            errors = r["non2xx"] + r["socket_errors"]
+            failed |= bool(r["non2xx"])
+            ratio = r["rps"] / trivial
+            print(f"{label:<38} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} {ratio:>10.1%} {errors:>7}")
+            rows.append([label, f"{r['rps']:,.1f}", f"{r['p50']:.1f}", f"{r['p95']:.1f}", f"{ratio:.1%}", errors])
+        print("queries per page (cold cache / warm):", ", ".join(f"{c['page']}: {c['cold']}/{c['warm']}"
+                                                               for c in m["counts"]))  # fmt: skip
+        wrk = dict(m["wrk"])
+        html, api = wrk["HTML list /catalog/"]["rps"], wrk["API list /api/v1/packages/"]["rps"]
+        headline.append(
+            f"Catalog at {m['n']:,} packages: HTML list {html:,.0f} req/s = **{html / trivial:.0%} of a trivial "
+            f"Django view** ({trivial:,.0f} req/s, same server, same run); API list {api / trivial:.0%}; "
+            f"search page {m['search_p50_ms']:.1f} ms median (GIN index {'used' if m['gin'] else 'NOT used'})."
+        )
+        body += [
+            f"### {m['n']:,} published packages",
+            f"Database generated in {m['generation_s']:.0f} s (0 s when kept from an earlier run). "
+            f"Throughput: gunicorn, 2 sync workers, `wrk -t2 -c32 -d{duration}s` per row, loopback; ratio to the "
+            f"mean of the trivial view before and after ({trivial:,.0f} req/s). Facet counts and totals are cached "
+            "in Redis under the catalog version, so these are warm-cache figures.",
+            _report.table(["scenario", "req/s", "p50 ms", "p95 ms", "vs trivial", "errors"], rows),
+            "Queries per page (Django test client, `CaptureQueriesContext`; the first request with an empty cache, "
+            "then the same request again):",
+            _report.table(
+                ["page", "queries, cold cache", "queries, warm cache"],
+                [[c["page"], c["cold"], c["warm"]] for c in m["counts"]],
+            ),  # fmt: skip
+            f"Search “{SEARCH}” (websearch syntax, ranked): {m['matches']:,} matches; first page of 20 with its "
+            f"prefetches {m['search_p50_ms']:.1f} ms median of 21 (max {m['search_max_ms']:.1f} ms), count "
+            f"{m['count_p50_ms']:.1f} ms median. GIN index `catalog_package_search_gin` in the plan: "
+            f"**{'yes' if m['gin'] else 'NO'}**. `EXPLAIN (ANALYZE, BUFFERS)` of the page query:",
+            "```\n" + m["plan"] + "\n```",
+        ]
+    _report.write(
+        "Catalog throughput, latency, search plan and queries per page",
+        body,
+        params={"sizes": ", ".join(f"{n:,}" for n in sizes), "seconds per scenario": duration,
+                "server": "gunicorn 2 sync workers", "load": "wrk -t2 -c32", "search": f"“{SEARCH}”"},
+        env_names=ENV_NAMES,
+        headline=headline[-2:],
+    )  # fmt: skip
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

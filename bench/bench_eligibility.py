@@ -1,18 +1,20 @@
 #!/usr/bin/env python
-"""Benchmark: a full eligibility re-check of N packages × every country under one and two Celery workers.
+"""Benchmark: a full eligibility re-check of N packages × every country by Celery workers, against the COPY floor.
 
 What it does (bounded, loopback only):
 
-1. (Re)creates a dedicated PostgreSQL database ``aix_bench_elig`` on the server of ``DATABASE_URL`` and migrates
-   it; generates ``BENCH_ELIG_PACKAGES`` packages (default 10,000) with four components each, in bulk.
+1. (Re)creates a dedicated PostgreSQL database ``<prefix>_elig`` (``AIX_BENCH_DB_PREFIX``, default ``aix_bench``)
+   on the server of ``DATABASE_URL`` and migrates it; generates ``BENCH_ELIG_PACKAGES`` packages (default 1,000)
+   with four components each, in bulk.
 2. The floor: the time PostgreSQL takes to bulk-insert the same number of result rows (N × countries, with
    realistic reasons) with ``COPY`` into a copy of the results table with the same indexes.
-3. For 1 and 2 workers (prefork, ``--concurrency``): empties the results and checks, activates a fresh clone of
-   the rule set (which fans out one check per package after commit, in chunks) and waits until every check is
+3. For each worker count in ``BENCH_ELIG_WORKERS`` (default ``2``; ``1,2`` compares; prefork ``--concurrency``):
+   empties the results and checks, activates a fresh clone of the rule set (which fans out one check per
+   package after commit, in chunks) and waits until every check is
    done. Reports wall time, results per second, and the ratio to the floor.
 
 Needs ``DATABASE_URL`` (PostgreSQL) and ``REDIS_URL``; uses a private queue on that Redis. Each run stops after
-``BENCH_ELIG_TIMEOUT`` seconds (default 1800) and reports what it finished. The database is dropped at the end
+``BENCH_ELIG_TIMEOUT`` seconds (default 600) and reports what it finished. The database is dropped at the end
 unless ``BENCH_ELIG_KEEP=1``.
 """
 
@@ -30,16 +32,23 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB_NAME = "aix_bench_elig"
-N = int(os.environ.get("BENCH_ELIG_PACKAGES", "10000"))
-TIMEOUT = float(os.environ.get("BENCH_ELIG_TIMEOUT", "1800"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import _report  # noqa: E402
+
+DB_NAME = f"{_report.db_prefix()}_elig"
+N = int(os.environ.get("BENCH_ELIG_PACKAGES", "1000"))
+TIMEOUT = float(os.environ.get("BENCH_ELIG_TIMEOUT", "600"))
+WORKERS = [int(w) for w in os.environ.get("BENCH_ELIG_WORKERS", "2").split(",")]
+ENV_NAMES = ("BENCH_ELIG_PACKAGES", "BENCH_ELIG_WORKERS", "BENCH_ELIG_TIMEOUT", "AIX_BENCH_DB_PREFIX")
 QUEUE = f"aix-bench-elig-{uuid.uuid4().hex[:6]}"
 
 
 def _urls() -> tuple[str, str, str]:
     database_url, redis_url = os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL", "")
     if not database_url.startswith("postgres") or not redis_url:
-        sys.exit("bench_eligibility: set DATABASE_URL (PostgreSQL) and REDIS_URL")
+        print("skipped: bench_eligibility needs DATABASE_URL (PostgreSQL) and REDIS_URL")
+        sys.exit(_report.EXIT_SKIPPED)
     parsed = urlparse(database_url)
     admin = urlunparse(parsed._replace(path="/postgres"))
     return admin, urlunparse(parsed._replace(path=f"/{DB_NAME}")), redis_url
@@ -209,8 +218,10 @@ def main() -> int:
         print(f"generated {N:,} packages in {time.perf_counter() - t0:.1f}s; {countries} countries → {rows:,} results")
         floor = _floor(rows)
         print(f"floor: COPY of {rows:,} result rows: {floor:.1f}s ({rows / floor:,.0f} rows/s)")
-        for run, concurrency in enumerate((1, 2), start=1):
+        table_rows, headline, complete = [], [], True
+        for run, concurrency in enumerate(WORKERS, start=1):
             elapsed, done, results = _run(concurrency, run)
+            complete &= done >= N
             status = "complete" if done >= N else f"STOPPED at the {TIMEOUT:.0f}s bound"
             print(
                 f"{concurrency} worker(s): {done:,}/{N:,} checks, {results:,} results in {elapsed:.1f}s "
@@ -218,6 +229,37 @@ def main() -> int:
                 f"{elapsed / floor:.1f}× the floor [{status}]",
                 flush=True,
             )
+            table_rows.append([f"{concurrency} worker process(es)", f"{done:,}/{N:,}", f"{results:,}", f"{elapsed:.1f}",
+                               f"{results / elapsed:,.0f}", f"{elapsed / floor:.1f}×", status])  # fmt: skip
+            headline = [
+                f"Eligibility full re-check of {N:,} packages × {countries} countries ({rows:,} results): "
+                f"{elapsed:.1f} s with {concurrency} worker processes = **{elapsed / floor:.1f}× the COPY floor** "
+                f"({floor:.1f} s)."
+            ]
+        table_rows.insert(0, ["floor: COPY of the same rows into a same-indexed table", "—", f"{rows:,}",
+                              f"{floor:.1f}", f"{rows / floor:,.0f}", "1.0×", "—"])  # fmt: skip
+        _report.write(
+            "Eligibility: full re-check against the bulk-insert floor",
+            [
+                f"{N:,} published packages (4 components each: accelerator, server, foundation model, security) × "
+                f"{countries} countries = {rows:,} results. A fresh clone of the active rule set is activated, "
+                "which fans out one check per package (in chunks, after commit) to Celery workers (prefork) on a "
+                "private Redis queue; the clock stops when every check is done or failed. The floor is PostgreSQL "
+                "alone: `COPY` of the same number of result rows (realistic JSON reasons) into a copy of the "
+                "results table with all its indexes.",
+                _report.table(["run", "checks", "results", "seconds", "results/s", "vs floor", "status"], table_rows),
+            ],
+            params={
+                "packages": f"{N:,}",
+                "countries": countries,
+                "bound per run": f"{TIMEOUT:.0f} s",
+                "worker processes": ", then ".join(map(str, WORKERS)) + " (prefork --concurrency)",
+            },  # fmt: skip
+            env_names=ENV_NAMES,
+            headline=headline,
+        )
+        if not complete:
+            return 1
     finally:
         if os.environ.get("BENCH_ELIG_KEEP") != "1":
             from django.db import connections

@@ -1,9 +1,9 @@
 #!/usr/bin/env python
 """RFI benchmark: N concurrent submissions with attachments against gunicorn on loopback.
 
-Needs ``DATABASE_URL`` pointing at a DEDICATED PostgreSQL database, for example
-``DATABASE_URL=postgres://postgres@127.0.0.1:5432/aix_bench_rfi`` (created if missing, migrated, and
-given a bench notice; earlier bench rows stay, each run tags its own). Traffic goes to 127.0.0.1 only.
+Needs ``DATABASE_URL`` (PostgreSQL): the script works in its own database ``<prefix>_rfi`` on that server
+(``AIX_BENCH_DB_PREFIX``, default ``aix_bench``; created if missing, migrated, and given a bench notice;
+earlier bench rows stay, each run tags its own). Traffic goes to 127.0.0.1 only.
 
 What it does: starts gunicorn (sync workers) on a free loopback port with rate limits lifted, sends
 ``--count`` (default 200) multipart POSTs to ``/api/v1/rfi/notices/{docket}/submissions/`` from
@@ -15,7 +15,7 @@ the same figures for the trivial ``/healthz`` view as a reference for this machi
 Celery runs in-process (eager) and mail goes to memory, so a submission's full path — validation,
 magic-byte checks, file writes, audit row, receipt — is inside the measured request.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/aix_bench_rfi .venv/bin/python bench/bench_rfi.py --count 200
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/bench_rfi.py --count 200
 """
 
 from __future__ import annotations
@@ -39,6 +39,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import _report  # noqa: E402
+
+ENV_NAMES = ("BENCH_RFI_COUNT", "BENCH_RFI_CONCURRENCY", "BENCH_RFI_WORKERS", "AIX_BENCH_DB_PREFIX")
 DOCKET = "BENCH-RFI-0001"
 
 
@@ -56,6 +61,7 @@ def parse_args() -> argparse.Namespace:
 def server_env(media: Path) -> dict[str, str]:
     return {
         **os.environ,
+        "DATABASE_URL": _report.bench_database_url("rfi"),
         "DJANGO_SETTINGS_MODULE": "aiexports.settings.base",
         "DJANGO_SECRET_KEY": "bench-" + uuid.uuid4().hex,
         "DJANGO_DEBUG": "false",
@@ -238,9 +244,8 @@ def verify(run: str, media: Path) -> dict:
 def main() -> int:
     args = parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        print("bench_rfi: set DATABASE_URL to a dedicated PostgreSQL database, e.g. "
-              "postgres://postgres@127.0.0.1:5432/aix_bench_rfi")  # fmt: skip
-        return 2
+        print("skipped: bench_rfi needs DATABASE_URL=postgres://... (it creates its own database on that server)")
+        return _report.EXIT_SKIPPED
     media = Path(tempfile.mkdtemp(prefix="aix-bench-rfi-"))
     env = server_env(media)
     questions = prepare(env)
@@ -275,6 +280,38 @@ def main() -> int:
           f"(a submission costs ~{health_rate / (len(results) / wall):.0f}x a trivial request)")  # fmt: skip
     ok = lost == 0 and not errors_5xx and len(created) == args.count and stored["on_disk"] == 2 * len(created)
     print("  result:", "OK — all stored, none lost, no 5xx" if ok else "FAILED")
+    rate = len(results) / wall
+    p50, p95 = p(latencies, 0.5) * 1000, p(latencies, 0.95) * 1000
+    _report.write(
+        "RFI: concurrent submissions with attachments",
+        [
+            f"{args.count} multipart POSTs to `/api/v1/rfi/notices/{DOCKET}/submissions/` from {args.concurrency} "
+            f"client threads against gunicorn ({args.workers} sync workers) on loopback; each carries three answers "
+            "and two attachments (a 54 kB PDF and a PNG). Celery runs eagerly and mail goes to memory, so "
+            "validation, magic-byte checks, file writes, the audit row and the receipt are inside each request. "
+            "Afterwards the database and the private media folder are checked: every 201 must be a stored "
+            "submission with both files on disk.",
+            _report.table(
+                ["sent", "201", "stored", "lost", "5xx / connection errors", "other", "attachments on disk"],
+                [[args.count, len(created), len(numbers), lost, len(errors_5xx),
+                  len(results) - len(created) - len(errors_5xx), f"{stored['on_disk']} of {2 * len(created)}"]],
+                align="rrrrrrr",
+            ),
+            _report.table(
+                ["requests", "per second", "p50 ms", "p95 ms", "max ms"],
+                [["RFI submission", f"{rate:.1f}", f"{p50:.0f}", f"{p95:.0f}", f"{max(latencies) * 1000:.0f}"],
+                 ["reference: `/healthz` (same server, same run)", f"{health_rate:.0f}",
+                  f"{p([r[1] for r in health], 0.5) * 1000:.0f}", f"{p([r[1] for r in health], 0.95) * 1000:.0f}",
+                  f"{max(r[1] for r in health) * 1000:.0f}"]],
+            ),
+            f"Result: **{'OK — all stored, none lost, no 5xx' if ok else 'FAILED'}**.",
+        ],
+        params={"submissions": args.count, "client concurrency": args.concurrency,
+                "gunicorn sync workers": args.workers, "attachments each": 2},
+        env_names=ENV_NAMES,
+        headline=[f"{args.count} concurrent RFI submissions with 2 attachments each: **{len(numbers)} stored, "
+                  f"{lost} lost, {len(errors_5xx)} 5xx**; p50 {p50:.0f} ms, p95 {p95:.0f} ms ({rate:.1f}/s)."],
+    )  # fmt: skip
     return 0 if ok else 1
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """Restricted-party screening at the real list's scale: import a synthetic 30,000-entry CSL file, re-import it
 (unchanged, then with 1 % changed), and screen 1,000 organizations against it with pg_trgm and with the Python
-fallback index. Uses its own scratch database (``<DATABASE_URL's name>_bench_screening``), dropped at the end.
+fallback index. Uses its own scratch database (``<prefix>_screening``, ``AIX_BENCH_DB_PREFIX`` default
+``aix_bench``, on the server of DATABASE_URL), dropped at the end.
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+import _report  # noqa: E402
+
+TIMINGS: list[tuple[str, float]] = []
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aiexports.settings.test")
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
 
@@ -34,8 +39,8 @@ def main() -> int:
     import django
 
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        print("skipped: set DATABASE_URL to a PostgreSQL database")
-        return 0
+        print("skipped: bench_screening needs DATABASE_URL=postgres://... (it creates its own database there)")
+        return _report.EXIT_SKIPPED
     django.setup()
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
@@ -43,12 +48,23 @@ def main() -> int:
     from tests.screening.conftest import csl_csv, csl_row
 
     # A scratch database of its own, so a benchmark never collides with a test run's ``test_<name>``.
-    connection.settings_dict["TEST"]["NAME"] = f"{connection.settings_dict['NAME']}_bench_screening"
+    connection.settings_dict["TEST"]["NAME"] = f"{_report.db_prefix()}_screening"
     old = setup_databases(verbosity=0, interactive=False, keepdb=False, aliases={"default"})
     try:
         run(csl_csv, csl_row)
     finally:
         teardown_databases(old, verbosity=0)
+    _report.write(
+        "Restricted-party screening at the real list's scale",
+        [
+            f"A synthetic Consolidated Screening List of {ENTRIES:,} entries (each with an alternative name and an "
+            f"address) is imported, re-imported unchanged and with 1 % changed; then {ORGANIZATIONS} organizations "
+            "are screened against it with pg_trgm (GIN index) and with the Python fallback index.",
+            _report.table(["step", "seconds"], [[label, f"{seconds:.2f}"] for label, seconds in TIMINGS]),
+        ],
+        params={"list entries": f"{ENTRIES:,}", "organizations": ORGANIZATIONS},
+        env_names=("AIX_BENCH_DB_PREFIX",),
+    )
     return 0
 
 
@@ -91,7 +107,9 @@ def run(csl_csv, csl_row) -> None:
 def timed(label: str, work):
     start = time.perf_counter()
     result = work()
-    print(f"{label:55s} {time.perf_counter() - start:8.2f} s", flush=True)
+    seconds = time.perf_counter() - start
+    TIMINGS.append((label, seconds))
+    print(f"{label:55s} {seconds:8.2f} s", flush=True)
     return result
 
 

@@ -1,14 +1,15 @@
 #!/usr/bin/env python
 """Generate a large published catalog in PostgreSQL for the catalog benchmark.
 
-Creates N published packages (default 10,000) with about 8 components each (one or more in every layer),
+Creates N published packages (default 10,000) with about 9 components each (one or more in every layer),
 sectors, target regions and countries, spread over a few hundred organizations and about a hundred
-consortia, with ``bulk_create`` and one search-vector refresh at the end. Re-running with the same N is a
-no-op; ``--force`` deletes the generated rows first. Generated slugs start with ``bench-``.
+consortia, with ``bulk_create`` (packages) and ``COPY`` (the rest) in chunks of 5,000 packages, and one
+search-vector refresh at the end. Re-running with the same N is a no-op; ``--force`` deletes the generated
+rows first. Generated slugs start with ``bench-``.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/aix_bench .venv/bin/python bench/gen_catalog.py -n 10000
 
-Use a dedicated database (``bench/bench_catalog.py`` creates ``aix_bench`` if missing): never a real one.
+Use a dedicated database (``bench/bench_catalog.py`` creates ``aix_bench_catalog_<N>``): never a real one.
 """
 
 from __future__ import annotations
@@ -146,16 +147,40 @@ def setup() -> None:
         sys.exit("gen_catalog.py needs PostgreSQL: set DATABASE_URL=postgres://... (a dedicated database)")
     if "bench" not in connection.settings_dict["NAME"] and "--any-database" not in sys.argv:
         sys.exit(f"refusing to fill {connection.settings_dict['NAME']!r}: use a database whose name contains "
-                 "'bench' (or pass --any-database)")  # fmt: skip
+                 "'bench' (or pass --any-database; generated rows are then deleted one by one)")  # fmt: skip
 
 
-def generate(n: int, *, force: bool, seed: int = 7) -> None:
+def copy_rows(cursor, model, rows: list[dict]) -> int:
+    """Insert rows (dicts of attribute name → plain value; other fields take their default) with PostgreSQL
+    ``COPY``, ids from the sequence: no model instances, several times faster than ``bulk_create`` for the
+    million component and link rows of a 100,000-package catalog."""
+    from django.db import connection
+    from django.utils import timezone
+
+    if not rows:
+        return 0
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    defaults = {
+        f.attname: now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default()
+        for f in fields
+    }
+    prepped = {f.attname: f.get_db_prep_save(defaults[f.attname], connection) for f in fields}
+    names = [f.attname for f in fields]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with cursor.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[name] if name in row else prepped[name] for name in names])
+    return len(rows)
+
+
+def generate(n: int, *, force: bool, seed: int = 7, chunk: int = 5000) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
     from catalog.choices import CATEGORY_LAYER, Layer, SectorChoice
     from catalog.models import Component, Consortium, ConsortiumMember, Organization, Package, Region
-    from catalog.services.search import packages_search_refresh
+    from catalog.services.search import catalog_version_bump, packages_search_refresh
 
     existing = Package.objects.filter(slug__startswith="bench-", status="published").count()
     if existing == n and not force:
@@ -164,9 +189,15 @@ def generate(n: int, *, force: bool, seed: int = 7) -> None:
     rng = random.Random(seed)
     started = time.monotonic()
     with transaction.atomic():
-        Package.objects.filter(slug__startswith="bench-").delete()
-        Consortium.objects.filter(slug__startswith="bench-").delete()
-        Organization.objects.filter(slug__startswith="bench-").delete()
+        if "bench" in connection.settings_dict["NAME"]:
+            # A dedicated database: empty the catalog at once. A row-by-row delete would fire the search and
+            # cache signals for every component (minutes at 100,000 packages).
+            with connection.cursor() as cursor:
+                cursor.execute("TRUNCATE catalog_package, catalog_consortium, catalog_organization CASCADE")
+        else:
+            Package.objects.filter(slug__startswith="bench-").delete()
+            Consortium.objects.filter(slug__startswith="bench-").delete()
+            Organization.objects.filter(slug__startswith="bench-").delete()
 
         orgs = Organization.objects.bulk_create(
             Organization(name=f"{rng.choice(ORG_WORDS)} {rng.choice(ORG_KINDS)} {i}", slug=f"bench-org-{i}",
@@ -189,62 +220,65 @@ def generate(n: int, *, force: bool, seed: int = 7) -> None:
         ConsortiumMember.objects.bulk_create(members)
 
         now = timezone.now()
-        packages = Package.objects.bulk_create(
-            (
-                Package(
-                    consortium=consortia[i % len(consortia)],
-                    title=f"{rng.choice(ADJECTIVES)} {rng.choice(SUBJECTS)} {rng.choice(PLACES)} #{i}",
-                    slug=f"bench-{i}",
-                    summary=f"A full-stack {rng.choice(SUBJECTS)} with {rng.choice(ADJECTIVES).lower()} operations.",
-                    description="Generated for the benchmark. " * 8,
-                    status="published",
-                    published_at=now - timedelta(minutes=rng.randrange(0, 2 * 365 * 24 * 60)),
-                    builder="The consortium's integrator",
-                    operator="A local operator",
-                )
-                for i in range(n)
-            ),
-            batch_size=2000,
-        )
         categories_by_layer = {
             layer: [c for c, lay in CATEGORY_LAYER.items() if lay == layer] for layer in Layer.values
         }
-        components = []
-        for package in packages:
-            chosen = [rng.choice(categories_by_layer[layer]) for layer in Layer.values]
-            chosen += rng.choices(list(CATEGORY_LAYER), k=rng.randint(2, 6))
-            for position, category in enumerate(chosen):
-                name, eccn, tpp, density = rng.choice(COMPONENTS[category])
-                components.append(Component(
-                    package=package, layer=CATEGORY_LAYER[category], category=category, name=name,
-                    description=f"{name} supplied and supported by the consortium.", quantity=rng.randint(1, 500),
-                    position=position, eccn=eccn, tpp=tpp, performance_density=density,
-                ))  # fmt: skip
-        Component.objects.bulk_create(components, batch_size=5000)
-
         sectors = Package.sectors.through
         regions = Package.target_regions.through
         countries = Package.target_countries.through
         region_codes = list(Region.objects.values_list("code", flat=True))
-        sector_rows, region_rows, country_rows = [], [], []
-        for package in packages:
-            sector_rows += [
-                sectors(package_id=package.pk, sector_id=s) for s in rng.sample(SectorChoice.values, rng.randint(1, 3))
-            ]
-            region_rows += [
-                regions(package_id=package.pk, region_id=r) for r in rng.sample(region_codes, rng.randint(0, 2))
-            ]
-            country_rows += [
-                countries(package_id=package.pk, country_id=c) for c in rng.sample(TARGETS, rng.randint(1, 4))
-            ]
-        sectors.objects.bulk_create(sector_rows, batch_size=10000)
-        regions.objects.bulk_create(region_rows, batch_size=10000)
-        countries.objects.bulk_create(country_rows, batch_size=10000)
+        total_components = 0
+        with connection.cursor() as wrapper:
+            cursor = wrapper.cursor  # psycopg's own cursor, for COPY
+            for first in range(0, n, chunk):
+                packages = Package.objects.bulk_create(
+                    Package(
+                        consortium=consortia[i % len(consortia)],
+                        title=f"{rng.choice(ADJECTIVES)} {rng.choice(SUBJECTS)} {rng.choice(PLACES)} #{i}",
+                        slug=f"bench-{i}",
+                        summary=f"A full-stack {rng.choice(SUBJECTS)} with {rng.choice(ADJECTIVES).lower()} "
+                        "operations.",
+                        description="Generated for the benchmark. " * 8,
+                        status="published",
+                        published_at=now - timedelta(minutes=rng.randrange(0, 2 * 365 * 24 * 60)),
+                        builder="The consortium's integrator",
+                        operator="A local operator",
+                    )
+                    for i in range(first, min(n, first + chunk))
+                )
+                components = []
+                for package in packages:
+                    chosen = [rng.choice(categories_by_layer[layer]) for layer in Layer.values]
+                    chosen += rng.choices(list(CATEGORY_LAYER), k=rng.randint(2, 6))
+                    for position, category in enumerate(chosen):
+                        name, eccn, tpp, density = rng.choice(COMPONENTS[category])
+                        components.append({
+                            "package_id": package.pk, "layer": CATEGORY_LAYER[category], "category": category,
+                            "name": name, "description": f"{name} supplied and supported by the consortium.",
+                            "quantity": rng.randint(1, 500), "position": position, "eccn": eccn, "tpp": tpp,
+                            "performance_density": density,
+                        })  # fmt: skip
+                total_components += copy_rows(cursor, Component, components)
+                sector_rows, region_rows, country_rows = [], [], []
+                for package in packages:
+                    sector_rows += [{"package_id": package.pk, "sector_id": s}
+                                    for s in rng.sample(SectorChoice.values, rng.randint(1, 3))]  # fmt: skip
+                    region_rows += [{"package_id": package.pk, "region_id": r}
+                                    for r in rng.sample(region_codes, rng.randint(0, 2))]  # fmt: skip
+                    country_rows += [{"package_id": package.pk, "country_id": c}
+                                     for c in rng.sample(TARGETS, rng.randint(1, 4))]  # fmt: skip
+                copy_rows(cursor, sectors, sector_rows)
+                copy_rows(cursor, regions, region_rows)
+                copy_rows(cursor, countries, country_rows)
+                if n > chunk:
+                    print(f"  {min(n, first + chunk):,}/{n:,} packages", flush=True)
+        print(f"  rows written in {time.monotonic() - started:.1f}s; computing the search vectors", flush=True)
         packages_search_refresh()
+    catalog_version_bump()  # cached facet counts of an earlier catalog must not be served
     with connection.cursor() as cursor:
         # VACUUM sets the visibility map, so counts can use index-only scans as on a long-lived database.
         cursor.execute("VACUUM ANALYZE")
-    print(f"generated {n} packages, {len(components)} components in {time.monotonic() - started:.1f}s")
+    print(f"generated {n:,} packages, {total_components:,} components in {time.monotonic() - started:.1f}s")
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ here: the journeys' pages are swept by tests/e2e/test_submitter_journey.py and t
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 
@@ -65,18 +66,16 @@ class Keyboard:
     def focus_state(self, selector: str | None = None) -> dict:
         return self.page.evaluate(FOCUS_STATE_JS, selector)
 
-    def press(self, key: str) -> dict:
-        self.page.keyboard.press(key)
-        state = self.focus_state()
-        if key in ("Tab", "Shift+Tab"):
-            self.assert_focus_visible(state)
-        return state
-
     def assert_focus_visible(self, state: dict) -> None:
         self.stops += 1
-        if not (state["ring"] and state["onScreen"]):
-            # The skip link slides in with a short CSS transition: give a transition time to end.
-            self.page.wait_for_timeout(300)
+        if not (state["ring"] and state["onScreen"]) and state["tag"] != "body":
+            # The skip link slides in with a short CSS transition: let it end before judging.
+            from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+            with contextlib.suppress(PlaywrightTimeout):
+                self.page.wait_for_function(
+                    f"() => {{ const s = ({FOCUS_STATE_JS})(null); return s.ring && s.onScreen }}", timeout=1000
+                )
             state = self.focus_state()
         assert state["tag"] != "body", f"focus left the page (Tab went past its last control) on {self.page.url}"
         assert state["ring"], f"no visible focus ring on {state['describe']} ({self.page.url})"
@@ -129,8 +128,7 @@ class Keyboard:
 
     def skip_to_main(self) -> None:
         """The skip link is the first Tab stop, and Enter on it moves focus to the main content."""
-        state = self.tab_to("a.usa-skipnav", max_steps=1)
-        assert state["id"] == ""
+        self.tab_to("a.usa-skipnav", max_steps=1)
         self.page.keyboard.press("Enter")
         assert self.focus_state("main#main-content")["matches"], "the skip link did not move focus to <main>"
 
@@ -201,12 +199,12 @@ def test_a_package_is_drafted_and_submitted_with_the_keyboard_alone(page):
 
     # Overview: a failed submit first (no title); focus lands on the summary, its link leads to the field.
     keys.skip_to_main()
-    keys.type_into("#id_summary", "GPU cloud, models and data services for East Africa.")
+    keys.type_into("#id_summary", "GPU cloud for East Africa.")
     keys.activate("button[value=next]")
     assert keys.assert_on_error_summary() == ["#id_title"]
     keys.follow_summary_link("#id_title")
     keys.assert_landed_on("#id_title")
-    page.keyboard.type("East Africa Sovereign AI Cloud")
+    page.keyboard.type("East Africa AI Cloud")
     keys.tab_to("#id_target_countries")
     page.keyboard.type("Kenya")  # type-ahead in the list box selects Kenya alone
     page.keyboard.press("Control+ArrowDown")  # moves without selecting ...
@@ -273,7 +271,7 @@ def test_a_package_is_drafted_and_submitted_with_the_keyboard_alone(page):
     assert "Package submitted for review" in page.locator(".aix-messages").inner_text()
     package = Package.objects.get()
     assert package.status == PackageStatus.SUBMITTED
-    assert package.title == "East Africa Sovereign AI Cloud"
+    assert package.title == "East Africa AI Cloud"
     countries = sorted(package.target_countries.values_list("name", flat=True))
     assert len(countries) == 2 and countries[0] == "Kenya", countries
     assert package.sectors.count() == 1
@@ -309,10 +307,10 @@ def test_an_rfi_response_is_sent_with_the_keyboard_alone(page, tmp_path):
     keys.type_into("#id_name", "Ada Example")
     keys.type_into("#id_organization_name", "Example Systems")
     keys.choose("#id_organization_type", "Company")
-    keys.type_into(f"#id_answer_{first.pk}", "Power supply is the first constraint.")
+    keys.type_into(f"#id_answer_{first.pk}", "Power comes first.")
     keys.activate("button[type=submit].usa-button--big")
     assert keys.assert_on_error_summary() == ["#id_email", "#id_certified"]
-    assert page.locator(f"#id_answer_{first.pk}").input_value() == "Power supply is the first constraint."
+    assert page.locator(f"#id_answer_{first.pk}").input_value() == "Power comes first."
 
     # Each link of the summary leads to its field; the certification checkbox is ticked with Space.
     keys.follow_summary_link("#id_email")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from aiexports.uploads import display_name
 from catalog.eligibility.screening.models import ScreeningEntry, ScreeningListImport
@@ -129,6 +130,19 @@ CASES = [
 # --- fixtures and checks -----------------------------------------------------------------------------
 
 
+# One client per kind of visitor for the whole module: a new test client loads the middleware again, and
+# WhiteNoise (with finders, in test settings) then indexes every static file: most of a test's time.
+_VISITOR, _STAFF = Client(), Client()
+
+
+@pytest.fixture
+def web(db, admin_user) -> dict[str, Client]:
+    _VISITOR.cookies.clear()
+    _STAFF.cookies.clear()
+    _STAFF.force_login(admin_user)
+    return {"visitor": _VISITOR, "staff": _STAFF}
+
+
 @pytest.fixture
 def media(settings, tmp_path) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -167,14 +181,14 @@ def as_csv(hostile: Hostile) -> Hostile:
     return Hostile(hostile.key, f"{stem}.csv", hostile.data, hostile.reason)
 
 
-def post(client, admin_client, surface: Surface, notice, files: list[Hostile]):
+def post(web: dict[str, Client], surface: Surface, notice, files: list[Hostile]):
     if surface.rename_to_csv:
         files = [as_csv(h) for h in files]
     body, content_type = multipart(
         {**surface.fields(notice), **surface.extra},
         [*surface.companions, *((surface.file_field, h) for h in files)],
     )
-    who = admin_client if surface.kind == "admin" else client
+    who = web["staff"] if surface.kind == "admin" else web["visitor"]
     return who.post(surface.url(notice), data=body, content_type=content_type)
 
 
@@ -202,9 +216,9 @@ def shown(hostile: Hostile) -> str:
 
 @pytest.mark.parametrize(("surface", "hostile"), CASES)
 def test_every_hostile_file_is_refused_on_every_surface_with_its_reason_and_nothing_is_stored(
-    client, admin_client, media, notice, surface, hostile
+    web, media, notice, surface, hostile
 ):
-    response = post(client, admin_client, surface, notice, [hostile])
+    response = post(web, surface, notice, [hostile])
     messages = " ".join(field_errors(response, surface, surface.file_field))
     assert hostile.reason.lower() in messages.lower(), messages
     if hostile.key not in {"empty"} or surface.kind != "admin":  # the list parser says "The file is empty."
@@ -214,8 +228,8 @@ def test_every_hostile_file_is_refused_on_every_surface_with_its_reason_and_noth
 
 
 @pytest.mark.parametrize("surface", SURFACES, ids=[s.key for s in SURFACES])
-def test_too_many_files_are_refused_on_every_surface_and_none_is_stored(client, admin_client, media, notice, surface):
-    response = post(client, admin_client, surface, notice, too_many())
+def test_too_many_files_are_refused_on_every_surface_and_none_is_stored(web, media, notice, surface):
+    response = post(web, surface, notice, too_many())
     messages = " ".join(field_errors(response, surface, surface.count_field or surface.file_field))
     assert "at most" in messages and "You attached" in messages, messages
     assert_nothing_stored(media)
@@ -223,27 +237,27 @@ def test_too_many_files_are_refused_on_every_surface_and_none_is_stored(client, 
 
 @pytest.mark.parametrize("surface", SURFACES[::3], ids=[s.key for s in SURFACES[::3]])
 def test_more_files_than_any_request_may_carry_are_refused_with_the_limit_and_none_is_stored(
-    client, admin_client, media, notice, settings, surface
+    web, media, notice, settings, surface
 ):
     settings.DATA_UPLOAD_MAX_NUMBER_FILES = 5
-    response = post(client, admin_client, surface, notice, [GOOD] * 6)
+    response = post(web, surface, notice, [GOOD] * 6)
     assert response.status_code == 400
     body = response.json()["detail"] if surface.kind == "api" else html.unescape(response.content.decode())
     assert "You attached too many files; at most 5 are accepted in one request." in body
     assert_nothing_stored(media)
 
 
-def test_one_hostile_file_among_good_ones_stores_none_of_them(client, admin_client, media, notice):
+def test_one_hostile_file_among_good_ones_stores_none_of_them(web, media, notice):
     bad = next(h for h in CORPUS if h.key == "traversal_name")
-    response = post(client, admin_client, SURFACES[0], notice, [GOOD, bad])
+    response = post(web, SURFACES[0], notice, [GOOD, bad])
     assert f"“{bad.name}” was refused" in " ".join(field_errors(response, SURFACES[0], "attachments"))
     assert_nothing_stored(media)
 
 
-def test_a_good_file_passes_every_rfi_surface_under_its_own_name(client, admin_client, media, notice):
+def test_a_good_file_passes_every_rfi_surface_under_its_own_name(web, media, notice):
     """The positive control: the parser keeps a plain name as it is and the file is stored."""
     for surface in (SURFACES[0], SURFACES[3]):
-        response = post(client, admin_client, surface, notice, [GOOD])
+        response = post(web, surface, notice, [GOOD])
         assert response.status_code in (201, 302), response.content[:300]
     assert list(Attachment.objects.values_list("original_name", flat=True)) == ["redacted.pdf"] * 2
     assert files_under(media / "upload-tmp") == []
@@ -267,3 +281,37 @@ def test_the_service_refuses_every_hostile_file_and_names_it(notice, media, host
     assert hostile.reason in message, message
     assert f"“{display_name(hostile.name)}” was refused" in message
     assert_nothing_stored(media)
+
+
+# --- the wiring: a new upload route cannot bypass the parser -----------------------------------------
+
+
+def _api_views(patterns, prefix: str = ""):
+    from django.urls import URLPattern, URLResolver
+
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _api_views(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern) and hasattr(entry.callback, "cls"):
+            yield prefix + str(entry.pattern), entry.callback.cls
+
+
+def test_every_api_view_that_reads_files_uses_the_parser_that_keeps_names_as_sent():
+    from django.urls import get_resolver
+    from rest_framework.parsers import FileUploadParser, MultiPartParser
+
+    from aiexports.uploads import MultiPartParser as ProjectParser
+
+    views = list(_api_views(get_resolver().url_patterns))
+    assert any("submissions" in route for route, _ in views)  # the walk reaches the RFI upload endpoint
+    for route, view in views:
+        for parser in view.parser_classes:
+            assert not issubclass(parser, FileUploadParser), route
+            if issubclass(parser, MultiPartParser):
+                assert issubclass(parser, ProjectParser), f"{route} parses multipart with {parser.__name__}"
+
+
+def test_django_request_parsing_keeps_names_as_sent_before_any_middleware_reads_the_body(settings):
+    assert settings.MIDDLEWARE.index("aiexports.uploads.ClientFileNameMiddleware") <= settings.MIDDLEWARE.index(
+        "django.middleware.csrf.CsrfViewMiddleware"
+    )

@@ -13,9 +13,10 @@ The parser is wired in for Django's own request parsing (``ClientFileNameMiddlew
 
 from __future__ import annotations
 
+import html
 import types
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -73,7 +74,7 @@ class ClientNameMultiPartParser(django_multipart.MultiPartParser):
         self._names: dict[str, tuple[str, str]] = {}
 
     def sanitize_file_name(self, file_name: str) -> str:
-        sent = django_multipart.html.unescape(file_name)  # the decoding Django applies before cleaning
+        sent = html.unescape(file_name)  # the decoding Django applies before cleaning
         clean = super().sanitize_file_name(file_name) or "unnamed"
         placeholder = uuid.uuid4().hex
         self._names[placeholder] = (clean, sent)
@@ -115,7 +116,7 @@ class ClientFileNameMiddleware:
 class MultiPartParser(drf_parsers.MultiPartParser):
     """DRF's multipart parser with ``ClientNameMultiPartParser``; upload limits answer 400 JSON, not HTML."""
 
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
         parser_context = parser_context or {}
         request = parser_context["request"]
         meta = request.META.copy()

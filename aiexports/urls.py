@@ -7,6 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from aiexports.api import json_not_found
 
+handler400 = "aiexports.views.bad_request"  # says which upload limit a refused request went over
+
 admin.site.site_header = _("AI Exports Program — staff")
 admin.site.site_title = _("AI Exports staff")
 admin.site.index_title = _("Review and administration")

@@ -14,3 +14,25 @@ def ratelimited(request: HttpRequest, exception: Exception | None = None) -> Htt
 
         return JsonResponse({"detail": _("Too many requests. Please wait and try again later.")}, status=429)
     return render(request, "429.html", status=429)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """HTTP 400: a request Django could not read. Upload limits say which limit; nothing else is shown.
+
+    The body of such a request was never parsed, so nothing of it was stored (the parser removes its
+    temporary files) and the form cannot be shown again with what was typed.
+    """
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+    from django.http import JsonResponse
+
+    from aiexports.uploads import too_many_files_message
+
+    if isinstance(exception, TooManyFilesSent):
+        message = too_many_files_message()
+    elif isinstance(exception, RequestDataTooBig | TooManyFieldsSent):
+        message = _("The form sent too much data at once. Nothing was stored; please send less.")
+    else:
+        message = _("The request could not be understood.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "code": "bad_request"}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)

@@ -78,7 +78,8 @@ _ZIP_MAX_MEMBERS = 5000
 _ZIP_MAX_UNPACKED = 200 * 1024 * 1024
 _ZIP_MAX_RATIO = 500  # for members over 1 MiB unpacked; even repetitive Office XML stays well below it
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_MAX_NAME_LENGTH = 150
+_MAX_NAME_LENGTH = 150  # kept for display and download; longer names are shortened
+_MAX_SENT_NAME_LENGTH = 255  # longer than any file system allows: not a name a person gave a file
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
@@ -106,10 +107,13 @@ class Detected:
 def sanitize_filename(name: str) -> str:
     """A safe display name for a user's file name, or ``FileRejected`` if it carries a path or control bytes.
 
-    Django's upload parser already drops folders; this also guards the API and direct service calls.
+    Give it the name *as the client sent it* (``aiexports.uploads.client_name``): Django's upload parser
+    cleans names quietly, and a quietly cleaned hostile name must still be refused.
     """
     if name is None or not name.strip():
         raise FileRejected(_("the file has no name"))
+    if len(name) > _MAX_SENT_NAME_LENGTH:
+        raise FileRejected(_("the file name is longer than %(max)s characters"), max=str(_MAX_SENT_NAME_LENGTH))
     if any(unicodedata.category(ch) == "Cc" for ch in name):
         raise FileRejected(_("the file name contains control characters such as NUL"))
     if "/" in name or "\\" in name or name.strip() in {".", ".."} or ".." in name.split("."):

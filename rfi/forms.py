@@ -165,7 +165,12 @@ class SubmissionForm(forms.Form):
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
         answers = {int(k.split("_", 1)[1]): v for k, v in data.items() if k.startswith("answer_") and v}
-        confidential = [int(k.split("_", 1)[1]) for k, v in data.items() if k.startswith("confidential_") and v]
+        # "confidential_<question id>" flags; "confidential_attachments" is a file field, not a flag.
+        confidential = [
+            int(k.split("_", 1)[1])
+            for k, v in data.items()
+            if k.startswith("confidential_") and k.split("_", 1)[1].isdigit() and v
+        ]
         return {
             "notice": self.notice,
             "respondent_type": data["respondent_type"],

@@ -20,7 +20,7 @@ from aiexports.audit.services import audit_record
 from aiexports.errors import DomainError, NotAllowed
 
 from .choices import SubmissionStatus
-from .models import InternalNote, Submission, Tag
+from .models import Attachment, InternalNote, Submission, Tag
 
 NOTE_MAX_LENGTH = 10000
 TagThrough = Submission.tags.through
@@ -234,3 +234,26 @@ def internal_note_add(*, actor: Any, submission: Submission, text: str, ip_addre
             ip_address=ip_address,
         )
     return note
+
+
+def attachment_download_audit(*, actor: Any, attachment: Attachment, ip_address: str | None = None) -> bool:
+    """Record a staff member's download of an attachment (confidential files included); others are not audited.
+
+    Called by the download view once permission is granted and the file is open, so a failed download
+    leaves no row. Returns whether a row was written.
+    """
+    if not (getattr(actor, "is_authenticated", False) and actor.is_staff):
+        return False
+    audit_record(
+        actor=actor,
+        action="rfi.attachment.download",
+        target=attachment.submission,
+        changes={
+            "attachment": str(attachment.public_id),
+            "file": attachment.original_name,
+            "confidential": attachment.is_confidential,
+        },
+        message=f"downloaded “{attachment.original_name}”",
+        ip_address=ip_address,
+    )
+    return True

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from aiexports.audit.services import audit_record
 from aiexports.errors import DomainError
+from aiexports.uploads import client_name, refusal_message
 from catalog.models import Country
 
 from . import filetypes
@@ -268,27 +269,12 @@ def _check_files(
             try:
                 checked.append(_check_one_file(notice, field, upload))
             except filetypes.FileRejected as exc:
-                display = _display_name(upload.name)
-                errors[field].append(
-                    _("“%(name)s” was refused: %(reason)s.") % {"name": display, "reason": _translate_reason(exc)}
-                )
+                errors[field].append(refusal_message(client_name(upload), exc))
     return checked
 
 
-def _translate_reason(exc: filetypes.FileRejected) -> str:
-    if getattr(exc, "template", None) is None:
-        return str(exc)
-    params = {key: _(value) for key, value in exc.params.items()}
-    return _(exc.template) % params if params else _(exc.template)
-
-
-def _display_name(name: str | None) -> str:
-    cleaned = "".join(ch if ch.isprintable() else "?" for ch in (name or ""))
-    return cleaned[:120] or _("(no name)")
-
-
 def _check_one_file(notice: Notice, field: str, upload: Upload) -> _CheckedFile:
-    name = filetypes.sanitize_filename(upload.name or "")
+    name = filetypes.sanitize_filename(client_name(upload))  # as sent: Django's parser cleans names quietly
     size = upload.size if upload.size is not None else None
     if size is not None and size > notice.max_attachment_size:
         raise filetypes.FileRejected(

@@ -17,6 +17,7 @@ from aiexports.views import ratelimited
 from . import selectors
 from .forms import SubmissionForm, TrackForm, tie_errors
 from .models import Notice
+from .review import attachment_download_audit
 from .services import SubmissionInvalid, rfi_submission_create
 from .timezones import with_user_timezone, zone_choices
 
@@ -168,6 +169,7 @@ def attachment_download(request: HttpRequest, public_id: str) -> FileResponse:
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+    attachment_download_audit(actor=request.user, attachment=attachment, ip_address=client_ip(request))
     response = FileResponse(
         handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
     )

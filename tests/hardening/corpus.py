@@ -1,9 +1,10 @@
 """One shared set of hostile uploads, built in code, for every upload surface (tests/hardening/test_upload_*.py).
 
 Each file says what it is, the name it is uploaded under, its bytes and words the refusal must contain.
-``NAME_ONLY`` files carry a hostile *name* around harmless bytes: Django's multipart parser strips folders and
-control characters before any view sees the name, so on HTTP surfaces those must be refused or stored only
-under the cleaned name, inside MEDIA_ROOT (the service refuses them outright from direct callers).
+``name_only`` files carry a hostile *name* around harmless bytes. Django's multipart parser would strip folders
+and control characters before any view sees the name; the project's parser (``aiexports.uploads``) keeps the
+name as sent, so these are refused like the rest. ``multipart`` sends names verbatim (the test client would
+clean them itself).
 """
 
 from __future__ import annotations
@@ -59,8 +60,9 @@ class Hostile:
     key: str
     name: str
     data: bytes
-    reason: str  # words the refusal message must contain
+    reason: str  # words the refusal message must contain (case aside)
     name_only: bool = False  # a hostile name around harmless bytes (see the module docstring)
+    name_matters: bool = False  # the reason depends on the name (renaming the file changes the refusal)
 
 
 def corpus() -> list[Hostile]:
@@ -69,7 +71,10 @@ def corpus() -> list[Hostile]:
         Hostile("pdf_html_polyglot", "report.pdf", PDF[:9] + HTML + PDF[9:], "web page markup"),
         Hostile("png_html_polyglot", "chart.png", PNG + HTML, "hidden data after its end"),
         Hostile("html_named_pdf", "comments.pdf", HTML, "web page"),
-        Hostile("jpeg_named_png", "photo.png", JPEG, "its name ends in .png but its content is JPEG"),
+        Hostile(
+            "jpeg_named_png", "photo.png", JPEG, "its name ends in .png but its content is JPEG", name_matters=True
+        ),
+        Hostile("png_named_pdf", "figure.pdf", PNG, "its name ends in .pdf but its content is PNG", name_matters=True),
         Hostile("random_bytes", "scan.png", uuid.UUID(int=7).bytes * 64 + bytes(range(256)), "not a document type"),
         Hostile("windows_pe", "setup.pdf", PE, "a Windows program"),
         Hostile("elf", "notes.txt", ELF, "a Linux program"),
@@ -88,9 +93,23 @@ def corpus() -> list[Hostile]:
         ),
         Hostile("empty", "empty.txt", b"", "the file is empty"),
         Hostile("oversize", "big.pdf", PDF + b"%" * (SIZE_LIMIT + 1 - len(PDF)), "limit"),
-        Hostile("traversal_name", "../../../etc/cron.d/evil.pdf", PDF, "folder path", name_only=True),
-        Hostile("nul_name", "report\x00.exe.pdf", PDF, "control characters", name_only=True),
+        *hostile_names(),
     ]
+
+
+def hostile_names() -> list[Hostile]:
+    """Harmless PDF bytes under names that must be refused (the service gets them as sent)."""
+    names = [
+        ("traversal_name", "../../../etc/cron.d/evil.pdf", "folder path"),
+        ("windows_traversal_name", "..\\..\\Windows\\evil.pdf", "folder path"),
+        ("absolute_name", "/etc/passwd.pdf", "folder path"),
+        ("entity_traversal_name", "..&#47;..&#47;evil.pdf", "folder path"),  # Django unescapes HTML entities
+        ("dot_dot_name", "..", "folder path"),  # Django would drop this file without a word
+        ("nul_name", "report\x00.exe.pdf", "control characters"),
+        ("control_char_name", "re\x1b[2Jport.pdf", "control characters"),
+        ("over_long_name", "a" * 300 + ".pdf", "longer than 255 characters"),
+    ]
+    return [Hostile(key, name, PDF, reason, name_only=True, name_matters=True) for key, name, reason in names]
 
 
 def too_many() -> list[Hostile]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from aiexports.audit.models import AuditEvent
 from tests.factories import StaffFactory, UserFactory
 from tests.rfi.factories import (
     AnswerFactory,
@@ -62,6 +63,22 @@ def test_the_owner_and_staff_may_download_a_confidential_attachment_as_a_forced_
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["Cache-Control"] == "private, no-store"
         assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_a_staff_download_is_audited_with_the_file_and_the_submission_and_other_downloads_are_not(client, published):
+    submission, secret_file, public_file = published
+    client.force_login(submission.user)
+    assert download(client, secret_file).status_code == 200  # the owner: not audited
+    client.logout()
+    assert download(client, public_file).status_code == 200  # the public: not audited
+    assert download(client, secret_file).status_code == 404  # refused: nothing to audit
+    assert not AuditEvent.objects.filter(action="rfi.attachment.download").exists()
+    staff = StaffFactory()
+    client.force_login(staff)
+    assert download(client, secret_file).status_code == 200
+    event = AuditEvent.objects.get(action="rfi.attachment.download")
+    assert (event.actor, event.target_id, event.ip_address) == (staff, str(submission.pk), "127.0.0.1")
+    assert event.changes == {"attachment": str(secret_file.public_id), "file": "pricing.pdf", "confidential": True}
 
 
 def test_a_public_version_in_the_reading_room_is_downloadable_by_anyone(client, published):

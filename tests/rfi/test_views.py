@@ -11,6 +11,7 @@ from django.utils import timezone
 from rfi import selectors
 from rfi.models import Attachment, Notice, Submission
 from tests.factories import MembershipFactory, UserFactory
+from tests.hardening.corpus import Hostile, multipart
 from tests.rfi.conftest import HTML_BYTES, pdf, upload
 from tests.rfi.factories import PNG_BYTES, NoticeFactory, SubmissionFactory, notice_with_questions
 
@@ -159,14 +160,35 @@ def test_an_executable_png_polyglot_and_empty_file_are_refused_by_the_form(clien
     assert Attachment.objects.count() == 0
 
 
-def test_a_traversal_name_sent_through_the_form_never_reaches_storage(client, notice, questions, settings):
-    client.post(
-        respond_url(notice), form_data(questions, attachments=[upload("../../../etc/cron.d/x.pdf", pdf().read())])
+def test_a_traversal_name_sent_through_the_form_is_refused_and_nothing_is_stored(client, notice, questions):
+    # The test client strips folders from names itself, so the body is built by hand (as an attacker would).
+    body, content_type = multipart(
+        form_data(questions), [("attachments", Hostile("x", "../../../etc/cron.d/x.pdf", pdf().read(), ""))]
     )
-    attachment = Attachment.objects.get()
-    assert attachment.original_name == "x.pdf"
-    assert attachment.file.path.startswith(str(settings.MEDIA_ROOT))
-    assert "etc" not in attachment.file.name
+    response = client.post(respond_url(notice), data=body, content_type=content_type)
+    assert response.status_code == 400
+    assert (
+        "“../../../etc/cron.d/x.pdf” was refused: the file name contains a folder path."
+        in response.context["form"].errors["attachments"]
+    )
+    assert not Attachment.objects.exists()
+
+
+def test_confidential_files_sent_through_the_form_are_stored_as_confidential(client, notice, questions):
+    data = form_data(
+        questions,
+        is_confidential="on",
+        confidentiality_justification="Pricing.",
+        confidential_attachments=[pdf("pricing.pdf")],
+        public_versions=[pdf("pricing-public.pdf")],
+    )
+    response = client.post(respond_url(notice), data)
+    assert response.status_code == 302  # was a 500: "confidential_attachments" was read as a question flag
+    secret, public = Attachment.objects.order_by("pk")
+    assert (secret.original_name, secret.is_confidential) == ("pricing.pdf", True)
+    assert (public.original_name, public.is_confidential, public.public_version_of) == (
+        "pricing-public.pdf", False, secret,
+    )  # fmt: skip
 
 
 def test_too_many_files_are_refused_by_the_form(client, notice, questions):
@@ -253,7 +275,12 @@ def test_an_oversize_file_is_refused_by_the_form_with_everything_else_kept(clien
     assert Attachment.objects.count() == 0
 
 
-def test_a_nul_in_a_file_name_sent_through_the_form_never_reaches_storage(client, notice, questions):
-    # Django's multipart parser already drops the NUL; the service refuses such names from direct callers.
-    client.post(respond_url(notice), form_data(questions, attachments=[upload("report\x00.pdf", pdf().read())]))
-    assert list(Attachment.objects.values_list("original_name", flat=True)) == ["report.pdf"]
+def test_a_nul_in_a_file_name_sent_through_the_form_is_refused(client, notice, questions):
+    # Django's multipart parser would drop the NUL quietly; the project's parser keeps the name as sent.
+    response = client.post(
+        respond_url(notice), form_data(questions, attachments=[upload("report\x00.pdf", pdf().read())])
+    )
+    assert response.status_code == 400
+    assert "the file name contains control characters such as NUL" in response.content.decode()
+    assert "Second answer kept after an error." in response.content.decode()
+    assert not Attachment.objects.exists()

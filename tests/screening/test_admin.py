@@ -50,7 +50,7 @@ def test_a_bad_upload_is_refused_on_the_form_with_the_reason_and_nothing_is_impo
     upload = SimpleUploadedFile("list.csv", b"name,source\nAcme,EL\n", "text/csv")
     response = staff_client.post(ADD, {"file": upload, "list_date": "2026-11-27"})
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The file was not imported" in body
     assert "the columns _id, type, alt_names, addresses are missing" in body
     assert 'value="2026-11-27"' in body
@@ -61,10 +61,14 @@ def test_an_upload_over_the_size_limit_or_of_another_type_is_refused(staff_clien
     settings.AIX_SCREENING_UPLOAD_MAX_BYTES = 100
     big = SimpleUploadedFile("list.csv", b"x" * 101, "text/csv")
     response = staff_client.post(ADD, {"file": big, "list_date": "2026-11-27"})
-    assert "the largest accepted is 100\xa0bytes" in response.content.decode()
+    assert response.status_code == 400
+    assert "“list.csv” was refused: it is 101\xa0bytes; the limit is 100\xa0bytes." in response.content.decode()
     other = SimpleUploadedFile("list.xlsx", b"x", "application/octet-stream")
     response = staff_client.post(ADD, {"file": other, "list_date": "2026-11-27"})
-    assert "Upload a .csv or .json file." in response.content.decode()
+    assert "“list.xlsx” was refused: its name ends in .xlsx but its content is TXT." in response.content.decode()
+    text = SimpleUploadedFile("list.txt", b"x", "text/plain")
+    response = staff_client.post(ADD, {"file": text, "list_date": "2026-11-27"})
+    assert "“list.txt” was refused: upload a .csv or .json file, or choose the format." in response.content.decode()
     assert not ScreeningListImport.objects.exists()
 
 

@@ -98,7 +98,8 @@ def test_a_re_import_replaces_the_list_keeping_unchanged_entries_and_records_its
     [
         (b"", "x.csv", "The file is empty."),
         (b"name,source\nAcme,EL\n", "x.csv", "the columns _id, type, alt_names, addresses are missing"),
-        (b"\xff\xfe\x00bad", "x.csv", "not UTF-8"),
+        (b"\xff\xfe\x00bad", "x.csv", "“x.csv” was refused: the file is not a document type we accept."),
+        (b"\xffbad", "x.csv", "(nor UTF-8 text)"),
         (b'{"results": 3}', "x.json", 'no "results" list'),
         (b'{"results": [', "x.json", "The JSON cannot be read"),
         (csl_csv([csl_row("a", "")]), "x.csv", "Line 2: the name is empty."),

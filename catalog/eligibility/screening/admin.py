@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from aiexports.errors import DomainError
 from aiexports.http import client_ip
+from aiexports.uploads import client_name
 
 from .forms import HitDecisionForm, ScreeningUploadForm
 from .models import OrganizationScreening, ScreeningEntry, ScreeningHit, ScreeningListImport
@@ -68,7 +69,7 @@ class ScreeningListImportAdmin(_ReadOnlyMixin, admin.ModelAdmin):
             try:
                 record = screening_list_import(
                     content=upload.read(),
-                    file_name=upload.name,
+                    file_name=client_name(upload),  # as sent: a hostile name is refused, not quietly cleaned
                     file_format=form.cleaned_data["file_format"] or None,
                     list_date=form.cleaned_data["list_date"],
                     actor=request.user,
@@ -99,7 +100,8 @@ class ScreeningListImportAdmin(_ReadOnlyMixin, admin.ModelAdmin):
             "form": form,
             "has_view_permission": True,
         }
-        return TemplateResponse(request, "eligibility/screening/admin_upload.html", context)
+        status = 400 if request.method == "POST" else 200  # a refused upload is a client error
+        return TemplateResponse(request, "eligibility/screening/admin_upload.html", context, status=status)
 
 
 class CountryFilter(admin.SimpleListFilter):

@@ -8,6 +8,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aiexports.uploads import client_name, refusal_message
+
 from .choices import ListFormat
 
 
@@ -15,6 +17,7 @@ class ScreeningUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Consolidated Screening List file"),
         help_text=_('The CSL as CSV (consolidated.csv) or JSON (the API\'s {"results": [...]} shape).'),
+        allow_empty_file=True,  # the import refuses an empty file with its own message
     )
     file_format = forms.ChoiceField(
         label=_("Format"),
@@ -28,16 +31,25 @@ class ScreeningUploadForm(forms.Form):
     )
 
     def clean_file(self):
+        """Shape only: one file, not too big. Its name and content are checked by ``screening_list_import``."""
         upload = self.cleaned_data["file"]
+        sent = len(self.files.getlist(self.add_prefix("file"))) if self.files else 1
+        if sent > 1:
+            raise forms.ValidationError(
+                _("You attached %(count)s files; at most 1 is accepted.") % {"count": sent}, code="too_many"
+            )
         limit = settings.AIX_SCREENING_UPLOAD_MAX_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
-                _("The file is %(size)s; the largest accepted is %(limit)s.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+                refusal_message(
+                    client_name(upload),
+                    ValueError(
+                        _("it is %(size)s; the limit is %(limit)s")
+                        % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+                    ),
+                ),
                 code="too_large",
             )
-        if not upload.name.lower().endswith((".csv", ".json")):
-            raise forms.ValidationError(_("Upload a .csv or .json file."), code="extension")
         return upload
 
 

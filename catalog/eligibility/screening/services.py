@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 
 from aiexports.audit.services import audit_record
 from aiexports.errors import DomainError, InvalidTransition
+from aiexports.uploads import refusal_message
 from catalog.models import Organization
+from rfi import filetypes
 
 from .choices import HitStatus
-from .importer import ParsedEntry, detect_format, parse_screening_file
+from .importer import ParsedEntry, ScreeningFileInvalid, detect_format, parse_screening_file
 from .matching import Match
 from .models import OrganizationScreening, ScreeningEntry, ScreeningHit, ScreeningListImport, ScreeningName
 from .selectors import (
@@ -68,8 +70,10 @@ def screening_list_import(
 
     Entries are matched by their CSL id: unchanged entries keep their hits' decisions; a changed entry
     reopens any clearance made against it; an entry gone from the list withdraws its open hits.
-    Raises ``ScreeningFileInvalid`` (nothing imported) if the file is not a usable list.
+    Raises ``ScreeningFileInvalid`` (nothing imported) if the file is not a usable list. ``file_name`` is the
+    name as the client sent it (``aiexports.uploads.client_name``): a hostile name is refused, not cleaned.
     """
+    file_name = _checked_list_file(file_name, content, file_format)
     fmt = file_format or detect_format(file_name, content)
     parsed = parse_screening_file(content, file_format=fmt)
     with transaction.atomic():
@@ -108,6 +112,29 @@ def _enqueue_rescreen_all(import_id: int) -> None:
     from .tasks import screening_rescreen_all_task
 
     screening_rescreen_all_task.delay(import_id=import_id)
+
+
+def _checked_list_file(file_name: str, content: bytes, file_format: str | None) -> str:
+    """The cleaned name, or ``ScreeningFileInvalid`` for a hostile name or anything but CSV or JSON text.
+
+    The same checks as every other upload (``rfi.filetypes``): a program, archive or polyglot renamed to
+    ``.csv`` is refused by its content before the list parser reads it.
+    """
+    try:
+        name = filetypes.sanitize_filename(file_name)
+        if not content:
+            return name  # the parser says "The file is empty."
+        kind = filetypes.detect(content).kind
+        filetypes.check_name_matches(name, kind)
+        if kind not in (filetypes.CSV, filetypes.TXT):
+            raise filetypes.FileRejected(
+                _("%(kind)s files are not accepted (accepted: CSV or JSON)"), kind=kind.upper()
+            )
+        if not file_format and filetypes.extension_of(name) not in (".csv", ".json"):
+            raise filetypes.FileRejected(_("upload a .csv or .json file, or choose the format"))
+    except filetypes.FileRejected as exc:
+        raise ScreeningFileInvalid(refusal_message(file_name, exc)) from exc
+    return name
 
 
 def _replace_entries(record: ScreeningListImport, entries: list[ParsedEntry], *, actor: Any) -> None:

@@ -24,7 +24,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 EMAIL_BACKEND = os.environ.get("AIX_TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 EMAIL_FILE_PATH = os.environ.get("AIX_TEST_EMAIL_DIR", str(BASE_DIR / "var" / "test-mail"))
 WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = False
+WHITENOISE_AUTOREFRESH = True  # no scan of ~2,700 static files each time a test client loads the middleware
 import warnings  # noqa: E402
 
 warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")

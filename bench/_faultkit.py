@@ -233,12 +233,14 @@ class PrivateRedis:
     ``--appendonly yes`` as in docker-compose.yml, so queued messages survive a restart. ``stop(signal.SIGTERM)``
     is a clean restart (Redis writes its append-only file before exiting, like ``docker compose restart``);
     ``SIGKILL`` is a crash (with the default ``appendfsync everysec`` up to one second of writes may be lost).
+    With ``persistent=False`` nothing is written to disk: a restart loses every queued message.
     """
 
-    def __init__(self, children: Children) -> None:
+    def __init__(self, children: Children, *, persistent: bool = True) -> None:
         if not shutil.which("redis-server"):
             raise CannotRun("needs the redis-server binary on PATH (apt-get install redis-server)")
         self.children = children
+        self.persistent = persistent
         self.port = free_port()
         self.dir = Path(VAR / f"redis-{self.port}")
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -254,7 +256,8 @@ class PrivateRedis:
         started = time.perf_counter()
         cmd = [
             "redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.dir),
-            "--appendonly", "yes", "--save", "", "--maxmemory-policy", "noeviction", "--protected-mode", "yes",
+            "--appendonly", "yes" if self.persistent else "no", "--save", "", "--maxmemory-policy", "noeviction",
+            "--protected-mode", "yes",
         ]  # fmt: skip
         self.proc = self.children.spawn(cmd, dict(os.environ), log_path(f"redis-{self.port}.log"))
         if not wait_for(self.ping, timeout, 0.05):

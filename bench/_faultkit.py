@@ -299,13 +299,24 @@ def wait_for(predicate: Callable[[], object], timeout: float, interval: float = 
     return None
 
 
-def delete_queue(queue: str) -> None:
-    from aiexports.celery import app
+def delete_queue(queue: str, broker_url: str) -> None:
+    """Remove every trace of the private queue from the broker: its lists, its bindings, and the messages a
+    killed worker left unacknowledged (kombu would otherwise restore them into the queue after the visibility
+    timeout). Best effort: the broker may be a private one that is already stopped."""
+    import json
+
+    import redis
 
     try:
-        with app.connection_for_write() as conn:
-            conn.default_channel.queue_delete(queue)
-    except Exception:  # noqa: BLE001, S110 - best effort clean-up (the broker may be a stopped private one)
+        client = redis.Redis.from_url(broker_url, socket_connect_timeout=2, socket_timeout=5)
+        client.delete(queue, *(f"{queue}\x06\x16{p}" for p in range(10)))
+        client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+        for tag, raw in client.hgetall("unacked").items():
+            with contextlib.suppress(ValueError, TypeError, IndexError, AttributeError):
+                if json.loads(raw)[2] == queue:  # kombu stores [message, exchange, routing key]
+                    client.hdel("unacked", tag)
+                    client.zrem("unacked_index", tag)
+    except redis.RedisError:
         pass
 
 

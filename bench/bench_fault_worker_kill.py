@@ -68,7 +68,7 @@ def main() -> int:
         measured = run(args, children, env, queue)
     finally:
         children.kill_all()
-        kit.delete_queue(queue)
+        kit.delete_queue(queue, redis_url)
         if not args.keep:
             kit.drop_database(admin_url, DB_NAME)
     return report(args, command, measured)

@@ -154,8 +154,9 @@ def report(args: argparse.Namespace, command: str, m: dict) -> int:
         "sweep_interval_s": args.sweep_interval, "timeout_s": args.timeout,
     }  # fmt: skip
     notes = [
-        "A private redis-server (free loopback port, its own --dir, --appendonly yes as in docker-compose.yml) is "
-        "the broker; the shared Redis is never restarted.",
+        "A private redis-server (free loopback port, its own --dir, "
+        + ("no persistence" if args.volatile else "--appendonly yes as in docker-compose.yml")
+        + ") is the broker; the shared Redis is never restarted.",
         "The worker reconnects by itself (Celery's broker connection retry). Checks whose messages were lost or "
         "left unacknowledged are re-enqueued by the eligibility sweeper once their lease passes; Celery beat is "
         f"emulated by calling the sweeper's service every {args.sweep_interval:g} s while Redis is up, and the "

@@ -233,12 +233,14 @@ class PrivateRedis:
     ``--appendonly yes`` as in docker-compose.yml, so queued messages survive a restart. ``stop(signal.SIGTERM)``
     is a clean restart (Redis writes its append-only file before exiting, like ``docker compose restart``);
     ``SIGKILL`` is a crash (with the default ``appendfsync everysec`` up to one second of writes may be lost).
+    With ``persistent=False`` nothing is written to disk: a restart loses every queued message.
     """
 
-    def __init__(self, children: Children) -> None:
+    def __init__(self, children: Children, *, persistent: bool = True) -> None:
         if not shutil.which("redis-server"):
             raise CannotRun("needs the redis-server binary on PATH (apt-get install redis-server)")
         self.children = children
+        self.persistent = persistent
         self.port = free_port()
         self.dir = Path(VAR / f"redis-{self.port}")
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -254,7 +256,8 @@ class PrivateRedis:
         started = time.perf_counter()
         cmd = [
             "redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.dir),
-            "--appendonly", "yes", "--save", "", "--maxmemory-policy", "noeviction", "--protected-mode", "yes",
+            "--appendonly", "yes" if self.persistent else "no", "--save", "", "--maxmemory-policy", "noeviction",
+            "--protected-mode", "yes",
         ]  # fmt: skip
         self.proc = self.children.spawn(cmd, dict(os.environ), log_path(f"redis-{self.port}.log"))
         if not wait_for(self.ping, timeout, 0.05):
@@ -296,13 +299,24 @@ def wait_for(predicate: Callable[[], object], timeout: float, interval: float = 
     return None
 
 
-def delete_queue(queue: str) -> None:
-    from aiexports.celery import app
+def delete_queue(queue: str, broker_url: str) -> None:
+    """Remove every trace of the private queue from the broker: its lists, its bindings, and the messages a
+    killed worker left unacknowledged (kombu would otherwise restore them into the queue after the visibility
+    timeout). Best effort: the broker may be a private one that is already stopped."""
+    import json
+
+    import redis
 
     try:
-        with app.connection_for_write() as conn:
-            conn.default_channel.queue_delete(queue)
-    except Exception:  # noqa: BLE001, S110 - best effort clean-up (the broker may be a stopped private one)
+        client = redis.Redis.from_url(broker_url, socket_connect_timeout=2, socket_timeout=5)
+        client.delete(queue, *(f"{queue}\x06\x16{p}" for p in range(10)))
+        client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+        for tag, raw in client.hgetall("unacked").items():
+            with contextlib.suppress(ValueError, TypeError, IndexError, AttributeError):
+                if json.loads(raw)[2] == queue:  # kombu stores [message, exchange, routing key]
+                    client.hdel("unacked", tag)
+                    client.zrem("unacked_index", tag)
+    except redis.RedisError:
         pass
 
 

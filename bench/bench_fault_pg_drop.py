@@ -108,7 +108,7 @@ def main() -> int:
         measured = verify(run, media, outcomes, drops, wall)
     finally:
         children.kill_all()
-        kit.delete_queue(queue)
+        kit.delete_queue(queue, redis_url)
         shutil.rmtree(media, ignore_errors=True)
         if not args.keep:
             kit.drop_database(admin_url, DB_NAME)

@@ -44,6 +44,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--restart-at", type=float, default=0.3, help="fraction of checks done at the restart")
     parser.add_argument("--down", type=float, default=3.0, help="seconds Redis stays down")
     parser.add_argument("--crash", action="store_true", help="SIGKILL Redis instead of a clean SIGTERM")
+    parser.add_argument(
+        "--volatile", action="store_true", help="run Redis without persistence: the restart loses every message"
+    )
     parser.add_argument("--concurrency", type=int, default=2, help="prefork processes of the worker")
     parser.add_argument("--lease", type=int, default=15, help="eligibility lease in seconds (production: 300)")
     parser.add_argument("--sweep-interval", type=float, default=2.0, help="seconds between emulated beat sweeps")
@@ -62,7 +65,7 @@ def main() -> int:
     admin_url, bench_url, shared_redis = kit.service_urls(DB_NAME)
     kit.check_redis(shared_redis)
     children = kit.Children()
-    redis = kit.PrivateRedis(children)
+    redis = kit.PrivateRedis(children, persistent=not args.volatile)
     queue = kit.new_queue("redis")
     kit.recreate_database(admin_url, DB_NAME)
     try:
@@ -118,7 +121,9 @@ def report(args: argparse.Namespace, command: str, m: dict) -> int:
     ok = lost == 0 and m["finished"] is not None
     remaining = m["total"] - m["during_down"].get("done", 0)
     before_rate = at_stop.get("done", 0) / m["stopped"] if m["stopped"] else 0.0
-    how = "SIGKILL (crash)" if args.crash else "SIGTERM (clean restart)"
+    how = ("SIGKILL (crash)" if args.crash else "SIGTERM (clean restart)") + (
+        ", no persistence" if args.volatile else ", append-only file"
+    )
 
     def secs(value: float | None) -> str:
         return "not reached" if value is None else f"{value:.1f} s"
@@ -145,19 +150,26 @@ def report(args: argparse.Namespace, command: str, m: dict) -> int:
     kit.print_table(f"Redis restarted mid fan-out: {'OK — nothing lost' if ok else 'FAILED'}", table)
     params = {
         "packages": args.packages, "restart_at": args.restart_at, "down_s": args.down, "crash": args.crash,
-        "concurrency": args.concurrency, "lease_s": args.lease, "sweep_interval_s": args.sweep_interval,
-        "timeout_s": args.timeout,
+        "volatile": args.volatile, "concurrency": args.concurrency, "lease_s": args.lease,
+        "sweep_interval_s": args.sweep_interval, "timeout_s": args.timeout,
     }  # fmt: skip
     notes = [
-        "A private redis-server (free loopback port, its own --dir, --appendonly yes as in docker-compose.yml) is "
-        "the broker; the shared Redis is never restarted.",
+        "A private redis-server (free loopback port, its own --dir, "
+        + ("no persistence" if args.volatile else "--appendonly yes as in docker-compose.yml")
+        + ") is the broker; the shared Redis is never restarted.",
         "The worker reconnects by itself (Celery's broker connection retry). Checks whose messages were lost or "
         "left unacknowledged are re-enqueued by the eligibility sweeper once their lease passes; Celery beat is "
         f"emulated by calling the sweeper's service every {args.sweep_interval:g} s while Redis is up, and the "
         f"lease is {args.lease} s here (300 s in production).",
     ]
+    if m["queued_after"] < m["queued_before"]:
+        notes.append(
+            f"The restart lost {m['queued_before'] - max(m['queued_after'], 0)} queued messages; the checks they "
+            "carried are pending rows in PostgreSQL, re-enqueued by the sweeper once their lease passed."
+        )
+    kind = ("crash" if args.crash else "clean") + (", no persistence" if args.volatile else "")
     headline = [
-        f"Redis restarted ({'crash' if args.crash else 'clean'}, down {m['downtime']:.1f} s) mid fan-out: "
+        f"Redis restarted ({kind}, down {m['downtime']:.1f} s) mid fan-out: "
         f"**{lost} lost**, checks completing again {secs(m['resumed'])} after Redis was back, all done "
         f"{secs(m['finished'])} after it."
     ]

@@ -68,7 +68,7 @@ def main() -> int:
         measured = run(args, children, env, queue)
     finally:
         children.kill_all()
-        kit.delete_queue(queue)
+        kit.delete_queue(queue, redis_url)
         if not args.keep:
             kit.drop_database(admin_url, DB_NAME)
     return report(args, command, measured)
@@ -81,50 +81,27 @@ def run(args: argparse.Namespace, children: kit.Children, env: dict[str, str], q
     package_ids = kit.generate_packages(args.packages)
     clone = services.ruleset_clone(ruleset=RuleSet.objects.get(status="active"), new_version="fault-kill", actor=None)
     first = kit.start_worker(children, env, queue, "first", concurrency=args.concurrency)
+    sweeper = kit.Sweeper(args.sweep_interval)
     started = time.perf_counter()
     total = services.ruleset_activate(ruleset=clone, actor=None)  # the fan-out, after commit
-    threshold = int(total * args.kill_at)
-    last_sweep = 0.0
-    while (counts := kit.check_counts(clone.pk)).get("done", 0) < threshold:
-        if time.perf_counter() - started > args.timeout:
-            raise kit.CannotRun(f"only {counts} after {args.timeout:.0f}s: the first worker is too slow to test")
-        if time.perf_counter() - last_sweep > args.sweep_interval:
-            services.eligibility_sweep()
-            last_sweep = time.perf_counter()
-        time.sleep(0.05)
+    kit.wait_done_at_least(clone.pk, int(total * args.kill_at), started + args.timeout, sweeper)
     # Kill while a check is claimed (running), so the run also tests a check stranded with the dead worker.
     kit.wait_for(lambda: kit.check_counts(clone.pk).get("running", 0) > 0, timeout=10, interval=0.02)
     kit.kill_group(first, signal.SIGKILL)
     killed_at = time.perf_counter()
     at_kill = kit.check_counts(clone.pk)
-    before_rate = at_kill.get("done", 0) / (killed_at - started)
     kit.start_worker(children, env, queue, "second", concurrency=args.concurrency)
-    ready_at = time.perf_counter()
-    resumed_at = finished_at = None
-    sweeps = requeued = 0
-    counts = at_kill
-    while time.perf_counter() - started < args.timeout:
-        if time.perf_counter() - last_sweep > args.sweep_interval:
-            requeued += services.eligibility_sweep()["requeued"]
-            sweeps += 1
-            last_sweep = time.perf_counter()
-        counts = kit.check_counts(clone.pk)
-        if resumed_at is None and counts.get("done", 0) > at_kill.get("done", 0):
-            resumed_at = time.perf_counter()
-        if not counts.get("pending") and not counts.get("running"):
-            finished_at = time.perf_counter()
-            break
-        time.sleep(0.1)
-    verified = kit.verify_results(clone.pk, package_ids)
-    after = (finished_at or time.perf_counter()) - (resumed_at or ready_at)
+    ready = time.perf_counter() - killed_at
+    resumed, finished, final = kit.wait_settled(
+        clone.pk, killed_at, at_kill.get("done", 0), started + args.timeout, sweeper
+    )
+    after = (finished or time.perf_counter() - killed_at) - (resumed or ready)
     return {
-        "total": total, "at_kill": at_kill, "final": counts, "verified": verified, "started": started,
-        "killed": killed_at - started, "ready": ready_at - killed_at,
-        "resumed": None if resumed_at is None else resumed_at - killed_at,
-        "finished": None if finished_at is None else finished_at - killed_at,
-        "wall": (finished_at or time.perf_counter()) - started, "before_rate": before_rate,
-        "after_rate": (counts.get("done", 0) - at_kill.get("done", 0)) / after if after > 0 else 0.0,
-        "sweeps": sweeps, "requeued": requeued,
+        "total": total, "at_kill": at_kill, "final": final, "verified": kit.verify_results(clone.pk, package_ids),
+        "killed": killed_at - started, "ready": ready, "resumed": resumed, "finished": finished,
+        "wall": time.perf_counter() - started, "before_rate": at_kill.get("done", 0) / (killed_at - started),
+        "after_rate": (final.get("done", 0) - at_kill.get("done", 0)) / after if after > 0 else 0.0,
+        "sweeps": sweeper.sweeps, "requeued": sweeper.requeued,
     }  # fmt: skip
 
 

@@ -295,6 +295,9 @@ AIX_RATE_RFI_TRACK = env.str("AIX_RATE_RFI_TRACK", default="30/h")
 AIX_RFI_MAX_ATTACHMENT_SIZE = env.int("AIX_RFI_MAX_ATTACHMENT_SIZE", default=10 * 1024 * 1024)
 AIX_RFI_MAX_ATTACHMENT_COUNT = env.int("AIX_RFI_MAX_ATTACHMENT_COUNT", default=10)
 AIX_RATE_CALCULATOR = env.str("AIX_RATE_CALCULATOR", default="60/h")
+# Catalog totals, facet counts, rendered list cards and API list items are cached under a catalog version that
+# any package change bumps; 0 disables the cache. Several processes need a shared cache (REDIS_URL) to agree.
+AIX_CATALOG_FACETS_CACHE_SECONDS = env.int("AIX_CATALOG_FACETS_CACHE_SECONDS", default=300)
 
 # --- Site ------------------------------------------------------------------------------------
 AIX_SITE_NAME = env.str("AIX_SITE_NAME", default="AI Exports Program")

@@ -60,7 +60,7 @@ class PackageViewSet(viewsets.ReadOnlyModelViewSet):
         return queryset
 
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []  # CatalogPagination pages
 
         def serialize(packages: list[Package]) -> list[dict]:
             packages = selectors.attach_list_data(packages, layer_counts=False)

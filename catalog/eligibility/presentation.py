@@ -38,14 +38,16 @@ def map_shapes(outcomes: dict[str, str], selected: str | None) -> list[MapShape]
     world = world_map()
     if world is None:
         return []
-    labels = dict(Outcome.choices)
+    # Labels translated once, not once per country shape.
+    labels = {value: str(label) for value, label in Outcome.choices}
+    no_result = str(_("No result"))
     shapes = [
         MapShape(
             code=s.code,
             name=s.name,
             d=s.d,
             outcome=outcomes.get(s.code, "none"),
-            outcome_label=str(labels.get(outcomes.get(s.code, ""), _("No result"))),
+            outcome_label=labels.get(outcomes.get(s.code, ""), no_result),
             selected=s.code == selected,
         )  # fmt: skip
         for s in world.shapes
@@ -86,5 +88,6 @@ def panel_context(package: Package, request: HttpRequest | None) -> dict[str, An
         "ruleset": ruleset,
         "program": program,
         "country_form": CountryForm(initial={"country": code, "next": next_url}, auto_id="elig_%s"),
-        **map_context({r.country_id: r.outcome for r in results}, code),
+        # The panel draws the map only for a package with results: without any, skip building its 250 shapes.
+        **(map_context({r.country_id: r.outcome for r in results}, code) if results else {}),
     }

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -47,7 +48,14 @@ def _active_filters(request: HttpRequest, facets: selectors.Facets) -> list[dict
         "consortium": _("Consortium"), "target_region": _("Target bloc"), "target_country": _("Target country"),
         "eccn": _("ECCN"), "available_in": _("Available in"),
     }  # fmt: skip
-    labels = {name: {o.value: o.label for o in getattr(facets, name)} for name in ("consortium", "target_region")}
+    labels: dict[str, dict[str, str]] = {}
+
+    def label_of(name: str, value: str) -> str:
+        if name not in labels:  # consortia and blocs are named by the facets, the other facets by their choices
+            named = {o.value: o.label for o in getattr(facets, name)} if name in ("consortium", "target_region") else {}
+            labels[name] = named or selectors.facet_labels(name)
+        return labels[name].get(value, value)
+
     tags = []
     for name, title in names.items():
         for value in request.GET.getlist(name):
@@ -58,7 +66,7 @@ def _active_filters(request: HttpRequest, facets: selectors.Facets) -> list[dict
             elif name in ("q", "eccn"):
                 label = value
             else:
-                label = labels.get(name, selectors.facet_labels(name)).get(value, value)
+                label = label_of(name, value)
             remaining = request.GET.copy()
             remaining.setlist(name, [v for v in request.GET.getlist(name) if v != value])
             remaining.pop("page", None)
@@ -102,7 +110,8 @@ def package_list(request: HttpRequest) -> HttpResponse:
     paginator = selectors.CachedCountPaginator(filterset.qs, _page_size(request))
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
-    facets = selectors.package_facets(filterset)
+    # Lazy: when the filter column comes from the cache, its options are never built.
+    facets = SimpleLazyObject(lambda: selectors.package_facets(filterset))
     without_page = request.GET.copy()
     without_page.pop("page", None)
     context = {
@@ -120,7 +129,7 @@ def package_list(request: HttpRequest) -> HttpResponse:
         "active_filters": _active_filters(request, facets),
         "is_filtered": filterset.is_filtered,
         "available_in_options": _options(country_choices(), (request.GET.get("available_in") or "").upper()),
-        "target_country_options": _options(
+        "target_country_options": lambda: _options(  # called by the template, inside the cached column
             [(o.value, f"{o.label} ({o.count})") for o in facets.target_country],
             (request.GET.get("target_country") or "").upper(),
         ),

@@ -123,3 +123,11 @@ def test_the_calculator_schema_lists_the_country_codes_it_accepts(client):
     assert {"JP", "jp"} <= set(enum) and "D°" not in enum
     body = {"components": [{"category": "foundation_model"}], "countries": ["D°"]}
     assert client.post("/api/v1/eligibility/evaluate/", body, content_type="application/json").status_code == 400
+
+
+def test_the_rfi_error_schema_allows_per_item_messages_of_a_list_field():
+    schemas = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    problem = next(s for name, s in schemas.items() if name == "Problem")
+    validator = Draft4Validator(problem["properties"]["errors"])
+    assert validator.is_valid({"attachments": {"0": ["The submitted data was not a file."]}, "answers": ["Bad."]})
+    assert not validator.is_valid({"answers": "Bad."})

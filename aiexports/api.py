@@ -37,16 +37,47 @@ def json_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonRespo
     return JsonResponse({"detail": str(exceptions.NotFound.default_detail), "code": "not_found"}, status=404)
 
 
+def _in_form_data(field: serializers.Field) -> bool:
+    return isinstance(getattr(field.root, "initial_data", None), QueryDict)
+
+
 class StrictBooleanField(serializers.BooleanField):
     """A boolean that, in a JSON body, is ``true`` or ``false`` (or ``null`` if allowed), as the schema says.
 
     DRF's ``BooleanField`` also takes ``"yes"``, ``0``, ``"off"``...: a JSON client sending those has a bug it
-    should hear about. Form data has only strings, so there DRF's parsing is kept.
+    should hear about. Form data has only strings, so there DRF's parsing is kept (as in the fields below).
     """
 
     def to_internal_value(self, data: Any) -> bool:
-        if not isinstance(data, bool) and not isinstance(getattr(self.root, "initial_data", None), QueryDict):
+        if not isinstance(data, bool) and not _in_form_data(self):
             self.fail("invalid", input=data)
+        return super().to_internal_value(data)
+
+
+class StrictFloatField(serializers.FloatField):
+    """A JSON number; DRF's ``FloatField`` also takes ``false`` (as 0.0) and numeric strings."""
+
+    def to_internal_value(self, data: Any) -> float:
+        if (isinstance(data, bool) or not isinstance(data, int | float)) and not _in_form_data(self):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer; DRF's ``IntegerField`` also takes ``true``, ``"5"`` and ``5.0``."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if (isinstance(data, bool) or not isinstance(data, int)) and not _in_form_data(self):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(serializers.CharField):
+    """A JSON string; DRF's ``CharField`` also takes numbers (``5`` becomes ``"5"``)."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str) and not _in_form_data(self):
+            self.fail("invalid")
         return super().to_internal_value(data)
 
 

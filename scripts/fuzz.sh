@@ -34,10 +34,21 @@ for _ in $(seq 1 60); do
   curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
   sleep 1
 done
+# The token as the API's tokenAuth scheme (so that the ignored-auth check can vary it); a new draft names one of the
+# user's consortia, a component a supplier: a schema cannot list those, so a 400 naming the field is right there.
+cat >"$WORK/schemathesis.toml" <<TOML
+[auth.openapi.tokenAuth]
+api_key = "Token $TOKEN"
+
+[[operations]]
+include-path-regex = "^/api/v1/drafts/"
+include-method = ["POST", "PATCH"]
+checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", 400, 401, 403, 404, 409, 429]
+TOML
 
 set +e
-$ST run "http://127.0.0.1:$PORT/api/schema/" --url "http://127.0.0.1:$PORT" \
-  -H "Authorization: Token $TOKEN" --checks all --max-examples "$EXAMPLES" --seed "$SEED" --request-timeout 30 \
+$ST --config-file "$WORK/schemathesis.toml" run "http://127.0.0.1:$PORT/api/schema/" --url "http://127.0.0.1:$PORT" \
+  --checks all --max-examples "$EXAMPLES" --seed "$SEED" --request-timeout 30 \
   --report junit --report-junit-path "${FUZZ_REPORT:-var/fuzz-junit.xml}" ${FUZZ_ARGS:-}
 STATUS=$?
 set -e

@@ -214,10 +214,22 @@ class SubmissionCreatedSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField()
 
 
+_MESSAGES = {"type": "array", "items": {"type": "string"}}
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"anyOf": [_MESSAGES, {"type": "object", "additionalProperties": _MESSAGES}]},
+        "description": "Each invalid field with its messages; for a list (attachments), each invalid item's index.",
+    }
+)
+class FieldErrorsField(serializers.DictField):
+    pass
+
+
 class ProblemSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField(required=False)
     # The metaclass moves declared fields into _declared_fields, so this does not shadow Serializer.errors.
-    errors = serializers.DictField(  # type: ignore[assignment]
-        child=serializers.ListField(child=serializers.CharField()), required=False
-    )
+    errors = FieldErrorsField(required=False)  # type: ignore[assignment]

@@ -99,3 +99,35 @@ def test_the_schema_documents_the_errors_the_api_sends():
     assert "400" in paths["/api/v1/eligibility/evaluate/"]["post"]["responses"]
     evaluate = paths["/api/v1/eligibility/evaluate/"]["post"]["requestBody"]["content"]
     assert list(evaluate) == ["application/json"]
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("training_operations", False), ("tpp", "1.5"), ("quantity", True), ("quantity", "5"), ("name", 5)],
+)
+def test_the_calculator_refuses_a_json_value_of_another_type_than_its_schema_says(client, field, value):
+    body = {"components": [{"category": "foundation_model", field: value}]}
+    response = client.post("/api/v1/eligibility/evaluate/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert field in response.json()["components"]["0"]
+
+
+def test_the_calculator_schema_lists_the_country_codes_it_accepts(client):
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    countries = schema["components"]["schemas"]["EvaluateInputRequest"]["properties"]["countries"]["items"]
+    enum = (
+        schema["components"]["schemas"][countries["$ref"].rsplit("/", 1)[1]]["enum"]
+        if "$ref" in countries
+        else countries["enum"]
+    )
+    assert {"JP", "jp"} <= set(enum) and "D°" not in enum
+    body = {"components": [{"category": "foundation_model"}], "countries": ["D°"]}
+    assert client.post("/api/v1/eligibility/evaluate/", body, content_type="application/json").status_code == 400
+
+
+def test_the_rfi_error_schema_allows_per_item_messages_of_a_list_field():
+    schemas = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    problem = next(s for name, s in schemas.items() if name == "Problem")
+    validator = Draft4Validator(problem["properties"]["errors"])
+    assert validator.is_valid({"attachments": {"0": ["The submitted data was not a file."]}, "answers": ["Bad."]})
+    assert not validator.is_valid({"answers": "Bad."})

@@ -3,8 +3,8 @@
 In-process (the WSGI app, no server), against the demo data, authenticated with the API token of the demo
 company user (who owns drafts), with every check schemathesis has: no server error, responses and status
 codes and content types as the schema says, schema-valid input accepted, schema-violating input refused,
-authentication not ignored, and the rest. Bounded and reproducible: ``EXAMPLES`` generated cases per
-operation and per phase, a fixed ``SEED``, derandomized. A failure prints the request to replay it.
+authentication not ignored, and the rest. Bounded and reproducible: the schema's own examples plus ``EXAMPLES``
+generated cases per operation, a fixed ``SEED``, derandomized. A failure prints the request to replay it.
 
 ``make fuzz`` is the long run of the same tool (more examples, the slow coverage and stateful phases).
 """
@@ -18,6 +18,7 @@ import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.config import SchemathesisConfig
@@ -32,13 +33,14 @@ from catalog.eligibility.selectors import ruleset_active
 from catalog.eligibility.services import eligibility_compute_now
 from catalog.models import Package
 from rfi import demo as rfi_demo
+from rfi.models import Notice
 
 EXAMPLES = 8  # generated cases per operation in the fuzzing phase (on top of the schema's own examples)
 SEED = 20251128
 ACCEPTED = ["2xx", "3xx", 401, 403, 404, 409, 429]  # schemathesis's default for schema-valid input
 
 
-def fuzz_config(*, token: str, draft: str, component: int) -> SchemathesisConfig:
+def fuzz_config(*, token: str, objects: dict[str, str | int]) -> SchemathesisConfig:
     return SchemathesisConfig.from_dict(
         {
             "seed": SEED,
@@ -49,10 +51,27 @@ def fuzz_config(*, token: str, draft: str, component: int) -> SchemathesisConfig
             # ``make fuzz`` runs it, with the stateful phase.
             "phases": {"examples": {"enabled": True}, "fuzzing": {"enabled": True}, "coverage": {"enabled": False}},
             "auth": {"openapi": {"tokenAuth": {"api_key": f"Token {token}"}}},
-            # A draft and a component the user owns, so that the draft operations reach more than a 404.
+            # Objects that exist (a draft and a component the user owns, a published package, a closed notice with
+            # public submissions, an open one, a rule set), so that those operations reach more than a 404.
             "operations": [
-                {"include-path-regex": "^/api/v1/(drafts|packages)/\\{slug\\}/", "parameters": {"path.slug": draft}},
-                {"include-path-regex": "\\{id\\}", "parameters": {"path.id": component}},
+                {"include-path-regex": "^/api/v1/drafts/\\{slug\\}/", "parameters": {"path.slug": objects["draft"]}},
+                {"include-path-regex": "\\{id\\}", "parameters": {"path.id": objects["component"]}},
+                {"include-path-regex": "/submit/$", "parameters": {"path.slug": objects["draft"]}},
+                {
+                    "include-path-regex": "^/api/v1/packages/\\{slug\\}/(eligibility/)?$",
+                    "parameters": {"path.slug": objects["package"]},
+                },
+                {
+                    "include-method": "GET",
+                    "include-path-regex": "\\{docket\\}",
+                    "parameters": {"path.docket": objects["closed"]},
+                },
+                {
+                    "include-method": "POST",
+                    "include-path-regex": "\\{docket\\}",
+                    "parameters": {"path.docket": objects["open"]},
+                },
+                {"include-path-regex": "\\{version\\}", "parameters": {"path.version": objects["ruleset"]}},
                 # A new draft names one of the user's consortia, a component a supplier among its members: a
                 # schema cannot list those, so a well-formed name of another object is a 400 naming the field.
                 {
@@ -80,8 +99,16 @@ def api_schema(request, db, settings, monkeypatch):
     token = Token.objects.create(user_id=_company_user_id())
     draft = Package.objects.filter(status=PackageStatus.DRAFT, created_by=token.user).order_by("pk").first()
     assert draft is not None, "the demo data gives the company user a draft"
-    component = draft.components.order_by("pk").first()
-    config = fuzz_config(token=token.key, draft=draft.slug, component=component.pk)
+    now = timezone.now()
+    objects = {
+        "draft": draft.slug,
+        "component": draft.components.order_by("pk").first().pk,
+        "package": Package.objects.filter(status=PackageStatus.PUBLISHED).order_by("pk").first().slug,
+        "closed": Notice.objects.filter(closes_at__lt=now).order_by("-closes_at").first().docket_id,
+        "open": Notice.objects.filter(opens_at__lte=now, closes_at__gt=now).order_by("pk").first().docket_id,
+        "ruleset": ruleset_active().version,
+    }
+    config = fuzz_config(token=token.key, objects=objects)
     return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application(), config=config)
 
 

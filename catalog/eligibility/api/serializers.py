@@ -8,13 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from aiexports.api import StrictBooleanField
+from aiexports.api import StrictBooleanField, StrictCharField, StrictFloatField, StrictIntegerField
 from catalog.choices import CATEGORY_LAYER, Category, Layer, category_layer_variants
+from catalog.filtersets import country_code_values
 from catalog.models import ECCN_RE
 
 from .. import engine
 from ..choices import Outcome, ThresholdMode
 from ..models import EligibilityResult, Rule, RuleSet, Tier
+
+# What ``countries`` accepts, so that the schema rejects what the view rejects (codes of the Country table).
+COUNTRY_CODES = [code for code in country_code_values() if code]
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -126,16 +130,15 @@ class PackageEligibilitySerializer(serializers.Serializer):
 
 
 class ComponentInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    # Strict JSON types: the schema says number, boolean, string, and a JSON client sending another type has a bug.
+    name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     layer = serializers.ChoiceField(choices=Layer.choices, required=False)
     category = serializers.ChoiceField(choices=Category.choices, required=False)
     eccn = serializers.RegexField(ECCN_RE, max_length=30, required=False, allow_blank=True, default="")
-    tpp = serializers.FloatField(min_value=0, max_value=1e12, required=False, allow_null=True, default=None)
-    pd = serializers.FloatField(min_value=0, max_value=1e6, required=False, allow_null=True, default=None)
-    quantity = serializers.IntegerField(min_value=1, max_value=10_000_000, required=False, default=1)
-    training_operations = serializers.FloatField(
-        min_value=0, max_value=1e40, required=False, allow_null=True, default=None
-    )
+    tpp = StrictFloatField(min_value=0, max_value=1e12, required=False, allow_null=True, default=None)
+    pd = StrictFloatField(min_value=0, max_value=1e6, required=False, allow_null=True, default=None)
+    quantity = StrictIntegerField(min_value=1, max_value=10_000_000, required=False, default=1)
+    training_operations = StrictFloatField(min_value=0, max_value=1e40, required=False, allow_null=True, default=None)
     weights_published = StrictBooleanField(required=False, allow_null=True, default=None)
 
     @staticmethod
@@ -156,11 +159,10 @@ class ComponentInputSerializer(serializers.Serializer):
 class EvaluateInputSerializer(serializers.Serializer):
     components = ComponentInputSerializer(many=True, allow_empty=False, min_length=1, max_length=50)
     countries = serializers.ListField(
-        child=serializers.CharField(min_length=2, max_length=2), required=False, allow_empty=True, max_length=300
-    )
-    ruleset = serializers.CharField(
-        required=False, allow_blank=True, help_text=_("A rule-set version; default active.")
-    )
+        child=serializers.ChoiceField(choices=COUNTRY_CODES), required=False, allow_empty=True, max_length=300,
+        help_text=_("ISO alpha-2 codes (either case); all countries when absent or empty."),
+    )  # fmt: skip
+    ruleset = StrictCharField(required=False, allow_blank=True, help_text=_("A rule-set version; default active."))
 
     def to_components(self) -> list[engine.ComponentData]:
         out = []

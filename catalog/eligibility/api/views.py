@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
-from django_countries import countries
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import JSONParser
@@ -29,6 +28,7 @@ from ..selectors_results import (
     ruleset_by_version,
 )
 from .serializers import (
+    COUNTRY_CODES,
     CountrySerializer,
     EvaluateInputSerializer,
     EvaluateOutputSerializer,
@@ -38,9 +38,6 @@ from .serializers import (
     RuleSetDetailSerializer,
     RuleSetSerializer,
 )
-
-# What ``?country=`` accepts, so that the schema rejects what the view rejects (codes of the Country table).
-COUNTRY_CODES = sorted({code for code, _name in countries} | {code.lower() for code, _name in countries})
 
 
 class CountryList(generics.ListAPIView):

@@ -8,67 +8,14 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
-from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
+
+from aiexports.forms import HoneypotMixin, USWDSFormMixin
 
 User = get_user_model()
 
-_WIDGET_CLASSES = {"select": "usa-select", "textarea": "usa-textarea", "checkbox": "usa-checkbox__input"}
 
-
-def add_uswds_classes(form: forms.BaseForm) -> None:
-    """Give every widget its USWDS class (the templates render widgets as they are)."""
-    for bound in form:
-        css = _WIDGET_CLASSES.get(bound.widget_type, "usa-input")
-        bound.field.widget.attrs.setdefault("class", css)
-
-
-class DescribedBoundField(BoundField):
-    """Ties each input to its hint and its error messages (ids rendered by ``partials/field.html``),
-    so screen readers read the error with the field, not only in the summary."""
-
-    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
-        attrs = super().build_widget_attrs(attrs, widget)
-        widget = widget or self.field.widget
-        if self.auto_id and not widget.is_hidden and not widget.attrs.get("aria-describedby"):
-            ids = [f"{self.auto_id}_helptext"] if self.field.help_text else []
-            ids += [f"{self.auto_id}_error_{n}" for n in range(1, len(self.errors) + 1)]
-            if ids:
-                attrs["aria-describedby"] = " ".join(ids)
-        return attrs
-
-
-class UswdsMixin:
-    """USWDS classes on every widget, and inputs described by their hint and errors."""
-
-    bound_field_class: type[BoundField] | None = DescribedBoundField
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        add_uswds_classes(self)  # type: ignore[arg-type]
-
-
-class HoneypotMixin(forms.Form):
-    """A field people never see (hidden by CSS, labelled "leave empty") that naive bots fill in.
-
-    Views check ``is_spam()`` first and pretend success without storing anything. Render the visible
-    fields with ``form.visible_fields`` and this one with ``partials/honeypot.html``.
-    """
-
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-
-    def is_spam(self) -> bool:
-        return bool(str(self.data.get("website", "")).strip())
-
-    def visible_fields(self) -> list[BoundField]:  # type: ignore[override]
-        return [f for f in super().visible_fields() if f.name != "website"]
-
-
-class SignInForm(UswdsMixin, AuthenticationForm):
+class SignInForm(USWDSFormMixin, AuthenticationForm):
     """Django's sign-in form, labelled for e-mail addresses (django-axes reads its ``username`` field)."""
 
     username = forms.EmailField(
@@ -84,7 +31,7 @@ class SignInForm(UswdsMixin, AuthenticationForm):
         self.fields["username"].widget.attrs["autofocus"] = True
 
 
-class SignUpForm(UswdsMixin, HoneypotMixin, forms.Form):
+class SignUpForm(USWDSFormMixin, HoneypotMixin, forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
@@ -124,7 +71,7 @@ class SignUpForm(UswdsMixin, HoneypotMixin, forms.Form):
         return cleaned
 
 
-class ProfileForm(UswdsMixin, forms.Form):
+class ProfileForm(USWDSFormMixin, forms.Form):
     full_name = forms.CharField(
         label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
@@ -139,11 +86,11 @@ class ProfileForm(UswdsMixin, forms.Form):
         self.fields["preferred_language"].choices = [("", _("No preference"))] + list(settings.LANGUAGES)
 
 
-class ResetRequestForm(UswdsMixin, PasswordResetForm):
+class ResetRequestForm(USWDSFormMixin, PasswordResetForm):
     email = forms.EmailField(
         label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
 
 
-class NewPasswordForm(UswdsMixin, SetPasswordForm):
+class NewPasswordForm(USWDSFormMixin, SetPasswordForm):
     pass

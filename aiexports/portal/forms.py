@@ -5,14 +5,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aiexports.accounts.forms import HoneypotMixin, UswdsMixin
 from aiexports.accounts.organizations.forms import country_choices
+from aiexports.forms import HoneypotMixin, USWDSFormMixin
 from catalog.models import Country
 
 from .choices import ContactTopic
 
 
-class ContactForm(UswdsMixin, HoneypotMixin, forms.Form):
+class ContactForm(USWDSFormMixin, HoneypotMixin, forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     organization = forms.CharField(
         label=_("Organization"),

@@ -8,10 +8,9 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from aiexports.forms import USWDSFormMixin
 from catalog.choices import ConsortiumRole, Layer
 from catalog.models import Consortium, Organization
-
-from .base import USWDSFormMixin
 
 MEMBER_ROLES = [(value, label) for value, label in ConsortiumRole.choices if value != ConsortiumRole.ANCHOR]
 

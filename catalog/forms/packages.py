@@ -8,10 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aiexports.forms import USWDSFormMixin
 from catalog.choices import MODEL_CATEGORIES, Category, FederalSupport, Layer, categories_for_layer
 from catalog.models import Component, Country, Organization, Package, Region, Sector
-
-from .base import USWDSFormMixin
 
 OVERVIEW_FIELDS = [
     "title",

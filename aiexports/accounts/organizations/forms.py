@@ -8,7 +8,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from aiexports.accounts.forms import UswdsMixin
+from aiexports.forms import USWDSFormMixin
 from catalog.choices import OrganizationRole
 from catalog.models import Country, Organization
 
@@ -27,7 +27,7 @@ def _formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
     return db_field.formfield(**kwargs)
 
 
-class OrganizationForm(UswdsMixin, forms.ModelForm):
+class OrganizationForm(USWDSFormMixin, forms.ModelForm):
     class Meta:
         model = Organization
         formfield_callback = _formfield
@@ -69,7 +69,7 @@ class OrganizationForm(UswdsMixin, forms.ModelForm):
         return cleaned
 
 
-class MemberAddForm(UswdsMixin, forms.Form):
+class MemberAddForm(USWDSFormMixin, forms.Form):
     email = forms.EmailField(label=_("Colleague's e-mail address"), max_length=254)
     role = forms.ChoiceField(
         label=_("Role"),

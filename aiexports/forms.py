@@ -1,0 +1,89 @@
+"""Form building blocks shared by every app: USWDS styling, inputs tied to their hints and errors, a honeypot.
+
+Templates render widgets as they are (``partials/field.html``, ``catalog/manage/_field.html``), so the
+classes and ``aria-describedby`` ids are set here, once for all forms.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.boundfield import BoundField
+from django.utils.translation import gettext_lazy as _
+
+# The first class the widget is an instance of wins (so subclasses come before their bases).
+WIDGET_CLASSES: dict[type[forms.Widget], str] = {
+    forms.CheckboxSelectMultiple: "usa-checkbox__input",
+    forms.RadioSelect: "usa-radio__input",
+    forms.CheckboxInput: "usa-checkbox__input",
+    forms.Textarea: "usa-textarea",
+    forms.SelectMultiple: "usa-select aix-select-multiple",
+    forms.Select: "usa-select",
+    forms.widgets.Input: "usa-input",
+}
+
+
+def add_uswds_classes(form: forms.BaseForm) -> None:
+    """Give every widget its USWDS class, unless the form set one of its own."""
+    for field in form.fields.values():
+        for widget_type, css in WIDGET_CLASSES.items():
+            if isinstance(field.widget, widget_type):
+                field.widget.attrs.setdefault("class", css)
+                break
+
+
+class DescribedBoundField(BoundField):
+    """Ties each input to its hint and its error messages (ids ``<id>_helptext`` and ``<id>_error_<n>``, as the
+    field templates render them), so screen readers read the error with the field, not only in the summary.
+
+    A widget that names its own ``aria-describedby`` keeps it, followed by the errors. A group of radios or
+    checkboxes is described by its fieldset; its inputs name the errors only.
+    """
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if not self.auto_id or widget.is_hidden:
+            return attrs
+        errors = [f"{self.auto_id}_error_{n}" for n in range(1, len(self.errors) + 1)]
+        own = widget.attrs.get("aria-describedby")
+        if own:
+            ids = [own, *errors] if errors else []
+        elif errors or not self.use_fieldset:
+            ids = ([f"{self.auto_id}_helptext"] if self.field.help_text else []) + errors
+        else:
+            ids = []
+        if ids:
+            attrs["aria-describedby"] = " ".join(ids)
+        return attrs
+
+
+class USWDSFormMixin:
+    """USWDS classes on every widget, and inputs described by their hint and errors."""
+
+    bound_field_class: type[BoundField] | None = DescribedBoundField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        add_uswds_classes(self)  # type: ignore[arg-type]
+
+
+class HoneypotMixin(forms.Form):
+    """A field people never see (hidden by CSS, labelled "leave empty") that naive bots fill in.
+
+    Views check ``is_spam()`` first and pretend success without storing anything. Render the visible
+    fields with ``form.visible_fields`` and this one with ``partials/honeypot.html``.
+    """
+
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def is_spam(self) -> bool:
+        return bool(str(self.data.get("website", "")).strip())
+
+    def visible_fields(self) -> list[BoundField]:  # type: ignore[override]
+        return [f for f in super().visible_fields() if f.name != "website"]

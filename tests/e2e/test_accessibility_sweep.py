@@ -194,20 +194,12 @@ class Sweep:
         self.page.on("pageerror", lambda exc: self.js_errors.append(f"{self.page.url}: {exc}"))
 
     def check(self, label: str) -> None:
-        import time
-
-        t0 = time.monotonic()
         violations = axe_violations(self.page, impacts=self.impacts)
-        print("AXE", time.monotonic() - t0, self.page.url)
         if violations:
             self.failures.append(f"{label} {self.page.url}\n{format_violations(violations)}")
 
     def visit(self, visit: Visit) -> bool:
-        import time
-
-        t0 = time.monotonic()
         response = self.page.goto(visit.url)
-        print("GOTO", time.monotonic() - t0, visit.url)
         self.visited.append(visit.url)
         if response is None or response.status != 200:
             self.failures.append(f"{visit.url} ({visit.route}) answered {response and response.status}")
@@ -231,11 +223,7 @@ def _sweep_pages(sweep_as, w: dict) -> tuple[dict[str, Sweep], list[str]]:  # no
 
 
 def test_every_public_and_signed_in_page_has_no_axe_violations(sweep_as):
-    import time
-
-    t0 = time.monotonic()
     w = _world()
-    print("WORLD", time.monotonic() - t0)
     sweeps, unfilled = _sweep_pages(sweep_as, w)
     assert not unfilled, "Routes the accessibility sweep cannot fill (map them or add to NOT_PAGES):\n" + "\n".join(
         unfilled

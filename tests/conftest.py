@@ -336,7 +336,11 @@ def axe_violations(page, *, impacts: set[str] | None = None) -> list[dict]:
     """Run axe-core (WCAG 2.0/2.1 A and AA) on the page; return its violations, optionally by impact."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=AXE_JS.read_text())
-    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    # resultTypes: axe still runs every rule, but details only the violations (much faster on long pages).
+    script = (
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
+    )
+    result = page.evaluate(script, AXE_TAGS)
     violations = result["violations"]
     if impacts is not None:
         violations = [v for v in violations if v.get("impact") in impacts]

@@ -9,13 +9,11 @@ cannot slip by: either map it to a private fixture or add it to the short public
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from catalog.choices import OrganizationRole, PackageStatus
@@ -24,56 +22,13 @@ from catalog.readiness import STEPS
 from tests.catalog.factories import add_member, company, complete_package
 from tests.factories import MembershipFactory
 from tests.rfi.factories import AttachmentFactory, InternalNoteFactory, NoticeFactory, SubmissionFactory
+from tests.routes import Route, all_routes, fill, is_admin
 
 pytestmark = pytest.mark.django_db
 
 SECRET_INQUIRY = "INQUIRY-SECRET-ALPHA-7731"
 # A 32-character CSRF secret: the client sends it as the cookie and as the header, as a browser would.
 CSRF_SECRET = "a" * 32
-
-
-@dataclass(frozen=True)
-class Route:
-    name: str  # "namespace:name", or "" for unnamed admin routes
-    pattern: str  # the full pattern, prefixes included
-    kwargs: tuple[str, ...]
-
-    @property
-    def is_api(self) -> bool:
-        return self.pattern.startswith("api/")
-
-
-def _kwargs_of(pattern) -> tuple[str, ...]:  # noqa: ANN001
-    converters = getattr(pattern, "converters", None)
-    if converters:
-        return tuple(converters)
-    return tuple(pattern.regex.groupindex)
-
-
-def walk(patterns, prefix: str = "", namespace: str = "", kwargs: tuple[str, ...] = ()) -> Iterator[Route]:  # noqa: ANN001
-    for entry in patterns:
-        here = kwargs + _kwargs_of(entry.pattern)
-        if isinstance(entry, URLResolver):
-            ns = ":".join(part for part in (namespace, entry.namespace or "") if part)
-            yield from walk(entry.url_patterns, prefix + str(entry.pattern), ns, here)
-        elif isinstance(entry, URLPattern):
-            name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or "")
-            yield Route(name=name, pattern=prefix + str(entry.pattern), kwargs=here)
-
-
-def all_routes() -> list[Route]:
-    return list(walk(get_resolver().url_patterns))
-
-
-def is_admin(route: Route) -> bool:
-    return route.pattern.startswith("admin/")
-
-
-def fill(pattern: str, values: dict[str, str]) -> str:
-    """The URL of ``pattern`` with each keyword replaced (works for path() and router regex patterns)."""
-    url = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: values[m.group(1)], pattern)
-    url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], url)
-    return "/" + url.replace("^", "").replace("$", "")
 
 
 # Routes public by design: their identifiers name public things (or are checked by Django itself).

@@ -1,0 +1,355 @@
+"""Accessibility sweep (issue 6): axe-core (WCAG 2.0/2.1 A and AA) on every page, discovered, not listed.
+
+The sweep walks the URL resolver (``tests.routes``, shared with the permission walk). Every route without
+parameters, and every route whose identifiers it can fill from the demo data, is opened in a real browser:
+anonymously, or — when the anonymous visit is sent to sign-in — as the demo company user (owner of drafts,
+manager of a consortium, holder of an API token). Every data-entry form found on those pages is then
+submitted empty and the re-rendered page is checked again, error summary included. The staff user opens the
+changelist, add form and change form of every model registered in the admin.
+
+Public and signed-in pages: zero violations. Admin (Django's own templates): zero serious or critical.
+A route the sweep cannot fill fails the test by name unless it is on ``NOT_PAGES`` with a reason.
+Each test gathers the failures of all its pages, so one run names every failing URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.tokens import default_token_generator
+from django.test import Client
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from catalog.readiness import STEP_SLUGS
+from tests.conftest import axe_violations, format_violations
+from tests.routes import Route, all_routes, fill, is_admin
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Routes that are not pages a person reads, each with the reason. Everything else must be swept.
+NOT_PAGES = {
+    "portal:healthz": "a JSON health probe",
+    "catalog:open_data_csv": "a CSV download",
+    "catalog:open_data_json": "a JSON download",
+    "rfi:submissions_csv": "a CSV download",
+    "rfi:submissions_json": "a JSON download",
+    "rfi:attachment": "a file download",
+    "accounts:logout": "POST-only sign-out (its button is in the header of every signed-in page)",
+    "set_language": "POST-only redirect (the selector is in the header of every page)",
+    "catalog:manage_package_submit": "POST-only action (its button is on the review step)",
+    "catalog:manage_package_withdraw": "POST-only action (its button is on the package page)",
+    "catalog:manage_package_reopen": "POST-only action (its button is on the package page)",
+    "catalog:manage_package_revise": "POST-only action (its button is on the package page)",
+    "organizations:member_role": "POST-only action (its form is on the members page)",
+    "organizations:member_remove": "POST-only action (its form is on the members page)",
+    "rfi:submission_done": "a receipt shown only to the session that just submitted (the RFI journey checks it)",
+}
+
+
+@dataclass(frozen=True)
+class Visit:
+    url: str
+    route: str
+
+
+def _world() -> dict:
+    """The demo accounts, information pages and RFI notices, and a small catalog made with the factories.
+
+    The demo company user is admin of an organization anchoring a consortium with a member, and owns packages
+    in every status (a draft with a component in each layer) and an API token. The catalog's own demo loader
+    (30 published packages) would add seconds to each test and no new kind of page.
+    """
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    from aiexports.portal import demo as portal_demo
+    from aiexports.portal.models import InfoPage
+    from catalog.choices import OrganizationRole, PackageStatus
+    from rfi import demo as rfi_demo
+    from rfi.models import Submission
+    from tests.catalog.factories import add_member, complete_package, ensure_reference_data
+    from tests.factories import ConsortiumFactory, MembershipFactory
+
+    ensure_reference_data()
+    portal_demo.load(StringIO())
+    rfi_demo.load(StringIO())
+    users = get_user_model().objects
+    company, staff = users.get(email=portal_demo.DEMO_COMPANY[0]), users.get(email=portal_demo.DEMO_STAFF[0])
+    Token.objects.create(user=company)
+    consortium = ConsortiumFactory(name="Meridian Sovereign AI")
+    MembershipFactory(user=company, organization=consortium.anchor, role=OrganizationRole.ADMIN)
+    add_member(consortium)
+    own = [
+        complete_package(consortium, status=status, title=f"Meridian stack ({status})", created_by=company)
+        for status in PackageStatus.values
+        if status != PackageStatus.MERGED  # a merged revision needs the package it was merged into
+    ]
+    public_consortium = ConsortiumFactory(name="Kestrel Compute Alliance")
+    published = complete_package(public_consortium, status=PackageStatus.PUBLISHED, title="Kestrel national AI stack")
+    return {
+        "company": company, "staff": staff, "draft": own[0], "consortium": consortium, "org": consortium.anchor,
+        "own_packages": own, "published": published, "public_consortium": public_consortium,
+        "page_slug": InfoPage.objects.order_by("slug").first().slug,
+        "open_docket": rfi_demo.OPEN_DOCKET, "closed_docket": rfi_demo.CLOSED_DOCKET,
+        "tracking_number": Submission.objects.filter(notice__docket_id=rfi_demo.CLOSED_DOCKET,
+                                                     hidden_from_reading_room=False).order_by("pk")[0].tracking_number,
+    }  # fmt: skip
+
+
+def _values(route: Route, w: dict) -> Iterator[dict[str, str]]:
+    """Every set of identifiers the sweep visits for ``route`` (several for the wizard's steps)."""
+    name, kwargs = route.name, set(route.kwargs)
+    if name == "accounts:password_reset_confirm":
+        user = w["company"]
+        yield {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
+    elif name == "portal:page":
+        yield {"slug": w["page_slug"]}
+    elif name == "catalog:consortium_detail":
+        yield {"slug": w["public_consortium"].slug}
+    elif name in ("catalog:package_detail", "eligibility:package"):
+        yield {"slug": w["published"].slug}
+    elif name in ("rfi:notice_detail", "rfi:submission_create"):
+        yield {"docket": w["open_docket"]}
+    elif name in ("rfi:reading_room", "rfi:reading_room_detail"):
+        yield {"docket": w["closed_docket"], "tracking_number": w["tracking_number"]}
+    elif name.startswith("organizations:") and kwargs == {"slug"}:
+        yield {"slug": w["org"].slug}
+    elif name.startswith("catalog:manage_consortium_") or name == "catalog:manage_package_new":
+        member = w["consortium"].members.order_by("pk").first()
+        yield {"slug": w["consortium"].slug, "member_id": str(member.pk)}
+    elif name == "catalog:manage_package_step":
+        for step in STEP_SLUGS:
+            yield {"slug": w["draft"].slug, "step": step}
+    elif name == "catalog:manage_package_detail":
+        for package in w["own_packages"]:
+            yield {"slug": package.slug}
+    elif name.startswith("catalog:manage_component_"):
+        yield {"slug": w["draft"].slug, "component_id": str(w["draft"].components.order_by("pk").first().pk)}
+
+
+def plan(w: dict) -> tuple[list[Visit], list[str]]:
+    """The pages to visit, and the routes the sweep could not fill (reported by name)."""
+    visits, unfilled = [], []
+    for route in all_routes():
+        if route.pattern.lstrip("^").startswith("api/") or is_admin(route) or route.name in NOT_PAGES:
+            continue
+        if not route.kwargs:
+            visits.append(Visit(fill(route.pattern, {}), route.name))
+            continue
+        filled = [v for v in _values(route, w) if set(route.kwargs) <= set(v)]
+        if not filled:
+            unfilled.append(f"{route.name or '(unnamed)'} {route.pattern} {list(route.kwargs)}")
+        visits += [Visit(fill(route.pattern, v), route.name) for v in filled]
+    return visits, unfilled
+
+
+def needs_sign_in(url: str) -> bool:
+    response = Client().get(url)
+    return response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+
+
+def browser_context(browser, live_server, user=None):  # noqa: ANN001, ANN201
+    """One browser context per role; a signed-in one carries a session the test client made."""
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="en-US")
+    context.set_default_timeout(15_000)
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+    return context
+
+
+@pytest.fixture
+def sweep_as(_playwright_browser, live_server) -> Iterator:  # noqa: ANN001
+    """``sweep_as(user=None, impacts=None)``: a Sweep in its own browser context, closed after the test."""
+    contexts = []
+
+    def make(user=None, impacts: set[str] | None = None) -> Sweep:  # noqa: ANN001
+        contexts.append(browser_context(_playwright_browser, live_server, user))
+        return Sweep(contexts[-1], impacts)
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+class Sweep:
+    """Visits pages in one context and gathers every failure, by URL, for one assertion at the end."""
+
+    def __init__(self, context, impacts: set[str] | None = None) -> None:  # noqa: ANN001
+        self.page = context.new_page()
+        self.impacts = impacts
+        self.failures: list[str] = []
+        self.visited: list[str] = []
+        self.js_errors: list[str] = []
+        self.page.on("pageerror", lambda exc: self.js_errors.append(f"{self.page.url}: {exc}"))
+
+    def check(self, label: str) -> None:
+        violations = axe_violations(self.page, impacts=self.impacts)
+        if violations:
+            self.failures.append(f"{label} {self.page.url}\n{format_violations(violations)}")
+
+    def visit(self, visit: Visit, status: int = 200) -> bool:
+        response = self.page.goto(visit.url)
+        self.visited.append(visit.url)
+        if response is None or response.status != status:
+            self.failures.append(f"{visit.url} ({visit.route}) answered {response and response.status}")
+            return False
+        self.check(visit.route)
+        return True
+
+    def report(self) -> str:
+        return "\n\n".join(self.failures + self.js_errors)
+
+
+class _FormFinder(HTMLParser):
+    """Counts the forms in <main> and notes which post something a person types (a data-entry form)."""
+
+    TYPED = {"text", "email", "password", "number", "url", "tel", "date", "search", "datetime-local"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_main = False
+        self.forms: list[dict] = []
+        self.current: dict | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "main":
+            self.in_main = True
+        elif tag == "form" and self.in_main:
+            self.current = {"index": len(self.forms), "post": (a.get("method") or "").lower() == "post", "typed": False}
+            self.forms.append(self.current)
+        elif self.current is not None and (
+            tag == "textarea" or (tag == "input" and (a.get("type") or "text").lower() in self.TYPED)
+        ):
+            self.current["typed"] = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "main":
+            self.in_main = False
+        elif tag == "form":
+            self.current = None
+
+
+def data_entry_forms(html: str) -> list[int]:
+    finder = _FormFinder()
+    finder.feed(html)
+    return [f["index"] for f in finder.forms if f["post"] and f["typed"]]
+
+
+TYPED_CONTROLS = ", ".join(
+    ["textarea"] + [f"input[type={t}]" for t in sorted(_FormFinder.TYPED)] + ["input:not([type])"]
+)
+
+
+def submit_empty(page, index: int) -> None:  # noqa: ANN001
+    """Clear every typed control of the form, then press its first submit button and wait for the new page."""
+    form = page.locator("main form").nth(index)
+    for control in form.locator(TYPED_CONTROLS).all():
+        if control.is_visible() and control.is_editable():
+            control.fill("")
+    with page.expect_navigation():
+        form.locator("[type=submit]").first.click()
+
+
+# Search forms are GET forms that accept empty input: their error state needs invalid parameters.
+INVALID_SEARCHES = {"catalog:package_list": "?layer=not-a-layer&target_country=ZZ"}
+
+
+def search_invalid(sweep: Sweep, visit: Visit) -> str:
+    url = visit.url + INVALID_SEARCHES[visit.route]
+    # The catalog answers invalid filters with 400 and the form showing what is wrong.
+    if sweep.visit(Visit(url, visit.route), status=400) and not sweep.page.locator("[data-aix-error-summary]").count():
+        sweep.failures.append(f"{url}: no error summary for invalid search parameters")
+    return url
+
+
+def submit_forms_empty(sweep: Sweep, visit: Visit, forms: list[int]) -> int:
+    """Submit each data-entry form of the page empty; the re-rendered page needs an error summary and no
+    violations. Returns how many forms were submitted."""
+    for n, index in enumerate(forms):
+        if n:
+            sweep.page.goto(visit.url)
+        submit_empty(sweep.page, index)
+        label = f"{visit.route} form #{index} submitted empty"
+        if not sweep.page.locator("[data-aix-error-summary]").count():
+            sweep.failures.append(f"{label} {sweep.page.url}: no error summary")
+        sweep.check(label)
+    return len(forms)
+
+
+def test_every_public_and_signed_in_page_and_form_in_its_error_state_has_no_axe_violations(sweep_as):
+    w = _world()
+    visits, unfilled = plan(w)
+    assert not unfilled, "Routes the accessibility sweep cannot fill (map them or add to NOT_PAGES):\n" + "\n".join(
+        unfilled
+    )
+    assert not set(NOT_PAGES) - {r.name for r in all_routes()}, "stale NOT_PAGES entries"
+    sweeps = {"anonymous": sweep_as(), "company": sweep_as(w["company"])}
+    forms: list[str] = []
+    for visit in visits:
+        sweep = sweeps["company" if needs_sign_in(visit.url) else "anonymous"]
+        if sweep.visit(visit):
+            found = data_entry_forms(sweep.page.content())
+            submit_forms_empty(sweep, visit, found)
+            forms += [f"{visit.url} #{index}" for index in found]
+        if visit.route in INVALID_SEARCHES:
+            forms.append(search_invalid(sweep, visit))
+    counts = {role: len(s.visited) for role, s in sweeps.items()}
+    print(f"accessibility sweep: pages per role {counts}; {len(forms)} forms in error state: {forms}")
+    report = "\n\n".join(s.report() for s in sweeps.values() if s.report())
+    assert not report, f"axe-core violations or errors ({counts} pages, {len(forms)} forms):\n\n{report}"
+    # The discovery is real: both roles, the whole wizard, the token page and the forms were reached.
+    company = sweeps["company"].visited
+    assert counts["anonymous"] >= 15 and counts["company"] >= 15, counts
+    assert reverse("catalog:manage_api_token") in company
+    assert sum("/steps/" in url for url in company) == len(STEP_SLUGS)
+    assert len(forms) >= 15, forms
+
+
+PROJECT_PACKAGES = ("aiexports.", "catalog.", "rfi.")
+
+
+def admin_visits() -> list[Visit]:
+    """The admin index, and the changelist and change form of every model the project's admins register.
+
+    The add form shows the change form's fields with the same widgets, so it is visited only where it
+    differs (``add_fieldsets``, as for users) or where there is no object to change.
+    """
+    from django.contrib.auth import get_user_model
+
+    request = type("R", (), {"user": get_user_model()(is_staff=True, is_superuser=True, is_active=True)})()
+    visits = [Visit(reverse("admin:index"), "admin:index")]
+    for model, model_admin in admin.site._registry.items():
+        if not model_admin.__module__.startswith(PROJECT_PACKAGES):
+            continue  # third-party admins (django-axes, DRF tokens, groups): their templates are not ours to fix
+        opts = model._meta
+        base = f"admin:{opts.app_label}_{opts.model_name}"
+        visits.append(Visit(reverse(f"{base}_changelist"), f"{base}_changelist"))
+        first = model_admin.get_queryset(request).order_by("pk").first()
+        if first is not None:
+            visits.append(Visit(reverse(f"{base}_change", args=[first.pk]), f"{base}_change"))
+        if model_admin.has_add_permission(request) and (first is None or getattr(model_admin, "add_fieldsets", None)):
+            visits.append(Visit(reverse(f"{base}_add"), f"{base}_add"))
+    return visits
+
+
+def test_the_admin_pages_have_no_serious_or_critical_axe_violations(sweep_as):
+    w = _world()
+    sweep = sweep_as(w["staff"], impacts={"serious", "critical"})
+    visits = admin_visits()
+    for visit in visits:
+        sweep.visit(visit)
+    print(f"accessibility sweep: {len(sweep.visited)} admin pages")
+    assert not sweep.report(), f"admin pages ({len(visits)} visited):\n\n{sweep.report()}"
+    assert sum(v.route.endswith("_change") for v in visits) >= 8

@@ -195,13 +195,14 @@ def run_script(script: Path, env: dict[str, str], timeout: float, log_dir: Path)
     elapsed = time.monotonic() - started
     (log_dir / f"{script.stem}.log").write_text("\n".join(lines) + "\n")
     if timed_out:
-        lines.append(f"stopped after the {timeout:.0f} s bound (AIX_BENCH_SCRIPT_TIMEOUT)")
+        lines.append(f"stopped after the {timeout:.0f} s bound (AIX_BENCH_SCRIPT_TIMEOUT) and counted as failed")
         return "failed", elapsed, lines
     if code == 0:
         return "done", elapsed, lines
     if code == EXIT_SKIPPED:
         return "skipped", elapsed, lines
-    lines.append(f"exit status {code}")
+    last = next((line for line in reversed(lines) if line.strip()), "no output")
+    lines.append(f"exit status {code}; last line: {last}")
     return "failed", elapsed, lines
 
 
@@ -266,9 +267,8 @@ def main() -> int:
     ]
     headlines = [h for *_, h in results if h]
     failed_or_skipped = [(s, st) for s, st, *_ in results if st != "done"]
+    headlines += [f"- **bench/{s.name} {st}** (see its section)." for s, st in failed_or_skipped]
     out.append("\n".join(headlines) if headlines else "_No script wrote a headline._")
-    if failed_or_skipped:
-        out.append("\n".join(f"- **{s.name} {st}** (see its section)." for s, st in failed_or_skipped))
     out.append("## Scripts")
     out.append(
         "| script | status | seconds |\n|---|---|---:|\n"
@@ -282,7 +282,7 @@ def main() -> int:
             elif status == "skipped":
                 reason = "**Skipped**: " + (lines[-1] if lines else "no reason given") + ". Its last output:"
             else:
-                reason = f"**Failed** ({lines[-1] if lines else 'no output'}). The tail of its output:"
+                reason = f"**Failed**: {lines[-1] if lines else 'no output'}. The tail of its output:"
             tail = "\n".join(lines[-TAIL_LINES:]) or "(no output)"
             out += [f"## {title} — {status}" if fragment else f"## `bench/{script.name}` — {status}",
                     f"Command: `.venv/bin/python bench/{script.name}`", reason, f"```\n{tail}\n```"]  # fmt: skip

@@ -17,7 +17,7 @@ The report contract (every ``bench/bench_*.py`` follows it):
    (``- ...``) for the report's "Headline figures".
 3. Exit status: 0 = done; 3 = skipped (could not run here, e.g. a missing tool — the reason is the last line it
    printed); anything else = failed. A script that runs longer than ``AIX_BENCH_SCRIPT_TIMEOUT`` seconds
-   (default 1800) is stopped (its whole process group) and counts as failed.
+   (default 1800) is stopped (with every process it started) and counts as failed.
 4. ``run.py`` assembles ``docs/benchmarks.md`` = title + date + machine (CPU model, cores, RAM, OS, Python,
    PostgreSQL and Redis versions, load average before and after) + "Headline figures" (every headline file,
    in script order) + a table of the scripts with their status and duration + every fragment in order. A
@@ -165,6 +165,21 @@ def loadavg() -> str:
     return " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def descendants(root: int) -> list[int]:
+    """Every process below ``root`` (from /proc; empty where there is no /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, stack = [], [root]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.append(child)
+            stack.append(child)
+    return found
+
+
 def run_script(script: Path, env: dict[str, str], timeout: float, log_dir: Path) -> tuple[str, float, list[str]]:
     """Run one scenario, echoing its output; return its status (done/skipped/failed), seconds, output lines."""
     print(f"\n=== {script.name} ===", flush=True)
@@ -179,6 +194,10 @@ def run_script(script: Path, env: dict[str, str], timeout: float, log_dir: Path)
     def kill_group() -> None:
         nonlocal timed_out
         timed_out = True
+        # Servers and workers a script started in sessions of their own are not in its process group.
+        for pid in [*descendants(proc.pid), proc.pid]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
 

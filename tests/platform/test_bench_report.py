@@ -64,11 +64,19 @@ def test_run_py_gathers_fragments_in_order_and_reports_skips_and_failures(run, t
     assert (logs / "bench_a.log").read_text().strip() == "alpha done"
 
 
-def test_run_py_stops_a_script_that_outlives_its_bound(run, tmp_path):
+def test_run_py_stops_a_script_that_outlives_its_bound_and_the_servers_it_started(run, tmp_path):
     script = tmp_path / "bench_slow.py"
-    script.write_text("import time\nprint('started', flush=True)\ntime.sleep(30)\n")
+    script.write_text(
+        "import subprocess, sys, time\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'], start_new_session=True)\n"
+        "print(child.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
 
-    status, _seconds, lines = run.run_script(script, {}, timeout=1, log_dir=tmp_path)
+    status, _seconds, lines = run.run_script(script, {}, timeout=3, log_dir=tmp_path)
 
     assert status == "failed"
     assert "bound" in lines[-1]
+    child = int(lines[0])
+    stat = Path(f"/proc/{child}/stat")
+    assert not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z"  # gone, or a reaped-soon zombie

@@ -273,12 +273,19 @@ def main() -> int:
 
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT)
+    measured, errors = [], []
     try:
-        measured = [measure(n, sizes, duration, script.name) for n in sizes]
+        for n in sizes:
+            try:
+                measured.append(measure(n, sizes, duration, script.name))
+            except (subprocess.SubprocessError, OSError, ValueError, StopIteration, SystemExit) as exc:
+                detail = getattr(exc, "stderr", "") or ""
+                errors.append(f"{n:,} packages: {type(exc).__name__}: {exc} {detail[-2000:]}".strip())
+                print(f"FAILED at {n:,} packages: {errors[-1]}", flush=True)
     finally:
         Path(script.name).unlink(missing_ok=True)
 
-    failed = False
+    failed = bool(errors)
     body, headline = [], []
     for m in measured:
         trivial = (m["wrk"][0][1]["rps"] + m["wrk"][-1][1]["rps"]) / 2
@@ -328,6 +335,8 @@ def main() -> int:
             f"**{'yes' if m['gin'] else 'NO'}**. `EXPLAIN (ANALYZE, BUFFERS)` of the page query:",
             "```\n" + m["plan"] + "\n```",
         ]
+    if errors:
+        body += ["### Failures", "```\n" + "\n".join(errors) + "\n```"]
     _report.write(
         "Catalog throughput, latency, search plan and queries per page",
         body,

@@ -227,8 +227,12 @@ def measure(n: int, sizes: list[int], duration: int, script: str) -> dict:
     print(f"[{n:,} packages] database {database_url.rsplit('/', 1)[1]}", flush=True)
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     started = time.monotonic()
-    subprocess.run([sys.executable, "bench/gen_catalog.py", "-n", str(n)], cwd=ROOT, env=env, check=True)
-    generation = time.monotonic() - started
+    gen = subprocess.run(
+        [sys.executable, "bench/gen_catalog.py", "-n", str(n)], cwd=ROOT, env=env, check=True, capture_output=True,
+        text=True,
+    )  # fmt: skip
+    print(gen.stdout.strip(), flush=True)
+    generation = None if "nothing to do" in gen.stdout else time.monotonic() - started
     out = subprocess.run(
         [sys.executable, __file__, "--inspect", str(n)], cwd=ROOT, env=env, check=True, capture_output=True, text=True
     ).stdout
@@ -269,12 +273,19 @@ def main() -> int:
 
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT)
+    measured, errors = [], []
     try:
-        measured = [measure(n, sizes, duration, script.name) for n in sizes]
+        for n in sizes:
+            try:
+                measured.append(measure(n, sizes, duration, script.name))
+            except (subprocess.SubprocessError, OSError, ValueError, StopIteration, SystemExit) as exc:
+                detail = getattr(exc, "stderr", "") or ""
+                errors.append(f"{n:,} packages: {type(exc).__name__}: {exc} {detail[-2000:]}".strip())
+                print(f"FAILED at {n:,} packages: {errors[-1]}", flush=True)
     finally:
         Path(script.name).unlink(missing_ok=True)
 
-    failed = False
+    failed = bool(errors)
     body, headline = [], []
     for m in measured:
         trivial = (m["wrk"][0][1]["rps"] + m["wrk"][-1][1]["rps"]) / 2
@@ -290,16 +301,25 @@ def main() -> int:
         print("queries per page (cold cache / warm):", ", ".join(f"{c['page']}: {c['cold']}/{c['warm']}"
                                                                for c in m["counts"]))  # fmt: skip
         wrk = dict(m["wrk"])
-        html, api = wrk["HTML list /catalog/"]["rps"], wrk["API list /api/v1/packages/"]["rps"]
+
+        def share(label: str, wrk=wrk, trivial=trivial) -> str:
+            return f"{wrk[label]['rps'] / trivial:.1%}"
+
         headline.append(
-            f"Catalog at {m['n']:,} packages: HTML list {html:,.0f} req/s = **{html / trivial:.0%} of a trivial "
-            f"Django view** ({trivial:,.0f} req/s, same server, same run); API list {api / trivial:.0%}; "
-            f"search page {m['search_p50_ms']:.1f} ms median (GIN index {'used' if m['gin'] else 'NOT used'})."
+            f"Catalog at {m['n']:,} packages, as a share of a trivial Django view on the same server in the same "
+            f"run ({trivial:,.0f} req/s): HTML list **{share('HTML list /catalog/')}**, HTML detail "
+            f"**{share('HTML detail /catalog/<slug>/')}**, API list **{share('API list /api/v1/packages/')}**, "
+            f"API detail **{share('API detail /api/v1/packages/<slug>/')}**; search page "
+            f"{m['search_p50_ms']:.0f} ms median in-process (GIN index {'used' if m['gin'] else 'NOT used'})."
         )
         body += [
             f"### {m['n']:,} published packages",
-            f"Database generated in {m['generation_s']:.0f} s (0 s when kept from an earlier run). "
-            f"Throughput: gunicorn, 2 sync workers, `wrk -t2 -c32 -d{duration}s` per row, loopback; ratio to the "
+            (
+                f"Catalog generated in {m['generation_s']:.0f} s (`bench/gen_catalog.py`). "
+                if m["generation_s"]
+                else "Catalog database kept from an earlier run (generation skipped). "
+            )  # fmt: skip
+            + f"Throughput: gunicorn, 2 sync workers, `wrk -t2 -c32 -d{duration}s` per row, loopback; ratio to the "
             f"mean of the trivial view before and after ({trivial:,.0f} req/s). Facet counts and totals are cached "
             "in Redis under the catalog version, so these are warm-cache figures.",
             _report.table(["scenario", "req/s", "p50 ms", "p95 ms", "vs trivial", "errors"], rows),
@@ -315,6 +335,8 @@ def main() -> int:
             f"**{'yes' if m['gin'] else 'NO'}**. `EXPLAIN (ANALYZE, BUFFERS)` of the page query:",
             "```\n" + m["plan"] + "\n```",
         ]
+    if errors:
+        body += ["### Failures", "```\n" + "\n".join(errors) + "\n```"]
     _report.write(
         "Catalog throughput, latency, search plan and queries per page",
         body,

@@ -14,7 +14,7 @@ What it does (bounded, loopback only):
    done. Reports wall time, results per second, and the ratio to the floor.
 
 Needs ``DATABASE_URL`` (PostgreSQL) and ``REDIS_URL``; uses a private queue on that Redis. Each run stops after
-``BENCH_ELIG_TIMEOUT`` seconds (default 600) and reports what it finished. The database is dropped at the end
+``BENCH_ELIG_TIMEOUT`` seconds (default 900) and reports what it finished. The database is dropped at the end
 unless ``BENCH_ELIG_KEEP=1``.
 """
 
@@ -38,7 +38,7 @@ import _report  # noqa: E402
 
 DB_NAME = f"{_report.db_prefix()}_elig"
 N = int(os.environ.get("BENCH_ELIG_PACKAGES", "1000"))
-TIMEOUT = float(os.environ.get("BENCH_ELIG_TIMEOUT", "600"))
+TIMEOUT = float(os.environ.get("BENCH_ELIG_TIMEOUT", "900"))
 WORKERS = [int(w) for w in os.environ.get("BENCH_ELIG_WORKERS", "2").split(",")]
 ENV_NAMES = ("BENCH_ELIG_PACKAGES", "BENCH_ELIG_WORKERS", "BENCH_ELIG_TIMEOUT", "AIX_BENCH_DB_PREFIX")
 QUEUE = f"aix-bench-elig-{uuid.uuid4().hex[:6]}"

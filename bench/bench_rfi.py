@@ -7,7 +7,7 @@ earlier bench rows stay, each run tags its own). Traffic goes to 127.0.0.1 only.
 
 What it does: starts gunicorn (sync workers) on a free loopback port with rate limits lifted, sends
 ``--count`` (default 200) multipart POSTs to ``/api/v1/rfi/notices/{docket}/submissions/`` from
-``--concurrency`` threads (default 16; bounded), each with three answers and two attachments (a PDF
+``--concurrency`` threads (default: all at once, at most 256), each with three answers and two attachments (a PDF
 and a PNG), then checks the database and the private media folder: every 201 must be a stored
 submission with both files on disk. It prints stored / lost / 5xx, throughput and p50/p95 latency, and
 the same figures for the trivial ``/healthz`` view as a reference for this machine.
@@ -50,11 +50,12 @@ DOCKET = "BENCH-RFI-0001"
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=int(os.environ.get("BENCH_RFI_COUNT", 200)))
-    parser.add_argument("--concurrency", type=int, default=int(os.environ.get("BENCH_RFI_CONCURRENCY", 16)))
+    parser.add_argument("--concurrency", type=int, default=int(os.environ.get("BENCH_RFI_CONCURRENCY", 0)),
+                        help="submissions in flight at once (default: all of them)")  # fmt: skip
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_RFI_WORKERS", 3)))
     args = parser.parse_args()
     args.count = max(1, min(args.count, 5000))
-    args.concurrency = max(1, min(args.concurrency, 64))
+    args.concurrency = max(1, min(args.concurrency or args.count, 256))
     return args
 
 
@@ -188,7 +189,7 @@ def post_one(port: int, questions: list[int], run: str, i: int) -> tuple[int, fl
     )
     started = time.perf_counter()
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:
+        with urllib.request.urlopen(request, timeout=300) as response:  # queued behind the others, not lost
             payload = json.loads(response.read())
             return response.status, time.perf_counter() - started, payload.get("tracking_number", "")
     except urllib.error.HTTPError as exc:
@@ -304,12 +305,16 @@ def main() -> int:
                   f"{p([r[1] for r in health], 0.5) * 1000:.0f}", f"{p([r[1] for r in health], 0.95) * 1000:.0f}",
                   f"{max(r[1] for r in health) * 1000:.0f}"]],
             ),
+            "With every submission in flight at once, a request's latency is mostly its wait in gunicorn's "
+            f"queue behind the others ({args.concurrency} requests for {args.workers} workers): p50 is about half "
+            "of the batch's duration. The client waits up to 300 s, so a slow answer is not miscounted as lost.",
             f"Result: **{'OK — all stored, none lost, no 5xx' if ok else 'FAILED'}**.",
         ],
         params={"submissions": args.count, "client concurrency": args.concurrency,
                 "gunicorn sync workers": args.workers, "attachments each": 2},
         env_names=ENV_NAMES,
-        headline=[f"{args.count} concurrent RFI submissions with 2 attachments each: **{len(numbers)} stored, "
+        headline=[f"{args.count} RFI submissions with 2 attachments each, {args.concurrency} in flight at once: "
+                  f"**{len(numbers)} stored, "
                   f"{lost} lost, {len(errors_5xx)} 5xx**; p50 {p50:.0f} ms, p95 {p95:.0f} ms ({rate:.1f}/s)."],
     )  # fmt: skip
     return 0 if ok else 1

@@ -17,7 +17,7 @@ The report contract (every ``bench/bench_*.py`` follows it):
    (``- ...``) for the report's "Headline figures".
 3. Exit status: 0 = done; 3 = skipped (could not run here, e.g. a missing tool — the reason is the last line it
    printed); anything else = failed. A script that runs longer than ``AIX_BENCH_SCRIPT_TIMEOUT`` seconds
-   (default 1800) is stopped (its whole process group) and counts as failed.
+   (default 1800) is stopped (with every process it started) and counts as failed.
 4. ``run.py`` assembles ``docs/benchmarks.md`` = title + date + machine (CPU model, cores, RAM, OS, Python,
    PostgreSQL and Redis versions, load average before and after) + "Headline figures" (every headline file,
    in script order) + a table of the scripts with their status and duration + every fragment in order. A
@@ -42,6 +42,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -164,6 +165,21 @@ def loadavg() -> str:
     return " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def descendants(root: int) -> list[int]:
+    """Every process below ``root`` (from /proc; empty where there is no /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, stack = [], [root]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.append(child)
+            stack.append(child)
+    return found
+
+
 def run_script(script: Path, env: dict[str, str], timeout: float, log_dir: Path) -> tuple[str, float, list[str]]:
     """Run one scenario, echoing its output; return its status (done/skipped/failed), seconds, output lines."""
     print(f"\n=== {script.name} ===", flush=True)
@@ -178,6 +194,10 @@ def run_script(script: Path, env: dict[str, str], timeout: float, log_dir: Path)
     def kill_group() -> None:
         nonlocal timed_out
         timed_out = True
+        # Servers and workers a script started in sessions of their own are not in its process group.
+        for pid in [*descendants(proc.pid), proc.pid]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
 
@@ -195,19 +215,95 @@ def run_script(script: Path, env: dict[str, str], timeout: float, log_dir: Path)
     elapsed = time.monotonic() - started
     (log_dir / f"{script.stem}.log").write_text("\n".join(lines) + "\n")
     if timed_out:
-        lines.append(f"stopped after the {timeout:.0f} s bound (AIX_BENCH_SCRIPT_TIMEOUT)")
+        lines.append(f"stopped after the {timeout:.0f} s bound (AIX_BENCH_SCRIPT_TIMEOUT) and counted as failed")
         return "failed", elapsed, lines
     if code == 0:
         return "done", elapsed, lines
     if code == EXIT_SKIPPED:
         return "skipped", elapsed, lines
-    lines.append(f"exit status {code}")
+    last = next((line for line in reversed(lines) if line.strip()), "no output")
+    lines.append(f"exit status {code}; last line: {last}")
     return "failed", elapsed, lines
 
 
-def title_of(fragment: str, fallback: str) -> str:
-    first = fragment.lstrip().splitlines()[0] if fragment.strip() else ""
-    return first[3:].strip() if first.startswith("## ") else fallback
+@dataclass
+class Outcome:
+    """What one scenario script left: its status, duration, output lines and the files of the report contract."""
+
+    name: str
+    status: str  # done / skipped / failed
+    seconds: float
+    lines: list[str]
+    fragment: str = ""
+    headline: str = ""
+
+
+def run_all(scripts: list[Path], folder: Path, timeout: float, log_dir: Path) -> list[Outcome]:
+    env = {**os.environ, "AIX_BENCH_REPORT_DIR": str(folder), "PYTHONUNBUFFERED": "1"}
+    outcomes = []
+    for script in scripts:
+        status, seconds, lines = run_script(script, env, timeout, log_dir)
+        fragment_path, headline_path = folder / f"{script.stem}.md", folder / f"{script.stem}.headline.md"
+        outcomes.append(
+            Outcome(
+                script.name, status, seconds, lines,
+                fragment_path.read_text() if fragment_path.exists() else "",
+                headline_path.read_text().strip() if headline_path.exists() else "",
+            )
+        )  # fmt: skip
+        print(f"--- {script.name}: {status} in {seconds:.0f} s", flush=True)
+    return outcomes
+
+
+def section_for(outcome: Outcome) -> list[str]:
+    """The report's section of one script: its fragment, or a section saying it was skipped or failed, and why."""
+    fragment = outcome.fragment.strip()
+    if outcome.status == "done" and fragment:
+        return [fragment]
+    lines = outcome.lines
+    if outcome.status == "done":
+        reason = "The script finished but wrote no report fragment. Its last output:"
+    elif outcome.status == "skipped":
+        reason = "**Skipped**: " + (lines[-1] if lines else "no reason given") + ". Its last output:"
+    else:
+        reason = f"**Failed**: {lines[-1] if lines else 'no output'}. The tail of its output:"
+    tail = "\n".join(lines[-TAIL_LINES:]) or "(no output)"
+    if not fragment:
+        return [f"## `bench/{outcome.name}` — {outcome.status}", f"Command: `.venv/bin/python bench/{outcome.name}`",
+                reason, f"```\n{tail}\n```"]  # fmt: skip
+    title, _, body = fragment.partition("\n")
+    title = title[3:].strip() if title.startswith("## ") else outcome.name
+    return [f"## {title} — {outcome.status}", reason, f"```\n{tail}\n```", body.strip()]
+
+
+def assemble(outcomes: list[Outcome], *, info: dict[str, str], started_at: dt.datetime, finished_at: dt.datetime,
+             load_before: str, load_after: str) -> str:  # fmt: skip
+    """The whole report, in Markdown."""
+    info = dict(info)
+    total = sum(o.seconds for o in outcomes)
+    out: list[str] = [
+        "# Benchmark report",
+        "Generated by `make bench` (`bench/run.py`); do not edit by hand — rerun the command. Every request went "
+        "to loopback; absolute figures depend on the machine and its load, so the catalog figures are also given "
+        "as ratios to a trivial Django view served by the same server in the same run.",
+        f"Date: {started_at:%Y-%m-%d %H:%M} – {finished_at:%H:%M} UTC; the scripts took {total / 60:.1f} min in "
+        f"total (commit {info.pop('commit', 'unknown')}).",
+        "## Machine",
+        "\n".join(f"- **{key}**: {value}" for key, value in info.items())
+        + f"\n- **load average** (1/5/15 min): {load_before} before, {load_after} after",
+        "## Headline figures",
+    ]
+    headlines = [o.headline for o in outcomes if o.headline]
+    headlines += [f"- **bench/{o.name} {o.status}** (see its section)." for o in outcomes if o.status != "done"]
+    out.append("\n".join(headlines) if headlines else "_No script wrote a headline._")
+    out.append("## Scripts")
+    out.append(
+        "| script | status | seconds |\n|---|---|---:|\n"
+        + "\n".join(f"| `bench/{o.name}` | {o.status} | {o.seconds:.0f} |" for o in outcomes)
+    )
+    for outcome in outcomes:
+        out += section_for(outcome)
+    return "\n\n".join(part for part in out if part) + "\n"
 
 
 def main() -> int:
@@ -235,66 +331,17 @@ def main() -> int:
     info = machine()
     log_dir = ROOT / "var" / "bench"
     log_dir.mkdir(parents=True, exist_ok=True)
-    results = []
+    timeout = float(os.environ.get("AIX_BENCH_SCRIPT_TIMEOUT", "1800"))
     with tempfile.TemporaryDirectory(prefix="aix-bench-report-") as folder:
-        env = {**os.environ, "AIX_BENCH_REPORT_DIR": folder, "PYTHONUNBUFFERED": "1"}
-        timeout = float(os.environ.get("AIX_BENCH_SCRIPT_TIMEOUT", "1800"))
-        started = time.monotonic()
-        for script in scripts:
-            status, seconds, lines = run_script(script, env, timeout, log_dir)
-            fragment_path = Path(folder) / f"{script.stem}.md"
-            headline_path = Path(folder) / f"{script.stem}.headline.md"
-            fragment = fragment_path.read_text() if fragment_path.exists() else ""
-            headline = headline_path.read_text().strip() if headline_path.exists() else ""
-            results.append((script, status, seconds, lines, fragment, headline))
-            print(f"--- {script.name}: {status} in {seconds:.0f} s", flush=True)
-        total = time.monotonic() - started
-    finished_at = dt.datetime.now(dt.UTC)
-    load_after = loadavg()
-
-    out: list[str] = [
-        "# Benchmark report",
-        "Generated by `make bench` (`bench/run.py`); do not edit by hand — rerun the command. Every request went "
-        "to loopback; absolute figures depend on the machine and its load, so the catalog figures are also given "
-        "as ratios to a trivial Django view served by the same server in the same run.",
-        f"Date: {started_at:%Y-%m-%d %H:%M} – {finished_at:%H:%M} UTC; scripts took {total / 60:.1f} min in total "
-        f"(commit {info.pop('commit')}).",
-        "## Machine",
-        "\n".join(f"- **{key}**: {value}" for key, value in info.items())
-        + f"\n- **load average** (1/5/15 min): {load_before} before, {load_after} after",
-        "## Headline figures",
-    ]
-    headlines = [h for *_, h in results if h]
-    failed_or_skipped = [(s, st) for s, st, *_ in results if st != "done"]
-    out.append("\n".join(headlines) if headlines else "_No script wrote a headline._")
-    if failed_or_skipped:
-        out.append("\n".join(f"- **{s.name} {st}** (see its section)." for s, st in failed_or_skipped))
-    out.append("## Scripts")
-    out.append(
-        "| script | status | seconds |\n|---|---|---:|\n"
-        + "\n".join(f"| `bench/{s.name}` | {st} | {sec:.0f} |" for s, st, sec, *_ in results)
-    )
-    for script, status, _seconds, lines, fragment, _headline in results:
-        if status != "done" or not fragment:
-            title = title_of(fragment, script.stem)
-            if status == "done":
-                reason = "The script finished but wrote no report fragment. Its last output:"
-            elif status == "skipped":
-                reason = "**Skipped**: " + (lines[-1] if lines else "no reason given") + ". Its last output:"
-            else:
-                reason = f"**Failed** ({lines[-1] if lines else 'no output'}). The tail of its output:"
-            tail = "\n".join(lines[-TAIL_LINES:]) or "(no output)"
-            out += [f"## {title} — {status}" if fragment else f"## `bench/{script.name}` — {status}",
-                    f"Command: `.venv/bin/python bench/{script.name}`", reason, f"```\n{tail}\n```"]  # fmt: skip
-            if fragment:
-                out.append(fragment.strip().split("\n", 1)[1].strip() if "\n" in fragment.strip() else "")
-        else:
-            out.append(fragment.strip())
+        outcomes = run_all(scripts, Path(folder), timeout, log_dir)
+    report = assemble(outcomes, info=info, started_at=started_at, finished_at=dt.datetime.now(dt.UTC),
+                      load_before=load_before, load_after=loadavg())  # fmt: skip
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text("\n\n".join(part for part in out if part) + "\n")
-    print(f"\nwrote {output} ({total / 60:.1f} min; {len(failed_or_skipped)} not done)")
-    return 1 if any(st == "failed" for _, st in failed_or_skipped) else 0
+    output.write_text(report)
+    not_done = [o for o in outcomes if o.status != "done"]
+    print(f"\nwrote {output} ({sum(o.seconds for o in outcomes) / 60:.1f} min; {len(not_done)} not done)")
+    return 1 if any(o.status == "failed" for o in not_done) else 0
 
 
 if __name__ == "__main__":

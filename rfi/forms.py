@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -11,7 +12,7 @@ from catalog.models import Country
 
 from .choices import OrganizationType, RespondentType
 from .models import Notice, Question, TopicArea
-from .services import NON_FIELD, SubmissionInvalid
+from .services import NON_FIELD, SubmissionInvalid, submission_key_is_valid
 
 _WIDGET_CLASSES = {
     forms.Textarea: "usa-textarea",
@@ -129,6 +130,9 @@ class SubmissionForm(forms.Form):
     )
     # Honeypot: hidden from people by CSS and from assistive technology; bots fill it in.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
+    # Server-generated idempotency key: new on each fresh form, kept when the form comes back with errors, so a
+    # resubmission (double click, retry after an error or an outage) stores the response once.
+    submission_key = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(
         self, *args: Any, notice: Notice, topics: list[tuple[TopicArea, list[tuple[int, Question]]]], **kwargs: Any
@@ -136,6 +140,8 @@ class SubmissionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.notice = notice
         self._topics = topics
+        if not self.is_bound:
+            self.initial["submission_key"] = str(uuid.uuid4())
         for number, question in (item for _topic, items in topics for item in items):
             answer_name, flag_name = f"answer_{question.pk}", f"confidential_{question.pk}"
             self.fields[answer_name] = forms.CharField(
@@ -158,6 +164,11 @@ class SubmissionForm(forms.Form):
             (topic, [(n, q, self[f"answer_{q.pk}"], self[f"confidential_{q.pk}"]) for n, q in items])
             for topic, items in self._topics
         ]
+
+    def clean_submission_key(self) -> str:
+        """A tampered or missing key is dropped (the response is then stored without one), never an error."""
+        key = self.cleaned_data.get("submission_key", "")
+        return key if submission_key_is_valid(key) else ""
 
     def is_bot(self) -> bool:
         return bool(self.data.get("website"))
@@ -187,6 +198,7 @@ class SubmissionForm(forms.Form):
             "attachments": data.get("attachments", []),
             "confidential_attachments": data.get("confidential_attachments", []),
             "public_versions": data.get("public_versions", []),
+            "submission_key": data.get("submission_key") or None,
         }
 
     def add_service_errors(self, error: SubmissionInvalid) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,13 @@ logger = logging.getLogger(__name__)
 
 NON_FIELD = "non_field_errors"
 FILE_FIELDS = ("attachments", "confidential_attachments", "public_versions")
+# An idempotency key: 16-64 letters, digits, "-" or "_" (a UUID fits). Kept in step with the API's OpenAPI pattern.
+SUBMISSION_KEY_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"
+_SUBMISSION_KEY_RE = re.compile(SUBMISSION_KEY_PATTERN)
+
+
+def submission_key_is_valid(key: str) -> bool:
+    return bool(_SUBMISSION_KEY_RE.fullmatch(key or ""))
 
 
 class Upload(Protocol):
@@ -82,13 +90,28 @@ def rfi_submission_create(
     ip_address: str | None = None,
     language: str = "",
     now: datetime | None = None,
+    submission_key: str | None = None,
 ) -> Submission:
     """Validate and store a response to ``notice``; e-mail a receipt after commit.
 
     Every problem is collected and raised at once as ``SubmissionInvalid`` before anything is written,
     so a refused response leaves no row and no file behind. When the respondent claims confidentiality
     without marking particular answers or files, the whole response is treated as confidential.
+
+    ``submission_key`` makes the call idempotent (a retry after a lost answer, a double click): when a
+    submission with that key already exists for ``notice``, it is returned with ``is_replay`` set, nothing is
+    stored and no receipt is sent. The key identifies the attempt, not the content: a key re-used with
+    different answers still returns the earlier submission unchanged. Two concurrent calls with one key are
+    settled by the unique constraint: the loser's rows and files are rolled back and it returns the winner's.
     """
+    if submission_key is not None and not submission_key_is_valid(submission_key):
+        raise SubmissionInvalid(
+            {"submission_key": [_("The submission key must be 16 to 64 letters, digits, '-' or '_'.")]},
+            code="invalid_submission_key",
+        )
+    existing = _submission_for_key(notice, submission_key)
+    if existing is not None:
+        return existing
     now = now or timezone.now()
     _refuse_if_closed(notice, now)
     errors: dict[str, list[str]] = defaultdict(list)
@@ -128,6 +151,7 @@ def rfi_submission_create(
                 text_fingerprint=simhash("\n".join(texts[q] for q in sorted(texts))),
                 ip_address=ip_address,
                 language=language[:10],
+                submission_key=submission_key or None,
             )
             Answer.objects.bulk_create(
                 Answer(
@@ -149,12 +173,26 @@ def rfi_submission_create(
                 ip_address=ip_address,
             )
             transaction.on_commit(lambda: _after_create(submission.pk, receipt=bool(submission.email)))
-    except Exception:
+    except Exception as exc:
         for attachment in stored:  # the rows rolled back; do not leave their files behind
             if attachment.file.name:
                 attachment.file.storage.delete(attachment.file.name)
+        if isinstance(exc, IntegrityError):  # a concurrent call with the same key committed first
+            existing = _submission_for_key(notice, submission_key)
+            if existing is not None:
+                return existing
         raise
     return submission
+
+
+def _submission_for_key(notice: Notice, submission_key: str | None) -> Submission | None:
+    """The submission already stored for ``notice`` under ``submission_key``, marked as a replay."""
+    if not submission_key:
+        return None
+    existing = Submission.objects.filter(notice=notice, submission_key=submission_key).first()
+    if existing is not None:
+        existing.is_replay = True
+    return existing
 
 
 # --- validation --------------------------------------------------------------------------------

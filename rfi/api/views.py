@@ -18,7 +18,7 @@ from aiexports.http import client_ip
 from aiexports.uploads import MultiPartParser
 from rfi import selectors
 from rfi.models import Notice, Question, TopicArea
-from rfi.services import SubmissionInvalid, rfi_submission_create
+from rfi.services import SUBMISSION_KEY_PATTERN, SubmissionInvalid, rfi_submission_create
 
 from .serializers import (
     NoticeDetailSerializer,
@@ -51,6 +51,21 @@ class NoticeDetailView(generics.RetrieveAPIView):
         questions = Question.objects.order_by("position", "id")
         topics = TopicArea.objects.order_by("position", "id").prefetch_related(Prefetch("questions", questions))
         return Notice.objects.prefetch_related(Prefetch("topic_areas", topics))
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    pattern=SUBMISSION_KEY_PATTERN,
+    description=(
+        "Optional; 16-64 letters, digits, '-' or '_' (a UUID fits). Send the same key when you retry the same "
+        "response: if a response with this key was already stored for this notice, the answer is 200 with its "
+        "tracking number and nothing is stored or e-mailed again. The key names the attempt, not the content: "
+        "a key re-used with a different body also returns the earlier response. A malformed key is refused (400)."
+    ),
+)
 
 
 class NoticeSubmissionsView(generics.GenericAPIView):
@@ -96,8 +111,12 @@ class NoticeSubmissionsView(generics.GenericAPIView):
     @extend_schema(
         tags=["rfi"],
         summary="Submit a response to an open notice",
+        parameters=[IDEMPOTENCY_KEY],
         request={"multipart/form-data": SubmissionCreateSerializer, "application/json": SubmissionCreateSerializer},
         responses={
+            200: OpenApiResponse(
+                SubmissionCreatedSerializer, description="Already stored with this Idempotency-Key: the earlier one"
+            ),
             201: SubmissionCreatedSerializer,
             400: OpenApiResponse(ProblemSerializer, description="Each problem, keyed by field"),
             404: ProblemSerializer,
@@ -134,6 +153,7 @@ class NoticeSubmissionsView(generics.GenericAPIView):
                 user=request.user,
                 ip_address=client_ip(request),
                 language=translation.get_language() or "",
+                submission_key=request.headers.get("Idempotency-Key"),
             )
         except SubmissionInvalid as error:
             code = status.HTTP_409_CONFLICT if error.code == "notice_closed" else status.HTTP_400_BAD_REQUEST
@@ -143,4 +163,5 @@ class NoticeSubmissionsView(generics.GenericAPIView):
             "status": submission.status,
             "received_at": submission.created_at,
         }
-        return Response(SubmissionCreatedSerializer(body).data, status=status.HTTP_201_CREATED)
+        code = status.HTTP_200_OK if submission.is_replay else status.HTTP_201_CREATED
+        return Response(SubmissionCreatedSerializer(body).data, status=code)

@@ -133,10 +133,22 @@ class Submission(models.Model):
     language = models.CharField(_("language"), max_length=10, blank=True)
     receipt_sent_at = models.DateTimeField(_("receipt e-mailed"), null=True, blank=True, editable=False)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    submission_key = models.CharField(
+        _("submission key"),
+        max_length=64,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Idempotency key sent with the response: the same key for the same notice stores it once."),
+    )
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SubmissionQuerySet.as_manager()
+
+    #: Set by ``rfi_submission_create`` on the instance it returns: True when the submission key had already
+    #: been used for this notice and the earlier submission is returned instead of a new one (not stored).
+    is_replay = False
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -148,6 +160,8 @@ class Submission(models.Model):
                 condition=~models.Q(is_confidential=True, confidentiality_justification=""),
                 name="rfi_submission_confidential_needs_justification",
             ),
+            # NULLs are distinct: responses sent without a key never conflict.
+            models.UniqueConstraint(fields=["notice", "submission_key"], name="rfi_submission_unique_key_per_notice"),
         ]
 
     def __str__(self) -> str:

@@ -142,6 +142,11 @@ class SubmissionForm(forms.Form):
         self._topics = topics
         if not self.is_bound:
             self.initial["submission_key"] = str(uuid.uuid4())
+        elif not submission_key_is_valid(self.data.get("submission_key", "")):
+            # A post without a usable key (an old page, tampering) gets a fresh one, so that this attempt and a
+            # retry of the form shown again are idempotent too.
+            self.data = self.data.copy()
+            self.data["submission_key"] = str(uuid.uuid4())
         for number, question in (item for _topic, items in topics for item in items):
             answer_name, flag_name = f"answer_{question.pk}", f"confidential_{question.pk}"
             self.fields[answer_name] = forms.CharField(
@@ -164,11 +169,6 @@ class SubmissionForm(forms.Form):
             (topic, [(n, q, self[f"answer_{q.pk}"], self[f"confidential_{q.pk}"]) for n, q in items])
             for topic, items in self._topics
         ]
-
-    def clean_submission_key(self) -> str:
-        """A tampered or missing key is dropped (the response is then stored without one), never an error."""
-        key = self.cleaned_data.get("submission_key", "")
-        return key if submission_key_is_valid(key) else ""
 
     def is_bot(self) -> bool:
         return bool(self.data.get("website"))

@@ -127,6 +127,12 @@ def test_a_form_shown_again_with_errors_keeps_its_key(client, notice, questions)
     assert f'name="submission_key" value="{KEY}"'.encode() in html
 
 
+def test_a_form_posted_without_a_usable_key_comes_back_with_a_fresh_one(client, notice, questions):
+    html = client.post(respond_url(notice), form_data(questions, certified=None, submission_key="bad")).content
+    key = re.search(r'name="submission_key" value="([^"]+)"', html.decode())[1]
+    assert uuid.UUID(key).version == 4
+
+
 def test_resubmitting_the_form_with_the_same_key_shows_the_same_tracking_number(client, notice, questions):
     data = form_data(questions, submission_key=KEY)
     first = client.post(respond_url(notice), data)

@@ -29,12 +29,47 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+#: Exit statuses of bench/run.py's report contract: 3 = skipped (could not run here), 1 = failed.
+EXIT_SKIPPED = 3
+EXIT_FAILED = 1
+
+
 class CannotRun(SystemExit):
-    """The scenario could not run (missing service or binary): exit 2 with a clear message."""
+    """The scenario could not run here (a service unreachable, a binary missing, a machine too slow): "skipped".
+
+    Exit status 3 (``bench/run.py``'s contract); ``run_main`` prints the reason as the script's last line, after
+    the cleanup in ``finally`` blocks has printed whatever it prints.
+    """
 
     def __init__(self, message: str) -> None:
-        print(f"CANNOT RUN: {message}", file=sys.stderr, flush=True)
-        super().__init__(2)
+        self.reason = message
+        super().__init__(EXIT_SKIPPED)
+
+
+class ScenarioBroken(SystemExit):
+    """A process the scenario starts itself (the app in gunicorn, a Celery worker) did not come up: a failure, exit 1.
+
+    Not a skip: the services were there, so this is the project's code (or its configuration) failing.
+    """
+
+    def __init__(self, message: str) -> None:
+        self.reason = message
+        super().__init__(EXIT_FAILED)
+
+
+def run_main(main: Callable[[], int]) -> None:
+    """Run a scenario's ``main`` and exit with the contract's status: 0 done, 1 something lost or broken, 3 skipped."""
+    try:
+        status = main()
+    except CannotRun as exc:
+        status = exc.code
+        sys.stderr.flush()
+        print(f"skipped: {exc.reason}", flush=True)
+    except ScenarioBroken as exc:
+        status = exc.code
+        sys.stderr.flush()
+        print(f"FAILED: {exc.reason}", flush=True)
+    sys.exit(status)
 
 
 # --- services and the dedicated database ---------------------------------------------------------
@@ -192,7 +227,7 @@ def start_worker(
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise CannotRun(f"celery worker exited early; see {log}")
+            raise ScenarioBroken(f"celery worker exited early; see {log}")
         try:
             replies = app.control.ping(timeout=0.5) or []
         except Exception:  # noqa: BLE001 - the broker may be coming back
@@ -200,7 +235,7 @@ def start_worker(
         if any(f"{queue}-{name}" in key for reply in replies for key in reply):
             return proc
         time.sleep(0.3)
-    raise CannotRun(f"celery worker did not answer ping within {timeout:.0f}s; see {log}")
+    raise ScenarioBroken(f"celery worker did not answer ping within {timeout:.0f}s; see {log}")
 
 
 def start_gunicorn(children: Children, env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
@@ -218,13 +253,13 @@ def start_gunicorn(children: Children, env: dict[str, str], port: int, workers: 
     deadline = time.monotonic() + 40
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise CannotRun(f"gunicorn exited early; see {log}")
+            raise ScenarioBroken(f"gunicorn exited early; see {log}")
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
             return proc
         except OSError:
             time.sleep(0.3)
-    raise CannotRun(f"gunicorn did not answer /healthz within 40s; see {log}")
+    raise ScenarioBroken(f"gunicorn did not answer /healthz within 40s; see {log}")
 
 
 class PrivateRedis:

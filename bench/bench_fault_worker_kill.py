@@ -165,4 +165,4 @@ def report(args: argparse.Namespace, command: str, m: dict) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    kit.run_main(main)

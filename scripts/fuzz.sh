@@ -2,7 +2,11 @@
 # API fuzzing, the long run (make fuzz): schemathesis against the project's own OpenAPI schema, every operation,
 # all checks, all phases (examples, coverage, fuzzing, stateful). A throwaway server on loopback with a throwaway
 # SQLite database and media folder (demo data loaded), authenticated with an API token of the demo company user
-# (who owns drafts), rate limits lifted so that throttling is not reported as a failure. Bounded: FUZZ_EXAMPLES
+# (who owns drafts), rate limits lifted so that throttling is not reported as a failure. The server is gunicorn (sync
+# workers, as in the Dockerfile), not runserver: runserver's wsgiref handler does not understand a chunked request body
+# (schemathesis sends one, empty, for some form bodies), reads its "0" terminator as the next request line on the
+# kept-alive connection and answers it with a status-less HTML page, which schemathesis reports as "Connection
+# aborted"; gunicorn parses chunked bodies, so the run reflects production. Bounded: FUZZ_EXAMPLES
 # per operation, a fixed FUZZ_SEED so that a failure reproduces, and a request timeout.
 # CI runs the short, in-process gate instead: tests/hardening/test_fuzz.py (part of make test; no coverage or
 # stateful phase there, they take minutes).
@@ -28,7 +32,8 @@ TOKEN=$($PY manage.py shell -c "from rest_framework.authtoken.models import Toke
 from django.contrib.auth import get_user_model
 from aiexports.portal.demo import DEMO_COMPANY
 print(Token.objects.get_or_create(user=get_user_model().objects.get(email=DEMO_COMPANY[0]))[0].key)" | tail -n 1)
-$PY manage.py runserver "127.0.0.1:$PORT" --noreload >"$WORK/server.log" 2>&1 &
+"$(dirname "$PY")/gunicorn" aiexports.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 --timeout 60 \
+  --access-logfile - >"$WORK/server.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 60); do
   curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break

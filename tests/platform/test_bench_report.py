@@ -80,3 +80,15 @@ def test_run_py_stops_a_script_that_outlives_its_bound_and_the_servers_it_starte
     child = int(lines[0])
     stat = Path(f"/proc/{child}/stat")
     assert not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z"  # gone, or a reaped-soon zombie
+
+
+@pytest.mark.parametrize(
+    "name", ["bench_fault_pg_drop.py", "bench_fault_redis_restart.py", "bench_fault_worker_kill.py"]
+)
+def test_a_fault_scenario_without_reachable_services_is_reported_as_skipped_with_the_reason_last(run, tmp_path, name):
+    unreachable = {"DATABASE_URL": "postgres://postgres@127.0.0.1:1/x", "REDIS_URL": "redis://127.0.0.1:1/0"}
+
+    status, _seconds, lines = run.run_script(ROOT / "bench" / name, unreachable, timeout=60, log_dir=tmp_path)
+
+    assert status == "skipped"
+    assert lines[-1].startswith("skipped: Redis at redis://127.0.0.1:1/0 does not answer")

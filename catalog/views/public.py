@@ -180,13 +180,15 @@ def _package_page(slug: str) -> dict[str, object]:
 
 def _eligibility_panel(request: HttpRequest, package_id: int) -> str:
     """The package's eligibility panel (250-country select, map, table), rendered once per catalog version,
-    language, buyer country and page address (its country form returns to the page)."""
-    state = repr((buyer_country(request), request.get_full_path()))
-    key = f"{package_id}:{hashlib.sha256(state.encode()).hexdigest()[:32]}"
+    language, buyer country and page address (its country form returns to the page). An address with a query
+    string is rendered every time: the cache must not grow with made-up URLs."""
 
     def build() -> str:
         return render_to_string("eligibility/package_panel.html", panel_context(Package(pk=package_id), request))
 
+    if request.META.get("QUERY_STRING"):  # any query string would be a new entry (~230 kB with the map)
+        return mark_safe(build())  # noqa: S308
+    key = f"{package_id}:{request.path}:{buyer_country(request) or ''}"
     return mark_safe(selectors.cached_catalog_value("detail-eligibility", key, build))  # noqa: S308
 
 

@@ -95,3 +95,11 @@ def test_cached_available_in_counts_follow_new_eligibility_results(client, packa
     eligibility.eligibility_compute_now(package_id=package.pk)
     assert available_in_kenya() == 1
     assert EAR_VERSION in page(client, package)
+
+
+def test_the_eligibility_panel_returns_to_the_address_it_was_shown_at(client, package):
+    plain = page(client, package)
+    response = client.get(f"/catalog/{package.slug}/", {"from": "newsletter"})
+    assert response.status_code == 200
+    assert f'value="/catalog/{package.slug}/?from=newsletter"' in response.content.decode()
+    assert "from=newsletter" not in page(client, package) and page(client, package) == plain

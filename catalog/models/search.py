@@ -1,5 +1,6 @@
 """Keep derived data fresh when a package or one of its components changes: the package's full-text search
-vector, and the catalog version under which facet counts and rendered list cards are cached.
+vector, and the catalog version under which facet counts, rendered list cards and package pages are cached
+(eligibility results bump it in ``catalog.eligibility.services.eligibility_results_write``).
 
 Signals only maintain derived data here (house rule); the workflow itself lives in services. Bulk writes
 (``bulk_create``, ``QuerySet.update``) bypass signals: call ``catalog.services.search.packages_search_refresh``

@@ -133,6 +133,22 @@ def cached_per_package(
     return [fresh[p.pk] if p.pk in fresh else cached[keys[p.pk]] for p in packages]
 
 
+def cached_catalog_value(kind: str, key: str, build: Callable[[], T]) -> T:
+    """``build()``, cached under the catalog version, the language, ``kind`` and ``key`` (a package page's
+    rendered fragments, an API detail): any catalog change (a package, its components, targets, eligibility
+    results, the reference data they show) bumps the version. A ``build()`` that raises (404) caches nothing.
+    Disabled, like the facet counts, by ``AIX_CATALOG_FACETS_CACHE_SECONDS=0``."""
+    seconds = catalog_cache_seconds()
+    if not seconds:
+        return build()
+    full_key = f"catalog:{kind}:{catalog_version()}:{get_language() or ''}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = build()
+        cache.set(full_key, value, seconds)
+    return value
+
+
 class CachedCountPaginator(Paginator):
     """A paginator whose total is cached under the catalog version: counting 10,000 wide rows for every page
     view cost more than fetching the page itself. Disabled with ``AIX_CATALOG_FACETS_CACHE_SECONDS=0``."""

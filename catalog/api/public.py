@@ -70,6 +70,17 @@ class PackageViewSet(viewsets.ReadOnlyModelViewSet):
         items = selectors.cached_per_package(page, "api-item", serialize, vary=request.build_absolute_uri("/"))
         return self.get_paginated_response(items)
 
+    def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
+        if request.query_params:  # filters apply to the lookup too: only the plain address is cached
+            return super().retrieve(request, *args, **kwargs)
+
+        def serialize() -> dict:
+            return dict(self.get_serializer(self.get_object()).data)
+
+        # The item holds absolute URLs: cached per scheme and host, like the list items.
+        key = f"{request.build_absolute_uri('/')}:{kwargs[self.lookup_field]}"
+        return Response(selectors.cached_catalog_value("api-detail", key, serialize))
+
     def get_object(self) -> Package:
         return selectors.attach_list_data([super().get_object()], layer_counts=False)[0]
 

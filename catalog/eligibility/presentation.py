@@ -72,11 +72,13 @@ def map_context(outcomes: dict[str, str], selected: str | None) -> dict[str, Any
 def panel_context(package: Package, request: HttpRequest | None) -> dict[str, Any]:
     """Everything ``eligibility/package_panel.html`` needs, in three queries."""
     results = list(
-        EligibilityResult.objects.filter(package=package).select_related("country", "ruleset").order_by("country__name")
+        EligibilityResult.objects.filter(package_id=package.pk)
+        .select_related("country", "ruleset")
+        .order_by("country__name")
     )
     code = buyer_country(request)
     selected = next((r for r in results if r.country_id == code), None)
-    program = ProgramEligibility.objects.filter(package=package).first()
+    program = ProgramEligibility.objects.filter(package_id=package.pk).first()
     ruleset = results[0].ruleset if results else None
     next_url = request.get_full_path() if request is not None else ""
     return {

@@ -21,6 +21,7 @@ from aiexports.audit.services import audit_record
 from aiexports.errors import DomainError, InvalidTransition
 from catalog.choices import Layer, PackageStatus
 from catalog.models import Country, Package
+from catalog.services.search import catalog_version_bump
 
 from . import engine
 from .choices import CheckStatus, CheckTrigger, RuleSetStatus
@@ -308,6 +309,10 @@ def eligibility_results_write(
             "computed_at": now,
         },
     )
+    # Cached facet counts ("available in") and package pages show these results: bump now, and again once
+    # the transaction commits, so that no reader caches the old results under the new version meanwhile.
+    catalog_version_bump()
+    transaction.on_commit(catalog_version_bump)
     return len(rows)
 
 

@@ -1,5 +1,6 @@
 """Keep derived data fresh when a package or one of its components changes: the package's full-text search
-vector, and the catalog version under which facet counts and rendered list cards are cached.
+vector, and the catalog version under which facet counts, rendered list cards and package pages are cached
+(eligibility results bump it in ``catalog.eligibility.services.eligibility_results_write``).
 
 Signals only maintain derived data here (house rule); the workflow itself lives in services. Bulk writes
 (``bulk_create``, ``QuerySet.update``) bypass signals: call ``catalog.services.search.packages_search_refresh``
@@ -15,8 +16,9 @@ from django.dispatch import receiver
 
 from catalog.services.search import catalog_version_bump, package_search_refresh, search_enabled
 
-from .organizations import Consortium
+from .organizations import Consortium, ConsortiumMember, Organization
 from .packages import Component, Package
+from .reference import Country, Region, Sector
 
 _SEARCHED_FIELDS = frozenset({"title", "summary", "description"})
 
@@ -36,9 +38,27 @@ def _package_deleted(sender: type[Package], **kwargs: Any) -> None:
 
 
 @receiver(post_save, sender=Consortium, dispatch_uid="catalog.search.consortium_saved")
-def _consortium_saved(sender: type[Consortium], **kwargs: Any) -> None:
-    # Cached list cards and facet labels show the consortium's name.
+@receiver(post_delete, sender=Consortium, dispatch_uid="catalog.search.consortium_deleted")
+@receiver(post_save, sender=ConsortiumMember, dispatch_uid="catalog.search.member_saved")
+@receiver(post_delete, sender=ConsortiumMember, dispatch_uid="catalog.search.member_deleted")
+@receiver(post_save, sender=Organization, dispatch_uid="catalog.search.organization_saved")
+@receiver(post_delete, sender=Organization, dispatch_uid="catalog.search.organization_deleted")
+@receiver(post_save, sender=Country, dispatch_uid="catalog.search.country_saved")
+@receiver(post_delete, sender=Country, dispatch_uid="catalog.search.country_deleted")
+@receiver(post_save, sender=Region, dispatch_uid="catalog.search.region_saved")
+@receiver(post_delete, sender=Region, dispatch_uid="catalog.search.region_deleted")
+@receiver(post_save, sender=Sector, dispatch_uid="catalog.search.sector_saved")
+@receiver(post_delete, sender=Sector, dispatch_uid="catalog.search.sector_deleted")
+def _shown_reference_changed(sender: type, raw: bool = False, **kwargs: Any) -> None:
+    # Cached cards, package pages and facet labels show these names (a consortium, its members, suppliers,
+    # countries, regions, sectors); a region's countries decide the "available in" facet.
     catalog_version_bump()
+
+
+@receiver(m2m_changed, sender=Region.countries.through, dispatch_uid="catalog.search.region_countries_changed")
+def _region_countries_changed(sender: type, action: str, **kwargs: Any) -> None:
+    if action in {"post_add", "post_remove", "post_clear"}:
+        catalog_version_bump()
 
 
 @receiver(post_save, sender=Component, dispatch_uid="catalog.search.component_saved")

@@ -24,6 +24,8 @@ from django_ratelimit.decorators import ratelimit
 from aiexports.http import client_ip
 from aiexports.views import ratelimited
 from catalog import selectors
+from catalog.eligibility.buyer import buyer_country
+from catalog.eligibility.presentation import panel_context
 from catalog.filtersets import Availability, Ordering, PackageFilterSet, country_choices
 from catalog.forms_public import InquiryForm
 from catalog.models import Package
@@ -153,11 +155,49 @@ def _inquiry_rate(group: str, request: HttpRequest) -> str:
     return getattr(settings, "AIX_RATE_INQUIRY", settings.AIX_RATE_CONTACT)
 
 
+def _package_page(slug: str) -> dict[str, object]:
+    """What a package page shows besides the inquiry form: its header fields and the rendered body (facts,
+    sectors, markets, members, components), or 404. Rendered once per catalog version and language."""
+
+    def build() -> dict[str, object]:
+        package = selectors.published_package_detail(slug=slug)
+        consortium = package.consortium
+        return {
+            "pk": package.pk,
+            "slug": package.slug,
+            "title": package.title,
+            "summary": package.summary,
+            "consortium": {"name": consortium.name, "slug": consortium.slug},
+            "main": render_to_string(
+                "catalog/public/_package_detail_main.html", {"package": package, "consortium": consortium}
+            ),
+        }
+
+    page = selectors.cached_catalog_value("detail-page", slug, build)
+    page["main"] = mark_safe(page["main"])  # noqa: S308 -- rendered by our template, autoescaped
+    return page
+
+
+def _eligibility_panel(request: HttpRequest, package_id: int) -> str:
+    """The package's eligibility panel (250-country select, map, table), rendered once per catalog version,
+    language, buyer country and page address (its country form returns to the page). An address with a query
+    string is rendered every time: the cache must not grow with made-up URLs."""
+
+    def build() -> str:
+        return render_to_string("eligibility/package_panel.html", panel_context(Package(pk=package_id), request))
+
+    if request.META.get("QUERY_STRING"):  # any query string would be a new entry (~230 kB with the map)
+        return mark_safe(build())  # noqa: S308
+    key = f"{package_id}:{request.path}:{buyer_country(request) or ''}"
+    return mark_safe(selectors.cached_catalog_value("detail-eligibility", key, build))  # noqa: S308
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=_inquiry_rate, method="POST", block=False, group="catalog.inquiry")
 def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """``/catalog/<slug>/``: a published package and its "express interest" form (404 unless published)."""
-    package = selectors.published_package_detail(slug=slug)
+    """``/catalog/<slug>/``: a published package and its "express interest" form (404 unless published).
+    The package's fragments come from the cache (see ``_package_page``); the form never does."""
+    page = _package_page(slug)
     form = InquiryForm()
     if request.method == "POST":
         if getattr(request, "limited", False):
@@ -166,7 +206,7 @@ def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             if not form.is_spam():
                 inquiry_create(
-                    package=package,
+                    package=selectors.published_package_detail(slug=slug),
                     name=form.cleaned_data["name"],
                     organization=form.cleaned_data["organization"],
                     country_code=form.cleaned_data["country"],
@@ -179,8 +219,14 @@ def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 request, _("Thank you. Your message was sent to the consortium, who will reply by e-mail.")
             )
             # No fragment: the confirmation is shown at the top of the page, where the browser lands.
-            return redirect(reverse("catalog:package_detail", args=[package.slug]))
-    context = {"package": package, "consortium": package.consortium, "form": form}
+            return redirect(reverse("catalog:package_detail", args=[page["slug"]]))
+    context = {
+        "page": page,
+        "package": page,
+        "consortium": page["consortium"],
+        "form": form,
+        "eligibility_panel": _eligibility_panel(request, page["pk"]),
+    }
     return render(request, "catalog/public/package_detail.html", context, status=400 if form.errors else 200)
 
 

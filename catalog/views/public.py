@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Iterable
 from html import escape
 
@@ -189,7 +190,10 @@ def _eligibility_panel(request: HttpRequest, package_id: int) -> str:
     if request.META.get("QUERY_STRING"):  # any query string would be a new entry (~230 kB with the map)
         return mark_safe(build())  # noqa: S308
     key = f"{package_id}:{request.path}:{buyer_country(request) or ''}"
-    return mark_safe(selectors.cached_catalog_value("detail-eligibility", key, build))  # noqa: S308
+    # Stored compressed: the map's 250 shapes make ~230 kB of HTML that compresses about tenfold, and the cache
+    # shares its Redis with the Celery broker (no eviction), so its size is kept small.
+    packed = selectors.cached_catalog_value("detail-eligibility", key, lambda: zlib.compress(build().encode(), 1))
+    return mark_safe(zlib.decompress(packed).decode())  # noqa: S308
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -120,7 +120,7 @@ class RuleSetAdmin(admin.ModelAdmin):
             return
         self.message_user(request, _("Rule set activated; %(n)d checks queued.") % {"n": count}, messages.SUCCESS)
 
-    @admin.action(description=_("Clone the selected rule set into a new draft"))
+    @admin.action(description=_("Clone the selected rule set into a new draft…"))
     def clone(self, request: HttpRequest, queryset: QuerySet[RuleSet]) -> HttpResponse | None:
         if queryset.count() != 1:
             self.message_user(request, _("Select exactly one rule set to clone."), messages.ERROR)

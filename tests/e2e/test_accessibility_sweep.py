@@ -317,39 +317,199 @@ def test_every_public_and_signed_in_page_and_form_in_its_error_state_has_no_axe_
     assert len(forms) >= 15, forms
 
 
-PROJECT_PACKAGES = ("aiexports.", "catalog.", "rfi.")
-
-
 def admin_visits() -> list[Visit]:
-    """The admin index, and the changelist and change form of every model the project's admins register.
+    """The admin index, and the changelist and change form of every model registered in the admin site —
+    the project's own admins and the third-party ones (django-axes, DRF tokens, groups) alike.
 
     The add form shows the change form's fields with the same widgets, so it is visited only where it
-    differs (``add_fieldsets``, as for users) or where there is no object to change.
+    differs (``add_fieldsets``, as for users; a third-party admin's own add form; an overridden
+    ``add_view``, as for the screening-list upload) or where there is no object to change.
     """
     from django.contrib.auth import get_user_model
 
     request = type("R", (), {"user": get_user_model()(is_staff=True, is_superuser=True, is_active=True)})()
     visits = [Visit(reverse("admin:index"), "admin:index")]
     for model, model_admin in admin.site._registry.items():
-        if not model_admin.__module__.startswith(PROJECT_PACKAGES):
-            continue  # third-party admins (django-axes, DRF tokens, groups): their templates are not ours to fix
         opts = model._meta
         base = f"admin:{opts.app_label}_{opts.model_name}"
         visits.append(Visit(reverse(f"{base}_changelist"), f"{base}_changelist"))
         first = model_admin.get_queryset(request).order_by("pk").first()
         if first is not None:
             visits.append(Visit(reverse(f"{base}_change", args=[first.pk]), f"{base}_change"))
-        if model_admin.has_add_permission(request) and (first is None or getattr(model_admin, "add_fieldsets", None)):
+        own_add = (
+            getattr(model_admin, "add_fieldsets", None)
+            or "add_view" in type(model_admin).__dict__
+            or not model_admin.__module__.startswith(PROJECT_PACKAGES)
+        )
+        if model_admin.has_add_permission(request) and (first is None or own_add):
             visits.append(Visit(reverse(f"{base}_add"), f"{base}_add"))
     return visits
 
 
+PROJECT_PACKAGES = ("aiexports.", "catalog.", "rfi.")
+STANDARD_ADMIN_VIEWS = ("changelist", "add", "history", "delete", "change", "autocomplete")
+# Custom admin URLs (``get_urls`` overrides) that are not pages, each with the reason.
+ADMIN_NOT_PAGES = {"admin:rfi_submission_export": "a CSV download of the filtered queue"}
+# Custom admin forms that are also swept in their error state (submitted empty).
+ADMIN_FORMS_IN_ERROR_STATE = {"admin:eligibility_screeninglistimport_add", "admin:auth_user_password_change"}
+# Actions that answer with a message on the changelist rather than a page of their own: one of each kind
+# of message page is enough (the intermediate pages are discovered; see ``intermediate_actions``).
+# (The rule sets' "re-run failed" and "activate" and the contact inbox's actions are all of this kind.)
+MESSAGE_ACTIONS = [("portal", "contactmessage", "assign_to_me")]
+# The template and controls of an intermediate page: pages that differ only in their title are checked once.
+FORM_SHAPE = """() => document.body.className + ' ' + [...document.querySelectorAll('#content form [name]')]
+    .map(e => `${e.tagName}:${e.type}:${e.name}`).join(' ')"""
+
+
+def custom_admin_visits() -> list[Visit]:
+    """The views the admins add with ``get_urls`` (custom views), filled with the first object where they
+    take one (the user's password form); those on ``ADMIN_NOT_PAGES`` are left out."""
+    visits = []
+    for model, model_admin in admin.site._registry.items():
+        prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+        for p in model_admin.get_urls():
+            if not p.name or (p.name.startswith(prefix) and p.name[len(prefix) :] in STANDARD_ADMIN_VIEWS):
+                continue
+            name = f"admin:{p.name}"
+            if name in ADMIN_NOT_PAGES:
+                continue
+            args = [model_admin.model._default_manager.order_by("pk").first().pk] if p.pattern.converters else []
+            visits.append(Visit(reverse(name, args=args), name))
+    return visits
+
+
+def intermediate_actions() -> list[tuple[str, str, str]]:
+    """(app label, model name, action) of every admin action that answers with a page of its own.
+
+    By the admin's convention such an action's description ends with an ellipsis ("Reject…"), as a menu
+    item that opens a dialog does; Django's own "Delete selected" confirmation is swept once, for tags.
+    """
+    found = [("rfi", "tag", "delete_selected")]
+    for model, model_admin in admin.site._registry.items():
+        for name in model_admin.actions or ():
+            if not isinstance(name, str):
+                continue
+            description = str(getattr(getattr(model_admin, name), "short_description", ""))
+            if description.endswith("…"):
+                found.append((model._meta.app_label, model._meta.model_name, name))
+    return found
+
+
+def _admin_world(w: dict) -> dict:
+    """What the admin's intermediate pages and third-party admins need on top of ``_world``: a screening hit,
+    a campaign of RFI responses, a group, django-axes records, a contact message. Returns rows to select."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.auth.models import Group
+
+    from aiexports.portal.choices import ContactTopic
+    from aiexports.portal.models import ContactMessage
+    from catalog.eligibility.screening.demo import load_screening_demo
+    from rfi.models import CampaignGroup, Submission, Tag
+    from tests.factories import OrganizationFactory
+
+    OrganizationFactory(name="Northwind Traders")  # a name on the synthetic restricted-party list
+    load_screening_demo(StringIO())
+    members = list(Submission.objects.order_by("pk")[:2])
+    campaign = CampaignGroup.objects.create(notice=members[0].notice, label="Form letter")
+    Submission.objects.filter(pk__in=[m.pk for m in members]).update(campaign_group=campaign)
+    Tag.objects.get_or_create(name="Export controls")
+    Group.objects.create(name="Reviewers")
+    where = {"ip_address": "192.0.2.10", "user_agent": "Mozilla/5.0", "username": "x@example.org",
+             "http_accept": "*/*", "path_info": "/accounts/login/"}  # fmt: skip
+    AccessAttempt.objects.create(**where, failures_since_start=3, get_data="", post_data="")
+    AccessLog.objects.create(**where)
+    AccessFailureLog.objects.create(**where)
+    if not ContactMessage.objects.exists():
+        ContactMessage.objects.create(
+            name="Ada",
+            email="ada@example.org",
+            topic=ContactTopic.values[0],
+            message="A question.",
+            country=w["org"].country,
+        )
+    return {"set_campaign_status": members[0].pk}
+
+
+def run_action(sweep: Sweep, app: str, model: str, action: str, select: int | None = None) -> bool:
+    """On the changelist, select one row (the first, or the given one), choose the action and press Go."""
+    page = sweep.page
+    page.goto(reverse(f"admin:{app}_{model}_changelist"))
+    box = page.locator(f"input.action-select[value='{select}']" if select else "input.action-select").first
+    if not box.count():
+        sweep.failures.append(f"{app}.{model} {action}: no row to select")
+        return False
+    box.check()
+    page.select_option("select[name=action]", action)
+    with page.expect_navigation():
+        page.locator("#changelist-form button[name=index], #changelist-form [type=submit][name=index]").first.click()
+    sweep.visited.append(page.url)
+    return True
+
+
+def submit_intermediate_empty(sweep: Sweep, label: str) -> bool:
+    """Submit the intermediate page's form with its typed controls cleared (its error state), if it has any."""
+    page = sweep.page
+    form = page.locator("#content form").filter(has=page.locator("[type=submit]")).first
+    typed = [c for c in form.locator(TYPED_CONTROLS).all() if c.is_visible() and c.is_editable()]
+    if not typed:
+        return False
+    for control in typed:
+        control.fill("")
+    form.evaluate("form => { form.noValidate = true; }")  # Django's own forms mark fields required
+    with page.expect_navigation():
+        form.locator("[type=submit]").first.click()
+    sweep.check(f"{label} submitted empty")
+    return True
+
+
 def test_the_admin_pages_have_no_serious_or_critical_axe_violations(sweep_as):
+    """Every admin page, the custom views and the intermediate pages of the actions (and their error
+    states) included: zero serious or critical violations."""
     w = _world()
+    select = _admin_world(w)
     sweep = sweep_as(w["staff"], impacts={"serious", "critical"})
-    visits = admin_visits()
+    visits = admin_visits() + custom_admin_visits()
+    routes = {v.route for v in visits}
+    error_states = []
     for visit in visits:
-        sweep.visit(visit)
-    print(f"accessibility sweep: {len(sweep.visited)} admin pages")
-    assert not sweep.report(), f"admin pages ({len(visits)} visited):\n\n{sweep.report()}"
+        if sweep.visit(visit) and visit.route in ADMIN_FORMS_IN_ERROR_STATE:
+            submit_intermediate_empty(sweep, visit.route)
+            error_states.append(visit.route)
+    actions = intermediate_actions()
+    seen: dict[str, str] = {}
+    for app, model, action in actions:
+        label = f"admin {app}.{model} action {action}"
+        if not run_action(sweep, app, model, action, select.get(action)):
+            continue
+        if sweep.page.locator("#changelist-form").count():
+            sweep.failures.append(f"{label}: answered with the changelist, not a page of its own")
+            continue
+        shape = sweep.page.evaluate(FORM_SHAPE)
+        if shape in seen:  # the same page with another title (clear/confirm hits; status of one or a campaign)
+            seen[shape] += f", {action}"
+            continue
+        seen[shape] = action
+        sweep.check(label)
+        if submit_intermediate_empty(sweep, label):
+            error_states.append(action)
+    for app, model, action in MESSAGE_ACTIONS:
+        if run_action(sweep, app, model, action):
+            sweep.check(f"admin {app}.{model} action {action} (message)")
+    print(
+        f"accessibility sweep: {len(sweep.visited)} admin pages; intermediate pages of {len(actions)} actions "
+        f"({len(seen)} distinct: {list(seen.values())}), "
+        f"{len(error_states)} forms in their error state"
+    )
+    assert not sweep.report(), f"admin pages ({len(sweep.visited)} visited):\n\n{sweep.report()}"
     assert sum(v.route.endswith("_change") for v in visits) >= 8
+    assert {
+        "admin:axes_accessattempt_change",
+        "admin:authtoken_tokenproxy_changelist",
+        "admin:auth_group_add",
+        "admin:eligibility_screeninglistimport_add",
+        "admin:auth_user_password_change",
+    } <= routes
+    assert {"reject", "request_changes", "clone", "clear_hits", "tag_topics", "set_campaign_status"} <= {
+        a for _, _, a in actions
+    }
+    assert {"reject", "request_changes", "clone", "clear_hits"} | ADMIN_FORMS_IN_ERROR_STATE <= set(error_states)

@@ -359,29 +359,10 @@ def delete_queue(queue: str, broker_url: str) -> None:
 
 
 def generate_packages(n: int) -> list[int]:
-    """N submitted packages with four components each (bulk), like bench_eligibility's data set."""
-    from catalog.choices import Category, PackageStatus
-    from catalog.models import Component, Consortium, ConsortiumMember, Organization, Package
+    """N published packages with four components each (bulk): bench_eligibility's data set."""
+    from _datasets import eligibility_packages
 
-    org = Organization.objects.create(name="Fault Bench Org", slug="fault-bench-org", country_id="US")
-    consortium = Consortium.objects.create(name="Fault Bench", slug="fault-bench", anchor=org)
-    ConsortiumMember.objects.create(consortium=consortium, organization=org, role="anchor")
-    packages = Package.objects.bulk_create(
-        Package(consortium=consortium, title=f"Fault {i}", slug=f"fault-{i}", status=PackageStatus.PUBLISHED)
-        for i in range(n)
-    )
-    components = []
-    for p in packages:
-        components += [
-            Component(package=p, layer="hardware", category=Category.ACCELERATOR, name="GPU", tpp=15832.0,
-                      quantity=(p.pk % 5000) + 1),
-            Component(package=p, layer="hardware", category=Category.SERVER, name="Server", eccn="4A090.a"),
-            Component(package=p, layer="software", category=Category.FOUNDATION_MODEL, name="LLM",
-                      training_operations=2e26, weights_published=bool(p.pk % 2)),
-            Component(package=p, layer="security", category=Category.CYBERSECURITY, name="SOC", eccn="EAR99"),
-        ]  # fmt: skip
-    Component.objects.bulk_create(components, batch_size=5000)
-    return [p.pk for p in packages]
+    return eligibility_packages("Fault", "fault", n)
 
 
 def check_counts(ruleset_id: int) -> dict[str, int]:

@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import _datasets  # noqa: E402
 import _report  # noqa: E402
 
 DB_NAME = f"{_report.db_prefix()}_elig"
@@ -83,28 +84,7 @@ def _setup_django(bench_url: str, redis_url: str) -> None:
 
 
 def _generate(n: int) -> None:
-    from catalog.choices import Category, PackageStatus
-    from catalog.models import Component, Consortium, ConsortiumMember, Organization, Package
-
-    org = Organization.objects.create(name="Bench Org", slug="bench-org", country_id="US")
-    consortium = Consortium.objects.create(name="Bench", slug="bench", anchor=org)
-    ConsortiumMember.objects.create(consortium=consortium, organization=org, role="anchor")
-    for start in range(0, n, 2000):
-        packages = Package.objects.bulk_create(
-            Package(consortium=consortium, title=f"Bench {i}", slug=f"bench-{i}", status=PackageStatus.PUBLISHED)
-            for i in range(start, min(n, start + 2000))
-        )
-        components = []
-        for p in packages:
-            components += [
-                Component(package=p, layer="hardware", category=Category.ACCELERATOR, name="GPU", tpp=15832.0,
-                          quantity=(p.pk % 5000) + 1),
-                Component(package=p, layer="hardware", category=Category.SERVER, name="Server", eccn="4A090.a"),
-                Component(package=p, layer="software", category=Category.FOUNDATION_MODEL, name="LLM",
-                          training_operations=2e26, weights_published=bool(p.pk % 2)),
-                Component(package=p, layer="security", category=Category.CYBERSECURITY, name="SOC", eccn="EAR99"),
-            ]  # fmt: skip
-        Component.objects.bulk_create(components, batch_size=5000)
+    _datasets.eligibility_packages("Bench", "bench", n)
 
 
 def _floor(rows: int) -> float:

@@ -23,23 +23,6 @@ from .forms.review import AssignForm, RejectForm, RequestChangesForm
 from .services.revisions import revision_diff
 
 
-class MembershipInline(admin.TabularInline):
-    model = models.OrganizationMembership
-    extra = 0
-    autocomplete_fields = ("user",)
-
-
-@admin.register(models.Organization)
-class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ("name", "country", "foreign_controlled", "controlling_country", "verified", "created_at")
-    list_filter = ("verified", "foreign_controlled", "country")
-    search_fields = ("name", "slug", "website", "description")
-    prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = ("country", "controlling_country")
-    inlines = [MembershipInline]
-    list_select_related = ("country", "controlling_country")
-
-
 @admin.register(models.Country)
 class CountryAdmin(admin.ModelAdmin):
     list_display = ("code", "name")
@@ -351,4 +334,5 @@ class PackageAdmin(admin.ModelAdmin):
 
 
 # Buyer inquiries of the public catalog (kept in their own module).
-from . import admin_public  # noqa: E402,F401
+# Organizations and their verification by staff too.
+from . import admin_organizations, admin_public  # noqa: E402,F401

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.text import slugify
 
 from catalog import models as catalog
@@ -18,12 +19,21 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"user{n}@example.com")
     full_name = factory.Faker("name")
+    # Confirmed by default, so that tests about other things may create organizations and submit; tests of
+    # the confirmation gate use ``UnconfirmedUserFactory`` (or ``email_confirmed_at=None``).
+    email_confirmed_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def password(self, create, extracted, **kwargs):
         self.set_password(extracted or "correct-horse-battery")
         if create:
             self.save(update_fields=["password"])
+
+
+class UnconfirmedUserFactory(UserFactory):
+    """A user who signed up but has not followed the confirmation link yet."""
+
+    email_confirmed_at = None
 
 
 class StaffFactory(UserFactory):

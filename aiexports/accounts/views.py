@@ -14,12 +14,14 @@ from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from aiexports.http import client_ip
 
 from . import services
 from .forms import NewPasswordForm, ProfileForm, ResetRequestForm, SignInForm, SignUpForm
+from .tokens import TokenState, check_token
 
 
 class SignInView(auth_views.LoginView):
@@ -55,7 +57,14 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome! Your account has been created and you are signed in."))
+            messages.success(
+                request,
+                _(
+                    "Welcome! Your account has been created and you are signed in. We have sent a link to "
+                    "%(email)s: follow it to confirm your address before you create an organization."
+                )
+                % {"email": user.email},
+            )
             return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -130,3 +139,46 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+# --- E-mail confirmation ---------------------------------------------------------------------------
+
+
+def email_unconfirmed_response(request: HttpRequest, error: Exception) -> HttpResponse:
+    """The page shown instead of an action refused by ``require_confirmed_email`` (403), with "send it again"."""
+    return render(request, "accounts/email_unconfirmed.html", {"message": str(error)}, status=403)
+
+
+def _resend_rate(group: str, request: HttpRequest) -> str:
+    return settings.AIX_RATE_EMAIL_CONFIRM_RESEND
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="user", rate=_resend_rate, method="POST", block=True)
+@ratelimit(key="ip", rate=_resend_rate, method="POST", block=True)
+def email_confirmation(request: HttpRequest) -> HttpResponse:
+    """Whether the signed-in account's address is confirmed; POST sends the confirmation link again."""
+    user = request.user
+    if request.method == "POST":
+        if services.email_confirmation_send(user=user):  # type: ignore[arg-type]
+            messages.success(
+                request,
+                _("We have sent a new confirmation link to %(email)s. It works once.") % {"email": user.email},  # type: ignore[union-attr]
+            )
+        else:
+            messages.info(request, _("Your e-mail address is already confirmed."))
+        return redirect("accounts:email_confirmation")
+    return render(request, "accounts/email_confirmation.html", {"confirmed": user.email_confirmed})  # type: ignore[union-attr]
+
+
+@require_http_methods(["GET", "POST"])
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of the confirmation e-mail. GET asks (so a mail scanner opening links confirms nothing);
+    POST confirms. A used, edited or expired link shows why and changes nothing."""
+    if request.method == "POST":
+        state, _user = services.user_email_confirm(token=token, ip_address=client_ip(request))
+    else:
+        state = check_token(token).state
+    context = {"state": state.value, "token": token, "done": request.method == "POST" and state is TokenState.VALID}
+    return render(request, "accounts/email_confirm.html", context, status=200 if state is TokenState.VALID else 400)

@@ -288,6 +288,8 @@ RATELIMIT_VIEW = "aiexports.views.ratelimited"
 AIX_RATE_CONTACT = env.str("AIX_RATE_CONTACT", default="5/h")
 AIX_RATE_SIGNUP = env.str("AIX_RATE_SIGNUP", default="10/h")
 AIX_RATE_PASSWORD_RESET = env.str("AIX_RATE_PASSWORD_RESET", default="10/h")
+# "Send the confirmation e-mail again": per signed-in account (and per IP address), POST only.
+AIX_RATE_EMAIL_CONFIRM_RESEND = env.str("AIX_RATE_EMAIL_CONFIRM_RESEND", default="5/h")
 # RFI: responses per IP address (POST only), and tracking-number look-ups per IP (slows down guessing).
 AIX_RATE_RFI_SUBMIT = env.str("AIX_RATE_RFI_SUBMIT", default="10/h")
 AIX_RATE_RFI_TRACK = env.str("AIX_RATE_RFI_TRACK", default="30/h")
@@ -301,6 +303,10 @@ AIX_CATALOG_FACETS_CACHE_SECONDS = env.int("AIX_CATALOG_FACETS_CACHE_SECONDS", d
 
 # --- Site ------------------------------------------------------------------------------------
 AIX_SITE_NAME = env.str("AIX_SITE_NAME", default="AI Exports Program")
+# The portal's public address: every link in an e-mail is built from it (scheme and host, no trailing slash).
+AIX_SITE_URL = env.str("AIX_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# How long an e-mail confirmation link stays valid, in seconds (3 days).
+AIX_EMAIL_CONFIRM_MAX_AGE = env.int("AIX_EMAIL_CONFIRM_MAX_AGE", default=3 * 24 * 60 * 60)
 AIX_BANNER_TEXT = env.str(
     "AIX_BANNER_TEXT",
     default="A demonstration portal. This site is not operated by the U.S. government.",

@@ -34,7 +34,23 @@ class Organization(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Set only through ``organization_verify`` / ``organization_unverify`` (audited), never by a form.
     verified = models.BooleanField(_("verified by staff"), default=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verification_note = models.TextField(
+        _("verification note"),
+        blank=True,
+        max_length=2000,
+        help_text=_("What staff checked (for staff only; members see only whether and when)."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from aiexports.accounts.services import require_confirmed_email
 from aiexports.audit.services import audit_record, field_changes, snapshot
 from aiexports.errors import DomainError, NotAllowed
 from catalog.choices import ConsortiumRole, Layer, OrganizationRole, PackageStatus
@@ -39,6 +40,7 @@ def consortium_create(
     anchor_layers: Iterable[str] = (),
 ) -> Consortium:
     """Create a consortium led by ``anchor``, an organization where ``actor`` is an admin."""
+    require_confirmed_email(actor)
     if not OrganizationMembership.objects.filter(user=actor, organization=anchor, role=OrganizationRole.ADMIN).exists():
         raise NotAllowed(_("You can only create a consortium for an organization where you are an admin."))
     if not name.strip():
@@ -90,6 +92,7 @@ def consortium_member_add(
 ) -> ConsortiumMember:
     """Add an existing organization to the consortium with its role and the layers it contributes."""
     require_manager(actor, consortium)
+    require_confirmed_email(actor)
     if role == ConsortiumRole.ANCHOR or role not in ConsortiumRole.values:
         raise DomainError(_("Choose a role other than anchor: a consortium has one anchor."), code="invalid_role")
     if ConsortiumMember.objects.filter(consortium=consortium, organization=organization).exists():

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aiexports.accounts.services import require_confirmed_email
 from aiexports.audit.services import audit_record, field_changes
 from aiexports.errors import DomainError, InvalidTransition, NotAllowed
 from catalog.choices import CATEGORY_LAYER, PackageStatus
@@ -211,6 +212,7 @@ def component_remove(*, actor: Any, component: Component) -> None:
 def package_submit(*, actor: Any, package: Package) -> Package:
     """Send a complete draft (or a package with changes requested) to review and request an eligibility check."""
     require_manager(actor, package.consortium)
+    require_confirmed_email(actor)
     package = lock_package(package)
     if package.status not in EDITABLE_STATUSES:
         raise InvalidTransition(

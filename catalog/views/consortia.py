@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from aiexports.accounts.services import EmailNotConfirmed, require_confirmed_email
+from aiexports.accounts.views import email_unconfirmed_response
 from aiexports.errors import DomainError
 from catalog import services
 from catalog.access import admin_organizations_for_user, consortium_for_member_or_404, is_consortium_manager
@@ -22,6 +24,10 @@ from ._helpers import add_service_error
 @login_required
 @require_http_methods(["GET", "POST"])
 def consortium_create(request: HttpRequest) -> HttpResponse:
+    try:
+        require_confirmed_email(request.user)  # say so before the form is filled in, not after
+    except EmailNotConfirmed as error:
+        return email_unconfirmed_response(request, error)
     anchors = admin_organizations_for_user(request.user).order_by("name")
     form = ConsortiumForm(request.POST or None, anchors=anchors)
     if request.method == "POST" and form.is_valid():
@@ -34,6 +40,8 @@ def consortium_create(request: HttpRequest) -> HttpResponse:
                 website=form.cleaned_data["website"],
                 anchor_layers=form.cleaned_data["anchor_layers"],
             )
+        except EmailNotConfirmed as exc:
+            return email_unconfirmed_response(request, exc)
         except (DomainError, ValidationError) as exc:
             add_service_error(form, exc)
         else:
@@ -108,6 +116,8 @@ def consortium_members(request: HttpRequest, slug: str) -> HttpResponse:
                     role=add.cleaned_data["role"],
                     layers=add.cleaned_data["layers"],
                 )
+            except EmailNotConfirmed as exc:
+                return email_unconfirmed_response(request, exc)
             except (DomainError, ValidationError) as exc:
                 add_service_error(add, exc)
             else:

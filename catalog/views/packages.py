@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from aiexports.accounts.services import EmailNotConfirmed
+from aiexports.accounts.views import email_unconfirmed_response
 from aiexports.errors import DomainError
 from catalog import services
 from catalog.access import consortium_for_member_or_404, is_consortium_manager, package_for_member_or_404
@@ -220,6 +222,8 @@ def package_submit(request: HttpRequest, slug: str) -> HttpResponse:
     except PackageIncomplete:
         context = {**_review_context(package), "submit_failed": True}
         return render(request, "catalog/manage/step_review.html", context, status=400)
+    except EmailNotConfirmed as exc:
+        return email_unconfirmed_response(request, exc)
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("catalog:manage_package_detail", slug=package.slug)

@@ -8,10 +8,12 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from aiexports.accounts.models import User
+from aiexports.accounts.services import require_confirmed_email
 from aiexports.audit.services import audit_record, field_changes, snapshot
 from aiexports.errors import DomainError, NotAllowed
 from catalog.choices import OrganizationRole
@@ -64,7 +66,8 @@ def organization_create(
     controlling_country: Country | None = None,
     ip_address: str | None = None,
 ) -> Organization:
-    """Create an organization; its creator becomes its first admin."""
+    """Create an organization; its creator (with a confirmed e-mail address) becomes its first admin."""
+    require_confirmed_email(actor)
     validate_control(country=country, foreign_controlled=foreign_controlled, controlling_country=controlling_country)
     with transaction.atomic():
         organization = Organization(
@@ -210,3 +213,72 @@ def organization_member_remove(
             changes={"member": {"before": email, "after": None}},
             ip_address=ip_address,
         )
+
+
+VERIFICATION_FIELDS = ("verified", "verified_by", "verified_at", "verification_note")
+
+
+def _require_staff(actor: User) -> None:
+    if not (getattr(actor, "is_authenticated", False) and getattr(actor, "is_staff", False)):
+        raise NotAllowed(_("Only program staff may verify organizations."))
+
+
+def _clean_note(note: str) -> str:
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Say what you checked (or why verification is withdrawn).")})
+    return note
+
+
+def organization_verify(
+    *, actor: User, organization: Organization, note: str, ip_address: str | None = None
+) -> Organization:
+    """Staff record that they verified the organization: who, when and what they checked."""
+    _require_staff(actor)
+    note = _clean_note(note)
+    with transaction.atomic():
+        organization = Organization.objects.select_for_update().get(pk=organization.pk)
+        if organization.verified:
+            raise DomainError(_("%(org)s is already verified.") % {"org": organization}, code="already_verified")
+        before = snapshot(organization, VERIFICATION_FIELDS)
+        organization.verified = True
+        organization.verified_by = actor
+        organization.verified_at = timezone.now()
+        organization.verification_note = note
+        organization.full_clean()
+        organization.save(update_fields=list(VERIFICATION_FIELDS))
+        audit_record(
+            actor=actor,
+            action="organization.verify",
+            target=organization,
+            changes=field_changes(before, snapshot(organization, VERIFICATION_FIELDS)),
+            ip_address=ip_address,
+        )
+    return organization
+
+
+def organization_unverify(
+    *, actor: User, organization: Organization, note: str, ip_address: str | None = None
+) -> Organization:
+    """Staff withdraw a verification; the note says why (who verified before stays in the audit log)."""
+    _require_staff(actor)
+    note = _clean_note(note)
+    with transaction.atomic():
+        organization = Organization.objects.select_for_update().get(pk=organization.pk)
+        if not organization.verified:
+            raise DomainError(_("%(org)s is not verified.") % {"org": organization}, code="not_verified")
+        before = snapshot(organization, VERIFICATION_FIELDS)
+        organization.verified = False
+        organization.verified_by = None
+        organization.verified_at = None
+        organization.verification_note = note
+        organization.full_clean()
+        organization.save(update_fields=list(VERIFICATION_FIELDS))
+        audit_record(
+            actor=actor,
+            action="organization.unverify",
+            target=organization,
+            changes=field_changes(before, snapshot(organization, VERIFICATION_FIELDS)),
+            ip_address=ip_address,
+        )
+    return organization

@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aiexports.accounts.services import EmailNotConfirmed, require_confirmed_email
+from aiexports.accounts.views import email_unconfirmed_response
 from aiexports.errors import DomainError, NotAllowed
 from aiexports.http import client_ip
 from catalog.choices import OrganizationRole
@@ -28,12 +30,18 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organization_create(request: HttpRequest) -> HttpResponse:
+    try:
+        require_confirmed_email(request.user)  # say so before the form is filled in, not after
+    except EmailNotConfirmed as error:
+        return email_unconfirmed_response(request, error)
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             organization = services.organization_create(
                 actor=request.user, ip_address=client_ip(request), **{f: form.cleaned_data[f] for f in _FIELDS}
             )
+        except EmailNotConfirmed as error:
+            return email_unconfirmed_response(request, error)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -1,0 +1,132 @@
+"""Organizations in the admin. Verification is read-only on the form and changes only through the
+"Verify…" / "Withdraw verification…" actions (also offered as buttons on the change page), which ask for a
+note on an intermediate page and call the audited services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from aiexports.accounts.organizations.services import organization_unverify, organization_verify
+from aiexports.errors import DomainError
+from aiexports.http import client_ip
+
+from . import models
+
+
+class MembershipInline(admin.TabularInline):
+    model = models.OrganizationMembership
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+class VerificationForm(forms.Form):
+    """The note of a verification decision, and the rows chosen on the change list (carried through)."""
+
+    _selected_action = forms.CharField(widget=forms.MultipleHiddenInput)
+    action = forms.CharField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        help_text=_(
+            "What you checked (registry entry, website, contact) or why verification is withdrawn. Staff only."
+        ),
+    )
+
+
+@admin.register(models.Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name", "country", "foreign_controlled", "controlling_country", "verified", "verified_at",
+                    "created_at")  # fmt: skip
+    list_filter = ("verified", "foreign_controlled", "country")
+    search_fields = ("name", "slug", "website", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("country", "controlling_country")
+    inlines = [MembershipInline]
+    list_select_related = ("country", "controlling_country")
+    readonly_fields = ("verification",)
+    fields = ("name", "slug", "country", "website", "description", "foreign_controlled", "controlling_country",
+              "verification", "created_by")  # fmt: skip
+    actions = ["verify_organizations", "unverify_organizations"]
+
+    @admin.display(description=_("verification"))
+    def verification(self, obj: models.Organization) -> str:
+        if obj.pk is None:
+            return str(_("Not verified. Verify an organization with the “Verify…” action once it is saved."))
+        if obj.verified:
+            when = date_format(obj.verified_at, "DATETIME_FORMAT") if obj.verified_at else "—"
+            return format_html(
+                "<strong>{}</strong> · {} · {}<br>{}",
+                _("Verified"),
+                obj.verified_by or _("unknown"),
+                when,
+                obj.verification_note or "—",
+            )
+        if obj.verification_note:
+            return format_html("<strong>{}</strong><br>{}", _("Not verified"), obj.verification_note)
+        return str(_("Not verified"))
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("verified_by")
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet, action: str, service: Any, title: str, done: Any):
+        initial = {"action": action, helpers.ACTION_CHECKBOX_NAME: [str(o.pk) for o in queryset]}
+        form = VerificationForm(request.POST if "apply" in request.POST else None, initial=initial)
+        if "apply" in request.POST and form.is_valid():
+            succeeded = 0
+            for organization in queryset:
+                try:
+                    service(
+                        actor=request.user,
+                        organization=organization,
+                        note=form.cleaned_data["note"],
+                        ip_address=client_ip(request),
+                    )
+                except (DomainError, ValidationError) as exc:
+                    text = str(exc) if isinstance(exc, DomainError) else "; ".join(exc.messages)
+                    self.message_user(request, f"{organization}: {text}", messages.ERROR)
+                else:
+                    succeeded += 1
+            if succeeded:
+                self.message_user(request, done(succeeded) % {"count": succeeded}, messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "organizations": queryset.select_related("country", "verified_by"),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/catalog/organization/verification_action.html", context)
+
+    @admin.action(description=_("Verify…"), permissions=["change"])
+    def verify_organizations(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        def done(n: int) -> str:
+            return ngettext("Verified %(count)d organization.", "Verified %(count)d organizations.", n)
+
+        return self._decide(request, queryset, "verify_organizations", organization_verify,
+                            str(_("Verify organizations")), done)  # fmt: skip
+
+    @admin.action(description=_("Withdraw verification…"), permissions=["change"])
+    def unverify_organizations(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        def done(n: int) -> str:
+            return ngettext(
+                "Withdrew the verification of %(count)d organization.",
+                "Withdrew the verification of %(count)d organizations.",
+                n,
+            )
+
+        return self._decide(request, queryset, "unverify_organizations", organization_unverify,
+                            str(_("Withdraw verification")), done)  # fmt: skip

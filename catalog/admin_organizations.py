@@ -70,7 +70,7 @@ class OrganizationAdmin(admin.ModelAdmin):
             return format_html(
                 "<strong>{}</strong> · {} · {}<br>{}",
                 _("Verified"),
-                obj.verified_by or _("unknown"),
+                f"{obj.verified_by.get_full_name()} <{obj.verified_by.email}>" if obj.verified_by else _("unknown"),
                 when,
                 obj.verification_note or "—",
             )

@@ -106,6 +106,10 @@ def consortium_members(request: HttpRequest, slug: str) -> HttpResponse:
     results = search.results(exclude=existing)
     candidates = results if results is not None else Organization.objects.none()
     if request.method == "POST":
+        try:
+            require_confirmed_email(request.user)  # before the form's own errors: no choice would help
+        except EmailNotConfirmed as error:
+            return email_unconfirmed_response(request, error)
         add = MemberAddForm(request.POST, organizations=Organization.objects.exclude(pk__in=existing))
         if add.is_valid():
             try:

@@ -76,7 +76,7 @@ def _world() -> dict:
     from rfi import demo as rfi_demo
     from rfi.models import Submission
     from tests.catalog.factories import add_member, complete_package, ensure_reference_data
-    from tests.factories import ConsortiumFactory, MembershipFactory
+    from tests.factories import ConsortiumFactory, MembershipFactory, UnconfirmedUserFactory
 
     ensure_reference_data()
     portal_demo.load(StringIO())
@@ -97,6 +97,7 @@ def _world() -> dict:
     return {
         "company": company, "staff": staff, "draft": own[0], "consortium": consortium, "org": consortium.anchor,
         "own_packages": own, "published": published, "public_consortium": public_consortium,
+        "unconfirmed": UnconfirmedUserFactory(email="new.signup@example.com"),
         "page_slug": InfoPage.objects.order_by("slug").first().slug,
         "open_docket": rfi_demo.OPEN_DOCKET, "closed_docket": rfi_demo.CLOSED_DOCKET,
         "tracking_number": Submission.objects.filter(notice__docket_id=rfi_demo.CLOSED_DOCKET,
@@ -110,6 +111,10 @@ def _values(route: Route, w: dict) -> Iterator[dict[str, str]]:
     if name == "accounts:password_reset_confirm":
         user = w["company"]
         yield {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
+    elif name == "accounts:email_confirm":
+        from aiexports.accounts.tokens import make_token
+
+        yield {"token": make_token(w["unconfirmed"])}  # a valid link: the page with its "confirm" button
     elif name == "portal:page":
         yield {"slug": w["page_slug"]}
     elif name == "catalog:consortium_detail":

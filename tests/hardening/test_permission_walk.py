@@ -35,6 +35,7 @@ CSRF_SECRET = "a" * 32
 PUBLIC_BY_DESIGN = {
     "portal:page": "published information pages",
     "accounts:password_reset_confirm": "Django's signed reset link; a wrong token shows 'invalid link'",
+    "accounts:email_confirm": "the signed e-mail confirmation link; a wrong token shows 'not valid', changes nothing",
     "catalog:consortium_detail": "public consortium pages",
     "api-consortium-detail": "public consortium pages (API)",
     "eligibility-ruleset": "published eligibility rule sets",
@@ -290,3 +291,42 @@ def test_a_new_route_with_an_unmapped_identifier_is_reported_not_skipped(world):
     unknown_app = Route(name="billing:invoice", pattern="billing/<int:pk>/", kwargs=("pk",))
     assert private_values(new_route, world) is None
     assert private_values(unknown_app, world) is None
+
+
+def test_an_unconfirmed_company_user_is_refused_every_gated_write_with_a_403(world):
+    """The e-mail confirmation gate (issue 10) on each surface: organization and consortium forms, adding a
+    consortium member, submitting from the wizard and from the API. Company A's own objects; A unconfirmed."""
+    from aiexports.accounts.tokens import make_token
+
+    user = world["a"]
+    user.email_confirmed_at = None
+    user.save(update_fields=["email_confirmed_at"])
+    client = csrf_client(user)
+    slug, draft = world["consortium"].slug, world["draft"].slug
+    gated = [
+        ("get", reverse("organizations:create"), {}),
+        ("post", reverse("organizations:create"), {"name": "X", "country": "US"}),
+        ("get", reverse("catalog:manage_consortium_create"), {}),
+        ("post", reverse("catalog:manage_consortium_create"), {"name": "X", "anchor": world["org"].pk}),
+        ("post", reverse("catalog:manage_consortium_members", args=[slug]), {"organization": "x", "role": "data"}),
+        ("post", reverse("catalog:manage_package_submit", args=[draft]), {}),
+    ]
+    for method, url, data in gated:
+        response = getattr(client, method)(url, data, HTTP_X_CSRFTOKEN=CSRF_SECRET)
+        assert response.status_code == 403, (method, url, response.status_code)
+        assert "Send the confirmation e-mail again" in response.content.decode(), url
+    response = client.post(
+        reverse("package-submit", args=[draft]), data="{}", content_type="application/json",
+        HTTP_X_CSRFTOKEN=CSRF_SECRET,
+    )  # fmt: skip
+    assert response.status_code == 403 and response.json()["code"] == "email_unconfirmed"
+    world["draft"].refresh_from_db()
+    assert world["draft"].status == PackageStatus.DRAFT
+    # The confirmation link itself is public by design: anyone holding it may use it, no one else.
+    anonymous = csrf_client()
+    bad = reverse("accounts:email_confirm", args=[make_token(user) + "x"])
+    assert anonymous.post(bad, HTTP_X_CSRFTOKEN=CSRF_SECRET).status_code == 400
+    good = reverse("accounts:email_confirm", args=[make_token(user)])
+    assert anonymous.post(good, HTTP_X_CSRFTOKEN=CSRF_SECRET).status_code == 200
+    user.refresh_from_db()
+    assert user.email_confirmed_at is not None

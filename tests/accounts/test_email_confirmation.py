@@ -61,6 +61,7 @@ def test_signing_up_sends_a_confirmation_e_mail_with_an_absolute_link_in_a_text_
     assert message.to == ["ada@example.com"]
     assert "\n" not in message.subject and "\r" not in message.subject
     assert "Confirm your e-mail address" in message.subject
+    assert "Please confirm that ada@example.com is your e-mail address" in message.body
     link = _link(message)
     assert link.startswith("https://portal.example.gov/accounts/confirm-email/")
     html, mimetype = message.alternatives[0]

@@ -77,6 +77,8 @@ def test_a_verification_needs_a_note_and_cannot_be_repeated():
     org = OrganizationFactory()
     with pytest.raises(ValidationError):
         organization_verify(actor=staff, organization=org, note="   ")
+    with pytest.raises(ValidationError):
+        organization_verify(actor=staff, organization=org, note="x" * 2001)
     organization_verify(actor=staff, organization=org, note="Checked.")
     with pytest.raises(DomainError):
         organization_verify(actor=staff, organization=org, note="Again.")

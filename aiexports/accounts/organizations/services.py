@@ -227,6 +227,9 @@ def _clean_note(note: str) -> str:
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("Say what you checked (or why verification is withdrawn).")})
+    limit = Organization._meta.get_field("verification_note").max_length or 2000
+    if len(note) > limit:
+        raise ValidationError({"note": _("Keep the note under %(limit)d characters.") % {"limit": limit}})
     return note
 
 
@@ -245,7 +248,6 @@ def organization_verify(
         organization.verified_by = actor
         organization.verified_at = timezone.now()
         organization.verification_note = note
-        organization.full_clean()
         organization.save(update_fields=list(VERIFICATION_FIELDS))
         audit_record(
             actor=actor,
@@ -272,7 +274,6 @@ def organization_unverify(
         organization.verified_by = None
         organization.verified_at = None
         organization.verification_note = note
-        organization.full_clean()
         organization.save(update_fields=list(VERIFICATION_FIELDS))
         audit_record(
             actor=actor,

@@ -170,7 +170,7 @@ def test_a_wrong_enrolment_code_is_refused_with_a_field_error_and_enrols_nothing
     device = TOTPDevice.objects.get(user=staff)
     response = client.post(SETUP, {"code": wrong_code_for(device)})
     assert response.status_code == 400
-    assert "This code is not correct." in response.content.decode()
+    assert "This code is not correct. Check that the app shows this account" in response.content.decode()
     assert "data-aix-error-summary" in response.content.decode()
     device.refresh_from_db()
     assert not device.confirmed and not StaticDevice.objects.filter(user=staff).exists()

@@ -71,7 +71,7 @@ def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     return never_cache(login_required(wrapper))
 
 
-def _refusal(result: services.Verification) -> tuple[str, int]:
+def _refusal(result: services.Verification, *, enrolment: bool = False) -> tuple[str, int]:
     """The form error for a refused code, and the status of the page that shows it."""
     if result.outcome is services.Outcome.THROTTLED:
         seconds = max(1, math.ceil((result.retry_at - timezone.now()).total_seconds())) if result.retry_at else 1
@@ -88,6 +88,8 @@ def _refusal(result: services.Verification) -> tuple[str, int]:
             "your authenticator app and your recovery codes, ask an operator to reset your second factor."
         ) % {"time": until.strftime("%H:%M") if until else "—"}
         return text, 429
+    if enrolment:
+        return _("This code is not correct. Check that the app shows this account, and type the code it shows now."), 400
     return _("This code is not correct. Check it and try again, or use one of your recovery codes."), 400
 
 
@@ -144,7 +146,7 @@ def setup(request: HttpRequest) -> HttpResponse:
             request.session[NEW_CODES_SESSION_KEY] = result.new_recovery_codes
             messages.success(request, _("Your authenticator app is set up. Keep your recovery codes safe."))
             return HttpResponseRedirect(_with_next(reverse("mfa:recovery_codes"), next_url))
-        error, status = _refusal(result)
+        error, status = _refusal(result, enrolment=True)
         form.add_error("code", error)
     elif form.errors:
         status = 400

@@ -89,7 +89,8 @@ def _refusal(result: services.Verification, *, enrolment: bool = False) -> tuple
         ) % {"time": until.strftime("%H:%M") if until else "—"}
         return text, 429
     if enrolment:
-        return _("This code is not correct. Check that the app shows this account, and type the code it shows now."), 400
+        text = _("This code is not correct. Check that the app shows this account, and type the code it shows now.")
+        return text, 400
     return _("This code is not correct. Check it and try again, or use one of your recovery codes."), 400
 
 

@@ -22,6 +22,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("aiexports.portal.urls")),
     path("accounts/", include("aiexports.accounts.urls")),
+    path("accounts/second-factor/", include("aiexports.accounts.two_factor.urls")),
     path("organizations/", include("aiexports.accounts.urls_organizations")),
     path("", include("catalog.urls")),
     path("eligibility/", include("catalog.eligibility.urls")),

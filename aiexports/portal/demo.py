@@ -7,6 +7,8 @@ from typing import IO
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from aiexports.accounts.two_factor import demo as two_factor_demo
+
 from .demo_pages import PAGES
 from .models import InfoPage
 
@@ -40,4 +42,5 @@ def load(stdout: IO[str]) -> None:
             created_pages += was_created
     stdout.write(f"Information pages: {created_pages} created, {InfoPage.objects.count()} in total.")
     stdout.write(f"Staff account:   {DEMO_STAFF[0]} / {DEMO_STAFF[1]}  (sign in at /admin/)")
+    two_factor_demo.load(staff, stdout)  # the staff account's DEMO-ONLY second factor (key, recovery codes)
     stdout.write(f"Company account: {DEMO_COMPANY[0]} / {DEMO_COMPANY[1]}  (sign in at /accounts/sign-in/)")

@@ -34,7 +34,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with a site that also asks staff for their second factor (aiexports/accounts/two_factor).
+    "aiexports.accounts.two_factor.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,6 +52,9 @@ INSTALLED_APPS = [
     "django_countries",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "aiexports.audit",
     "aiexports.accounts",
     "aiexports.portal",
@@ -69,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed a second factor (TOTP or a recovery code)?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -142,6 +148,19 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Second factor for the admin (django-otp: TOTP authenticator apps, single-use recovery codes). Staff must
+# pass it to use any /admin/ page; a system check warns when it is off outside debug mode.
+AIX_ADMIN_REQUIRE_OTP = env.bool("AIX_ADMIN_REQUIRE_OTP", default=True)
+# Consecutive wrong codes after which codes are refused for AIX_OTP_LOCKOUT_MINUTES (on top of django-otp's
+# exponential back-off between attempts: 1, 2, 4, 8 ... seconds).
+AIX_OTP_FAILURE_LIMIT = env.int("AIX_OTP_FAILURE_LIMIT", default=5)
+AIX_OTP_LOCKOUT_MINUTES = env.int("AIX_OTP_LOCKOUT_MINUTES", default=15)
+AIX_OTP_RECOVERY_CODES = 10
+OTP_TOTP_THROTTLE_FACTOR = 1  # seconds; the delay doubles with each consecutive failure (0 would disable it)
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_TOTP_ISSUER = env.str("AIX_SITE_NAME", default="AI Exports Program")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Internationalization -----------------------------------------------------------------------
 LANGUAGE_CODE = "en"

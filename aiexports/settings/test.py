@@ -20,6 +20,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 # A per-run cache namespace so rate-limit counters of one test do not leak into another run.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "aix-tests"}}
 AXES_ENABLED = True
+# The admin's second factor is OFF in tests, so the admin tests of every branch keep signing staff in with
+# ``admin_client`` / ``client.force_login(staff)`` (a password-only session). The tests of the second factor
+# turn it on themselves (``settings.AIX_ADMIN_REQUIRE_OTP = True``; see tests/accounts/test_two_factor.py);
+# production and ``manage.py check --deploy`` keep it on (check aiexports.W001).
+AIX_ADMIN_REQUIRE_OTP = False
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 EMAIL_BACKEND = os.environ.get("AIX_TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 EMAIL_FILE_PATH = os.environ.get("AIX_TEST_EMAIL_DIR", str(BASE_DIR / "var" / "test-mail"))

@@ -43,6 +43,9 @@ NOT_PAGES = {
     "rfi:submissions_json": "a JSON download",
     "rfi:attachment": "a file download",
     "accounts:logout": "POST-only sign-out (its button is in the header of every signed-in page)",
+    "mfa:verify": "staff only: swept by test_the_second_factor_pages_and_their_error_states_...",
+    "mfa:setup": "staff only: swept by test_the_second_factor_pages_and_their_error_states_...",
+    "mfa:recovery_codes": "staff only: swept by test_the_second_factor_pages_and_their_error_states_...",
     "set_language": "POST-only redirect (the selector is in the header of every page)",
     "catalog:manage_package_submit": "POST-only action (its button is on the review step)",
     "catalog:manage_package_withdraw": "POST-only action (its button is on the package page)",
@@ -518,3 +521,49 @@ def test_the_admin_pages_have_no_serious_or_critical_axe_violations(sweep_as):
         a for _, _, a in actions
     }
     assert {"reject", "request_changes", "clone", "clear_hits"} | ADMIN_FORMS_IN_ERROR_STATE <= set(error_states)
+
+
+def verified_context(browser, live_server, user):  # noqa: ANN001, ANN201
+    """A browser context whose session has passed the second factor (as after a correct code)."""
+    from tests.accounts.otp import verified_client
+
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="en-US")
+    context.set_default_timeout(15_000)
+    cookie = verified_client(user).cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+    return context
+
+
+def test_the_second_factor_pages_and_their_error_states_have_no_axe_violations(
+    sweep_as, settings, _playwright_browser, live_server
+):
+    """Enrolment (QR code, key, confirmation form), verification, and the recovery codes shown once: zero
+    violations, as every public page, with each form submitted empty and with a wrong code."""
+    from tests.accounts.otp import totp_device, wrong_code_for
+    from tests.factories import StaffFactory
+
+    settings.AIX_ADMIN_REQUIRE_OTP = True
+    newcomer, enrolled = StaffFactory(email="new-reviewer@example.gov"), StaffFactory(email="reviewer@example.gov")
+    device = totp_device(enrolled)
+    sweeps = [sweep_as(newcomer), sweep_as(enrolled)]
+    for sweep, route in zip(sweeps, ("mfa:setup", "mfa:verify"), strict=True):
+        visit = Visit(reverse(route), route)
+        assert sweep.visit(visit), sweep.report()
+        forms = data_entry_forms(sweep.page.content())
+        assert submit_forms_empty(sweep, visit, forms) == 1
+        sweep.page.fill("input[name=code]", wrong_code_for(device))
+        with sweep.page.expect_navigation():
+            sweep.page.locator("main form [type=submit]").first.click()
+        assert sweep.page.locator("[data-aix-error-summary]").count()
+        sweep.check(f"{route} with a wrong code")
+    assert sweeps[0].page.locator("svg[role=img] title").count() == 1
+    context = verified_context(_playwright_browser, live_server, enrolled)
+    codes = Sweep(context)
+    assert codes.visit(Visit(reverse("mfa:recovery_codes"), "mfa:recovery_codes"))
+    with codes.page.expect_navigation():
+        codes.page.get_by_role("button", name="Generate new recovery codes").click()
+    assert codes.page.locator("[data-aix-recovery-codes] li").count() == 10
+    codes.check("mfa:recovery_codes showing new codes")
+    context.close()
+    report = "\n\n".join(s.report() for s in [*sweeps, codes] if s.report())
+    assert not report, report

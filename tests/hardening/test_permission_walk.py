@@ -330,3 +330,48 @@ def test_an_unconfirmed_company_user_is_refused_every_gated_write_with_a_403(wor
     assert anonymous.post(good, HTTP_X_CSRFTOKEN=CSRF_SECRET).status_code == 200
     user.refresh_from_db()
     assert user.email_confirmed_at is not None
+
+
+def _admin_url(route: Route, w: dict) -> str:
+    values = {"object_id": str(w["draft"].pk), "id": str(w["a"].pk), "content_type_id": "1"}
+    values |= {"app_label": "catalog", "url": "catalog/package/"}
+    return fill(route.pattern, values)
+
+
+def test_every_admin_route_refuses_a_staff_session_that_has_not_passed_the_second_factor(world, settings):
+    """Issue 10: a staff password alone opens no admin page — every route the resolver has under /admin/
+    (Django's, each ModelAdmin's and the project's custom ``get_urls`` views), for GET and POST, answers with
+    a redirect to the admin sign-in (which sends the session on to the second factor); none answers 200."""
+    from tests.accounts.otp import totp_device, verified_client
+    from tests.factories import StaffFactory
+
+    settings.AIX_ADMIN_REQUIRE_OTP = True
+    staff = StaffFactory()
+    totp_device(staff)
+    client = csrf_client(staff)
+    admin_login, second_factor = reverse("admin:login"), reverse("mfa:verify")
+    wrong, checked = [], 0
+    for route in all_routes():
+        if not is_admin(route):
+            continue
+        url = _admin_url(route, world)
+        # A POST to the sign-in page is a (wrong) password: the form again, which shows no admin data.
+        for method in ("get",) if route.name == "admin:login" else ("get", "post"):
+            if method == "get":
+                response = client.get(url)
+            else:
+                response = client.post(url, {"name": "x"}, HTTP_X_CSRFTOKEN=CSRF_SECRET)
+            location = response.get("Location", "")
+            expected = second_factor if route.name == "admin:login" else admin_login
+            if route.name == "admin:logout":  # Django sends a session without admin permission to the index
+                expected = reverse("admin:index")
+            if response.status_code != 302 or not location.startswith(expected):
+                wrong.append(f"{method.upper()} {url} ({route.name or 'unnamed'}) -> {response.status_code} {location}")
+        checked += 1
+    assert not wrong, "admin routes open to a password-only staff session:\n" + "\n".join(wrong)
+    assert checked > 100
+    assert {"admin:rfi_submission_export", "admin:index"} <= {r.name for r in all_routes()}
+    # The control: the same staff member with the second factor passed reaches the admin and the custom view.
+    verified = verified_client(staff)
+    assert verified.get(reverse("admin:index")).status_code == 200
+    assert verified.get(reverse("admin:rfi_submission_export")).status_code == 200

@@ -64,7 +64,10 @@ class TierInline(_DraftOnlyInline):
 
 class RuleInline(_DraftOnlyInline):
     model = Rule
-    fields = ["priority", "tier", "match", "outcome", "threshold_mode", "threshold_tpp", "explanation", "citation"]
+    fields = [
+        "priority", "tier", "match", "outcome", "review_policy", "threshold_mode", "threshold_tpp", "figure_conditions",
+        "code", "explanation", "conditions", "citation",
+    ]  # fmt: skip
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "tier":

@@ -185,3 +185,55 @@ def test_the_display_renderer_formats_numbers_in_the_readers_language():
     assert "TPP 15,832 < 21,000" in en["reasons"][0].text
     assert "15,832" not in fr["reasons"][0].text and "21" in fr["reasons"][0].text
     assert en["policy"] == fr["policy"] == "case_by_case"
+
+
+# --- the component figure in the wizard form, the draft components API and the calculator ------------
+
+
+@pytest.mark.parametrize(
+    ("category", "value", "valid"),
+    [("accelerator", "4800", True), ("server", "38400", True), ("accelerator", "-1", False),
+     ("accelerator", "fast", False), ("networking", "4800", False), ("accelerator", "", True)],
+)  # fmt: skip
+def test_the_package_form_validates_dram_bandwidth_like_the_other_figures(category, value, valid):
+    from catalog.choices import Layer
+    from catalog.forms.packages import ComponentForm
+
+    package = PackageFactory()
+    data = {"category": category, "name": "Chip", "quantity": "1", "dram_bandwidth": value}
+    form = ComponentForm(data, layer=Layer.HARDWARE, package=package)
+    assert form.is_valid() is valid, form.errors
+    if valid:
+        assert form.service_values()["dram_bandwidth"] == (float(value) if value else None)
+    else:
+        assert "dram_bandwidth" in form.errors
+    assert "dram_bandwidth" not in ComponentForm(layer=Layer.SOFTWARE, package=package).fields
+
+
+def test_the_draft_components_api_stores_and_returns_dram_bandwidth():
+    from rest_framework.test import APIClient
+
+    from tests.catalog.factories import company
+
+    user, _org, consortium = company()
+    api = APIClient()
+    api.force_authenticate(user)
+    package = PackageFactory(consortium=consortium)
+    url = f"/api/v1/drafts/{package.slug}/components/"
+    chip = {"layer": "hardware", "category": "accelerator", "name": "H200", "tpp": 15832, "dram_bandwidth": 4800}
+    created = api.post(url, chip, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["dram_bandwidth"] == 4800
+    assert package.components.get().dram_bandwidth == 4800
+    bad = api.post(url, {**chip, "dram_bandwidth": -5}, format="json")
+    assert bad.status_code == 400 and "dram_bandwidth" in bad.json()
+
+
+def test_the_calculator_reads_dram_bandwidth(client, ear):
+    data = {"c-TOTAL_FORMS": "1", "c-INITIAL_FORMS": "0", "c-0-category": "accelerator", "c-0-tpp": "15832",
+            "c-0-dram_bandwidth": "4800", "c-0-quantity": "1", "country": "JP"}  # fmt: skip
+    response = client.post("/eligibility/calculator/", data)
+    assert response.status_code == 200
+    assert response.context["evaluation"].outcomes["CN"].outcome == "prohibited"  # the active ear-2026-07
+    bad = client.post("/eligibility/calculator/", {**data, "c-0-dram_bandwidth": "-1"})
+    assert bad.status_code == 400 and "c-0-dram_bandwidth" in bad.content.decode()

@@ -330,5 +330,42 @@ class ProgramEligibility(models.Model):
         return f"{self.package_id}: {'eligible' if self.eligible else 'ineligible'}"
 
 
+class RuleSetImpact(models.Model):
+    """What would change if ``ruleset`` replaced ``baseline``: package × country outcomes that move.
+
+    Computed in Celery (``eligibility.impact_preview``) with progress, from the engine under both rule sets,
+    so a draft can be previewed before activation and any two versions compared. Nothing else is written.
+    """
+
+    ruleset = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="impacts", verbose_name=_("rule set"))
+    baseline = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="+", verbose_name=_("compared with"))
+    status = models.CharField(_("status"), max_length=10, choices=CheckStatus.choices, default=CheckStatus.PENDING)
+    packages_total = models.PositiveIntegerField(_("packages"), default=0)
+    packages_done = models.PositiveIntegerField(_("packages compared"), default=0)
+    outcomes_compared = models.PositiveIntegerField(_("outcomes compared"), default=0)
+    outcomes_moved = models.PositiveIntegerField(_("outcomes that move"), default=0)
+    # {"prohibited→license_required": 12, …}, {"CN": 3, …}, [{"slug", "title", "moved"}, …], and the first rows.
+    transitions = models.JSONField(_("moves by outcome"), default=dict, blank=True)
+    countries = models.JSONField(_("moves by country"), default=dict, blank=True)
+    packages = models.JSONField(_("packages that move"), default=list, blank=True)
+    changes = models.JSONField(_("changed outcomes (first 1,000)"), default=list, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("impact preview")
+        verbose_name_plural = _("impact previews")
+
+    def __str__(self) -> str:
+        return f"{self.baseline.version} → {self.ruleset.version} ({self.status})"
+
+
 # Restricted-party screening keeps its models in a sub-package of this app.
 from .screening.models import *  # noqa: E402,F401,F403

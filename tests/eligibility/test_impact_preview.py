@@ -94,3 +94,20 @@ def test_staff_preview_a_draft_from_the_rule_set_list_and_read_the_result(
         "/admin/eligibility/ruleset/", {"action": "compare_two", "_selected_action": [draft.pk]}, follow=True
     )
     assert "Select exactly two rule sets to compare." in refused.content.decode()
+
+
+@pytest.mark.worker
+def test_a_real_worker_computes_the_preview_of_a_small_catalog_with_progress(reference_data, celery_worker_factory):
+    from tests.conftest import wait_until
+
+    for i in range(5):
+        package = PackageFactory(status=PackageStatus.PUBLISHED, title=f"Lane {i}")
+        ComponentFactory(package=package, category=Category.ACCELERATOR, tpp=15_832, dram_bandwidth=4_800)
+    celery_worker_factory()
+    draft = RuleSet.objects.get(version=EAR_LANE_VERSION)
+    preview = impact.impact_preview_request(ruleset=draft, actor=None)
+    done = wait_until(lambda: RuleSetImpact.objects.filter(pk=preview.pk, status=CheckStatus.DONE).first(), timeout=90)
+    assert (done.packages_done, done.packages_total) == (5, 5)
+    assert done.transitions == {"prohibited→license_required": 15}
+    assert done.countries == {"CN": 5, "HK": 5, "MO": 5}
+    assert not EligibilityResult.objects.filter(ruleset=draft).exists()

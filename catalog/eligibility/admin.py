@@ -6,9 +6,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -93,8 +95,56 @@ class RuleSetAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: RuleSet | None = None) -> list[str]:
         if obj is not None and obj.status != RuleSetStatus.DRAFT:
-            return [f.name for f in RuleSet._meta.fields if f.name != "id"] + ["progress"]
-        return list(self.readonly_fields)
+            return [f.name for f in RuleSet._meta.fields if f.name != "id"] + ["progress", "package_outcomes_link"]
+        return [*self.readonly_fields, "package_outcomes_link"]
+
+    @admin.display(description=_("a package's outcomes"))
+    def package_outcomes_link(self, obj: RuleSet) -> str:
+        if obj.pk is None:
+            return "—"
+        url = reverse("admin:eligibility_ruleset_package_outcomes", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Show a package's outcomes under this version"))
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.package_outcomes_view)
+        return [
+            path("<int:object_id>/package-outcomes/", view, name="eligibility_ruleset_package_outcomes"),
+            *super().get_urls(),
+        ]
+
+    def package_outcomes_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """A package's outcomes under this (possibly older) version, computed now; nothing is written."""
+        from catalog.models import Package
+
+        from .selectors_results import eligibility_evaluate
+
+        ruleset = get_object_or_404(RuleSet, pk=object_id)
+        if not self.has_view_permission(request, ruleset):
+            raise PermissionDenied
+        slug = (request.GET.get("package") or "").strip()
+        context: dict[str, Any] = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "ruleset": ruleset, "slug": slug,
+            "title": _("Outcomes under %(version)s") % {"version": ruleset.version},
+        }  # fmt: skip
+        if slug:
+            package = Package.objects.filter(slug=slug).first()
+            if package is None:
+                context["error"] = _("No package with this slug.")
+            else:
+                evaluation = eligibility_evaluate(components=services._components(package.pk), ruleset=ruleset)
+                current = dict(EligibilityResult.objects.filter(package=package).values_list("country_id", "outcome"))
+                context["package"] = package
+                context["rows"] = [
+                    {
+                        "country": o.country,
+                        "tier": o.tier,
+                        "outcome": o.outcome,
+                        "current": current.get(o.country),
+                        "reasons": o.reasons,
+                    }  # fmt: skip
+                    for o in sorted(evaluation.outcomes.values(), key=lambda o: o.country)
+                ]
+        return render(request, "admin/eligibility/package_outcomes.html", context)
 
     def has_delete_permission(self, request: HttpRequest, obj: RuleSet | None = None) -> bool:
         return (obj is None or obj.status == RuleSetStatus.DRAFT) and super().has_delete_permission(request, obj)

@@ -111,3 +111,20 @@ def test_a_real_worker_computes_the_preview_of_a_small_catalog_with_progress(ref
     assert done.transitions == {"prohibited→license_required": 15}
     assert done.countries == {"CN": 5, "HK": 5, "MO": 5}
     assert not EligibilityResult.objects.filter(ruleset=draft).exists()
+
+
+def test_staff_see_a_packages_outcomes_under_an_older_version_without_changing_its_results(client, ear, aid):
+    lane_pkg, _above, _soft = catalog()
+    services.eligibility_compute_now(package_id=lane_pkg.pk)
+    before = list(EligibilityResult.objects.order_by("pk").values_list("pk", "outcome", "computed_at"))
+    client.force_login(StaffFactory(is_superuser=True))
+    url = f"/admin/eligibility/ruleset/{aid.pk}/package-outcomes/"
+    page = client.get(url, {"package": lane_pkg.slug}).content.decode()
+    assert "Outcomes under ai-diffusion-2025-01" in page and "tier3" in page and "tier2" in page
+    assert "90 FR 4544" in page
+    missing = client.get(url, {"package": "no-such-package"}).content.decode()
+    assert "No package with this slug." in missing
+    assert list(EligibilityResult.objects.order_by("pk").values_list("pk", "outcome", "computed_at")) == before
+    assert "package-outcomes" in client.get(f"/admin/eligibility/ruleset/{aid.pk}/change/").content.decode()
+    client.force_login(StaffFactory(is_superuser=False))
+    assert client.get(url).status_code in (302, 403)

@@ -133,7 +133,7 @@ class ComponentInline(admin.TabularInline):
     can_delete = False
     fields = (
         "layer", "category", "name", "supplier", "quantity", "eccn", "tpp", "performance_density",
-        "unit_value_usd", "us_origin_share", "training_operations", "weights_published",
+        "dram_bandwidth", "unit_value_usd", "us_origin_share", "training_operations", "weights_published",
     )  # fmt: skip
     readonly_fields = fields
     ordering = ("layer", "position", "id")

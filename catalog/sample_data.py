@@ -104,12 +104,43 @@ class Part:
     training_ops: float | None = None
     weights_published: bool | None = None
     quantity: tuple[int, int] = (1, 1)
+    dram_bandwidth: float | None = None  # GB/s per unit (the January 2026 China/Macau lane reads it)
 
 
 CHIPS = [
-    Part(Category.ACCELERATOR, "Redwood RX-900 accelerator", "3A090.a", 15832, 19.4, 31000, 92, quantity=(256, 4096)),
-    Part(Category.ACCELERATOR, "Redwood RX-500 accelerator", "3A090.a", 4992, 6.0, 14000, 88, quantity=(128, 2048)),
-    Part(Category.ACCELERATOR, "Helix L40 inference card", "3A090.b", 5864, 9.6, 9000, 75, quantity=(64, 1024)),
+    Part(
+        Category.ACCELERATOR,
+        "Redwood RX-900 accelerator",
+        "3A090.a",
+        15832,
+        19.4,
+        31000,
+        92,
+        quantity=(256, 4096),
+        dram_bandwidth=4800,
+    ),
+    Part(
+        Category.ACCELERATOR,
+        "Redwood RX-500 accelerator",
+        "3A090.a",
+        4992,
+        6.0,
+        14000,
+        88,
+        quantity=(128, 2048),
+        dram_bandwidth=2039,
+    ),
+    Part(
+        Category.ACCELERATOR,
+        "Helix L40 inference card",
+        "3A090.b",
+        5864,
+        9.6,
+        9000,
+        75,
+        quantity=(64, 1024),
+        dram_bandwidth=864,
+    ),
     Part(Category.ACCELERATOR, "Sprout E2 edge module", "5A992.c", 2200, 4.9, 1900, 61, quantity=(500, 20000)),
     Part(Category.ACCELERATOR, "Pika N1 vision accelerator", "EAR99", 400, 1.1, 300, 45, quantity=(1000, 50000)),
 ]
@@ -247,7 +278,7 @@ def _components_for(package: Package, rng: random.Random, suppliers: dict[str, l
                 package=package, layer=layer, category=part.category, name=part.name, position=position,
                 description=f"{part.name}, supplied and supported for the life of the project.",
                 supplier_id=rng.choice(candidates), quantity=rng.randint(*part.quantity), eccn=part.eccn,
-                tpp=part.tpp, performance_density=part.density,
+                tpp=part.tpp, performance_density=part.density, dram_bandwidth=part.dram_bandwidth,
                 unit_value_usd=Decimal(part.unit_value) if part.unit_value else None,
                 us_origin_share=Decimal(part.us_share) if part.us_share is not None else None,
                 training_operations=part.training_ops, weights_published=part.weights_published,

@@ -44,8 +44,8 @@ class ComponentSerializer(serializers.ModelSerializer):
         model = Component
         fields = [
             "id", "layer", "category", "supplier", "name", "description", "quantity", "position", "eccn", "tpp",
-            "performance_density", "unit_value_usd", "us_origin_share", "training_operations", "weights_published",
-            "specs",
+            "performance_density", "dram_bandwidth", "unit_value_usd", "us_origin_share", "training_operations",
+            "weights_published", "specs",
         ]  # fmt: skip
         read_only_fields = ["id"]
 

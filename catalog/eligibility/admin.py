@@ -6,15 +6,17 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from aiexports.errors import DomainError
 
-from . import services
+from . import impact, services
 from .choices import RuleSetStatus
 from .models import (
     CountryGroup,
@@ -24,6 +26,7 @@ from .models import (
     ProgramEligibility,
     Rule,
     RuleSet,
+    RuleSetImpact,
     Tier,
 )
 from .selectors import ruleset_progress
@@ -64,7 +67,10 @@ class TierInline(_DraftOnlyInline):
 
 class RuleInline(_DraftOnlyInline):
     model = Rule
-    fields = ["priority", "tier", "match", "outcome", "threshold_mode", "threshold_tpp", "explanation", "citation"]
+    fields = [
+        "priority", "tier", "match", "outcome", "review_policy", "threshold_mode", "threshold_tpp", "figure_conditions",
+        "code", "explanation", "conditions", "citation",
+    ]  # fmt: skip
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "tier":
@@ -85,12 +91,60 @@ class RuleSetAdmin(admin.ModelAdmin):
     search_fields = ["name", "version", "notes", "sources"]
     readonly_fields = ["status", "activated_at", "activated_by", "created_at", "progress"]
     inlines = [TierInline, RuleInline]
-    actions = ["activate", "clone", "rerun_failed"]
+    actions = ["activate", "preview_impact", "compare_two", "clone", "rerun_failed"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: RuleSet | None = None) -> list[str]:
         if obj is not None and obj.status != RuleSetStatus.DRAFT:
-            return [f.name for f in RuleSet._meta.fields if f.name != "id"] + ["progress"]
-        return list(self.readonly_fields)
+            return [f.name for f in RuleSet._meta.fields if f.name != "id"] + ["progress", "package_outcomes_link"]
+        return [*self.readonly_fields, "package_outcomes_link"]
+
+    @admin.display(description=_("a package's outcomes"))
+    def package_outcomes_link(self, obj: RuleSet) -> str:
+        if obj.pk is None:
+            return "—"
+        url = reverse("admin:eligibility_ruleset_package_outcomes", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Show a package's outcomes under this version"))
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view(self.package_outcomes_view)
+        return [
+            path("<int:object_id>/package-outcomes/", view, name="eligibility_ruleset_package_outcomes"),
+            *super().get_urls(),
+        ]
+
+    def package_outcomes_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """A package's outcomes under this (possibly older) version, computed now; nothing is written."""
+        from catalog.models import Package
+
+        from .selectors_results import eligibility_evaluate
+
+        ruleset = get_object_or_404(RuleSet, pk=object_id)
+        if not self.has_view_permission(request, ruleset):
+            raise PermissionDenied
+        slug = (request.GET.get("package") or "").strip()
+        context: dict[str, Any] = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "ruleset": ruleset, "slug": slug,
+            "title": _("Outcomes under %(version)s") % {"version": ruleset.version},
+        }  # fmt: skip
+        if slug:
+            package = Package.objects.filter(slug=slug).first()
+            if package is None:
+                context["error"] = _("No package with this slug.")
+            else:
+                evaluation = eligibility_evaluate(components=services._components(package.pk), ruleset=ruleset)
+                current = dict(EligibilityResult.objects.filter(package=package).values_list("country_id", "outcome"))
+                context["package"] = package
+                context["rows"] = [
+                    {
+                        "country": o.country,
+                        "tier": o.tier,
+                        "outcome": o.outcome,
+                        "current": current.get(o.country),
+                        "reasons": o.reasons,
+                    }  # fmt: skip
+                    for o in sorted(evaluation.outcomes.values(), key=lambda o: o.country)
+                ]
+        return render(request, "admin/eligibility/package_outcomes.html", context)
 
     def has_delete_permission(self, request: HttpRequest, obj: RuleSet | None = None) -> bool:
         return (obj is None or obj.status == RuleSetStatus.DRAFT) and super().has_delete_permission(request, obj)
@@ -119,6 +173,30 @@ class RuleSetAdmin(admin.ModelAdmin):
             self.message_user(request, str(exc), messages.ERROR)
             return
         self.message_user(request, _("Rule set activated; %(n)d checks queued.") % {"n": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Preview what activating the selected rule set would change"))
+    def preview_impact(self, request: HttpRequest, queryset: QuerySet[RuleSet]) -> HttpResponse | None:
+        if queryset.count() != 1:
+            self.message_user(request, _("Select exactly one rule set to preview."), messages.ERROR)
+            return None
+        return self._impact(request, ruleset=queryset.get(), baseline=None)
+
+    @admin.action(description=_("Compare the two selected rule sets (older → newer)"))
+    def compare_two(self, request: HttpRequest, queryset: QuerySet[RuleSet]) -> HttpResponse | None:
+        if queryset.count() != 2:
+            self.message_user(request, _("Select exactly two rule sets to compare."), messages.ERROR)
+            return None
+        older, newer = sorted(queryset, key=lambda r: (r.effective_from, r.created_at, r.pk))
+        return self._impact(request, ruleset=newer, baseline=older)
+
+    def _impact(self, request: HttpRequest, *, ruleset: RuleSet, baseline: RuleSet | None) -> HttpResponse | None:
+        try:
+            preview = impact.impact_preview_request(ruleset=ruleset, baseline=baseline, actor=request.user)
+        except DomainError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return None
+        self.message_user(request, _("Impact preview queued."), messages.SUCCESS)
+        return redirect("admin:eligibility_rulesetimpact_change", preview.pk)
 
     @admin.action(description=_("Clone the selected rule set into a new draft…"))
     def clone(self, request: HttpRequest, queryset: QuerySet[RuleSet]) -> HttpResponse | None:
@@ -211,3 +289,56 @@ class ProgramEligibilityAdmin(admin.ModelAdmin):
 
 # Restricted-party screening registers its own admin classes.
 from .screening import admin as _screening_admin  # noqa: E402,F401
+
+
+@admin.register(RuleSetImpact)
+class RuleSetImpactAdmin(admin.ModelAdmin):
+    """Impact previews: read-only, requested from the rule-set list (actions), computed by the worker."""
+
+    list_display = ["__str__", "status", "progress", "outcomes_moved", "created_at", "requested_by"]
+    list_filter = ["status", "ruleset"]
+    list_select_related = ["ruleset", "baseline", "requested_by"]
+    fields = [
+        "ruleset", "baseline", "status", "progress", "outcomes_compared", "outcomes_moved", "moves_by_outcome",
+        "moves_by_country", "packages_that_move", "changed_rows", "last_error", "requested_by", "created_at",
+        "started_at", "finished_at",
+    ]  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj: RuleSetImpact) -> str:
+        return format_html("{} / {}", obj.packages_done, obj.packages_total)
+
+    @staticmethod
+    def _table(rows: list[tuple[str, ...]], headers: tuple[str, ...]) -> str:
+        if not rows:
+            return "—"
+        head = "".join(format_html("<th scope='col'>{}</th>", h) for h in headers)
+        body = "".join(
+            format_html("<tr>{}</tr>", format_html("".join("<td>{}</td>" for _ in row), *row)) for row in rows
+        )
+        return format_html("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", head, body)
+
+    @admin.display(description=_("moves by outcome"))
+    def moves_by_outcome(self, obj: RuleSetImpact) -> str:
+        return self._table([(k, str(v)) for k, v in obj.transitions.items()], (_("before → after"), _("outcomes")))
+
+    @admin.display(description=_("moves by country"))
+    def moves_by_country(self, obj: RuleSetImpact) -> str:
+        return self._table([(k, str(v)) for k, v in obj.countries.items()], (_("country"), _("packages")))
+
+    @admin.display(description=_("packages that move"))
+    def packages_that_move(self, obj: RuleSetImpact) -> str:
+        rows = [(p["slug"], p["title"], str(p["moved"])) for p in obj.packages[:200]]
+        return self._table(rows, (_("package"), _("title"), _("countries")))
+
+    @admin.display(description=_("changed outcomes (first 1,000)"))
+    def changed_rows(self, obj: RuleSetImpact) -> str:
+        rows = [(c["package"], c["country"], c["before"], c["after"]) for c in obj.changes]
+        return self._table(rows, (_("package"), _("country"), _("before"), _("after")))

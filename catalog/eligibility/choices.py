@@ -36,6 +36,16 @@ class ThresholdMode(models.TextChoices):
     UP_TO = "up_to", _("Only up to the package's aggregate TPP threshold")
 
 
+class ReviewPolicy(models.TextChoices):
+    """The license review policy a rule states (``license_required`` is case-by-case or approval; denial is
+    shown as ``prohibited``)."""
+
+    NONE = "", _("Not stated")
+    APPROVAL = "approval", _("Presumption of approval")
+    CASE_BY_CASE = "case_by_case", _("Case-by-case review")
+    DENIAL = "denial", _("Presumption of denial")
+
+
 class CheckStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     RUNNING = "running", _("Running")

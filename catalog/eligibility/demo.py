@@ -10,7 +10,7 @@ from catalog.choices import PackageStatus
 from catalog.models import Package
 
 from . import services
-from .seeding import seed_country_groups, seed_rulesets
+from .seeding import EAR_LANE_VERSION, seed_country_groups, seed_ear_lane, seed_rulesets
 from .selectors import ruleset_active
 
 
@@ -24,6 +24,11 @@ def load(stdout: IO[str]) -> None:
     load_screening_demo(stdout)
     seed_country_groups(apps)
     seed_rulesets(apps)
+    seed_ear_lane(apps)
+    stdout.write(
+        f"eligibility: {EAR_LANE_VERSION} (the January 2026 China/Macau lane) is a draft rule set: activate it in "
+        "the admin (Rule sets → activate) to re-check every package under it\n"
+    )
     ruleset = ruleset_active()
     if ruleset is None:
         stdout.write("eligibility: no active rule set, no results computed\n")

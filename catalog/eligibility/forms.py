@@ -54,6 +54,13 @@ class CalculatorComponentForm(forms.Form):
     )
     tpp = forms.FloatField(label=_("TPP per unit"), required=False, min_value=0, max_value=1e12)
     pd = forms.FloatField(label=_("Performance density"), required=False, min_value=0, max_value=1e6)
+    dram_bandwidth = forms.FloatField(
+        label=_("DRAM bandwidth (GB/s) per unit"),
+        required=False,
+        min_value=0,
+        max_value=1e9,
+        help_text=_("Total of the device's memory. Without it no favourable bandwidth-based lane is assumed."),
+    )
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10_000_000, initial=1, required=False)
     training_operations = forms.FloatField(
         label=_("Training compute (operations)"), required=False, min_value=0, max_value=1e40
@@ -70,7 +77,7 @@ class CalculatorComponentForm(forms.Form):
         super().__init__(*args, **kwargs)
         uswds(self)
 
-    MEANINGFUL = ("name", "category", "eccn", "tpp", "pd", "training_operations", "weights_published")
+    MEANINGFUL = ("name", "category", "eccn", "tpp", "pd", "dram_bandwidth", "training_operations", "weights_published")
 
     def is_filled(self) -> bool:
         """Whether the visitor described anything here (an untouched quantity does not count)."""
@@ -95,6 +102,7 @@ class CalculatorComponentForm(forms.Form):
             eccn=(d.get("eccn") or "").strip(),
             tpp=d.get("tpp"),
             pd=d.get("pd"),
+            dram_bandwidth=d.get("dram_bandwidth"),
             quantity=d.get("quantity") or 1,
             training_operations=d.get("training_operations"),
             weights_published=d.get("weights_published"),

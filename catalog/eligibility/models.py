@@ -16,10 +16,33 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Country, Package
 
-from .choices import CheckStatus, CheckTrigger, DerivedClass, Outcome, RuleSetStatus, ThresholdMode
+from . import engine
+from .choices import CheckStatus, CheckTrigger, DerivedClass, Outcome, ReviewPolicy, RuleSetStatus, ThresholdMode
 
 # An ECCN pattern: ECCN characters plus ``*`` and ``?`` wildcards (``3A090.*``, ``*.z*``, ``4E091``, ``*``).
 MATCH_PATTERN_RE = re.compile(r"^[0-9A-Za-z.*?]+$")
+RULE_CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+FIGURE_KEYS = {"figure", "op", "value"}
+
+
+def figure_conditions_errors(value: object) -> list[str]:
+    """What is wrong with a rule's figure conditions (a list of {"figure", "op", "value"}), if anything."""
+    if not isinstance(value, list):
+        return [str(_("Give a list of conditions."))]
+    errors = []
+    for i, item in enumerate(value, start=1):
+        if not isinstance(item, dict) or set(item) != FIGURE_KEYS:
+            errors.append(str(_("Condition %(n)d: give exactly figure, op and value.") % {"n": i}))
+            continue
+        if item["figure"] not in engine.FIGURES:
+            names = ", ".join(engine.FIGURES)
+            errors.append(str(_("Condition %(n)d: the figure is one of %(figures)s.") % {"n": i, "figures": names}))
+        if item["op"] not in engine.FIGURE_OPS:
+            errors.append(str(_("Condition %(n)d: op is lt, le, gt or ge.") % {"n": i}))
+        number = item["value"]
+        if isinstance(number, bool) or not isinstance(number, int | float) or number != number or number < 0:
+            errors.append(str(_("Condition %(n)d: the value is a non-negative number.") % {"n": i}))
+    return errors
 
 
 class CountryGroup(models.Model):
@@ -145,9 +168,35 @@ class Rule(models.Model):
         _("threshold"), max_length=10, choices=ThresholdMode.choices, default=ThresholdMode.NONE, blank=True
     )
     threshold_tpp = models.FloatField(_("aggregate TPP threshold"), null=True, blank=True)
+    figure_conditions = models.JSONField(
+        _("figure conditions"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'Per-unit figures the component must meet, all of them, for example [{"figure": "tpp", "op": "lt", '
+            '"value": 21000}, {"figure": "dram_bandwidth", "op": "lt", "value": 6500}]. Figures: tpp, pd, '
+            "dram_bandwidth (GB/s). Edges: lt (below), le (at or below), gt (above), ge (at or above). A component "
+            "that does not state the figure does not match."
+        ),
+    )
     explanation = models.TextField(_("explanation"))
     citation = models.CharField(_("citation"), max_length=300, blank=True)
     priority = models.PositiveIntegerField(_("priority"), default=100, help_text=_("Lower numbers are tried first."))
+    code = models.CharField(
+        _("code"),
+        max_length=60,
+        blank=True,
+        help_text=_("A stable code that reasons carry, for example ear.china_macau.case_by_case."),
+    )
+    review_policy = models.CharField(
+        _("license review policy"), max_length=20, choices=ReviewPolicy.choices, default=ReviewPolicy.NONE, blank=True
+    )
+    conditions = models.JSONField(
+        _("conditions"),
+        default=list,
+        blank=True,
+        help_text=_("What the exporter must meet or certify under this rule: a list of sentences."),
+    )
 
     class Meta:
         ordering = ["ruleset", "tier__position", "priority", "id"]
@@ -171,6 +220,20 @@ class Rule(models.Model):
             errors["threshold_tpp"] = _("Give the aggregate TPP threshold.")
         if self.tier_id and self.ruleset_id and self.tier.ruleset_id != self.ruleset_id:
             errors["tier"] = _("This tier belongs to another rule set.")
+        if self.code and not RULE_CODE_RE.match(self.code):
+            errors["code"] = _("Use lower-case letters, digits, dots, dashes and underscores.")
+        figure_errors = figure_conditions_errors(self.figure_conditions)
+        if figure_errors:
+            errors["figure_conditions"] = " ".join(figure_errors)
+        if not isinstance(self.conditions, list) or not all(isinstance(c, str) and c.strip() for c in self.conditions):
+            errors["conditions"] = _("Give a list of non-empty sentences.")
+        if self.review_policy == ReviewPolicy.DENIAL and self.outcome and self.outcome != Outcome.PROHIBITED:
+            errors["review_policy"] = _("A presumption of denial is shown as prohibited: choose that outcome.")
+        if self.review_policy in (ReviewPolicy.APPROVAL, ReviewPolicy.CASE_BY_CASE) and self.outcome not in (
+            Outcome.LICENSE_REQUIRED,
+            "",
+        ):
+            errors["review_policy"] = _("This review policy goes with the outcome license required.")
         if errors:
             raise ValidationError(errors)
 
@@ -231,6 +294,25 @@ class EligibilityResult(models.Model):
     def __str__(self) -> str:
         return f"{self.package_id} → {self.country_id}: {self.outcome}"
 
+    @property
+    def review_policy(self) -> str:
+        """The license review policy of the decisive reasons ("" for rows written before policies existed)."""
+        from .reasons import summary_policy
+
+        return summary_policy(self.reasons)[0]
+
+    @property
+    def conditions(self) -> list[str]:
+        from .reasons import summary_policy
+
+        return summary_policy(self.reasons)[1]
+
+    @property
+    def effective_from(self) -> str | None:
+        """The effective date (ISO) of the rule set the reasons were computed under, when they say it."""
+        dates = (r.get("effective_from") for r in self.reasons or () if isinstance(r, dict))
+        return next((d for d in dates if d), None)
+
 
 class ProgramEligibility(models.Model):
     """The program's own eligibility of a package (call for proposals), computed beside export controls."""
@@ -246,6 +328,43 @@ class ProgramEligibility(models.Model):
 
     def __str__(self) -> str:
         return f"{self.package_id}: {'eligible' if self.eligible else 'ineligible'}"
+
+
+class RuleSetImpact(models.Model):
+    """What would change if ``ruleset`` replaced ``baseline``: package × country outcomes that move.
+
+    Computed in Celery (``eligibility.impact_preview``) with progress, from the engine under both rule sets,
+    so a draft can be previewed before activation and any two versions compared. Nothing else is written.
+    """
+
+    ruleset = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="impacts", verbose_name=_("rule set"))
+    baseline = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="+", verbose_name=_("compared with"))
+    status = models.CharField(_("status"), max_length=10, choices=CheckStatus.choices, default=CheckStatus.PENDING)
+    packages_total = models.PositiveIntegerField(_("packages"), default=0)
+    packages_done = models.PositiveIntegerField(_("packages compared"), default=0)
+    outcomes_compared = models.PositiveIntegerField(_("outcomes compared"), default=0)
+    outcomes_moved = models.PositiveIntegerField(_("outcomes that move"), default=0)
+    # {"prohibited→license_required": 12, …}, {"CN": 3, …}, [{"slug", "title", "moved"}, …], and the first rows.
+    transitions = models.JSONField(_("moves by outcome"), default=dict, blank=True)
+    countries = models.JSONField(_("moves by country"), default=dict, blank=True)
+    packages = models.JSONField(_("packages that move"), default=list, blank=True)
+    changes = models.JSONField(_("changed outcomes (first 1,000)"), default=list, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("impact preview")
+        verbose_name_plural = _("impact previews")
+
+    def __str__(self) -> str:
+        return f"{self.baseline.version} → {self.ruleset.version} ({self.status})"
 
 
 # Restricted-party screening keeps its models in a sub-package of this app.

@@ -37,6 +37,10 @@ def ruleset_engine_data(ruleset: RuleSet) -> tuple[dict[str, str], list[engine.R
             priority=r.priority,
             threshold_mode=r.threshold_mode,
             threshold_tpp=r.threshold_tpp,
+            code=r.code,
+            review_policy=r.review_policy,
+            conditions=tuple(r.conditions or ()),
+            figures=tuple(engine.FigureCondition.from_dict(f) for f in r.figure_conditions or ()),
         )  # fmt: skip
         for r in Rule.objects.filter(ruleset=ruleset).select_related("tier")
     ]
@@ -104,7 +108,12 @@ def eligibility_evaluate(
     tiers, rules = ruleset_engine_data(ruleset)
     if countries:
         tiers = {code: tiers[code] for code in countries if code in tiers}
-    return engine.evaluate(components, tiers, rules)
+    return engine.evaluate(components, tiers, rules, **ruleset_reference(ruleset))
+
+
+def ruleset_reference(ruleset: RuleSet) -> dict[str, str]:
+    """What every reason records about its rule set: the version and the effective date (ISO)."""
+    return {"ruleset": ruleset.version, "effective_from": ruleset.effective_from.isoformat()}
 
 
 def package_visible_to(package: Package, user) -> bool:

@@ -27,6 +27,7 @@ from . import engine
 from .choices import CheckStatus, CheckTrigger, RuleSetStatus
 from .models import CountryTier, EligibilityCheck, EligibilityResult, ProgramEligibility, Rule, RuleSet, Tier
 from .selectors import ruleset_active, ruleset_engine_data
+from .selectors_results import ruleset_reference
 
 logger = logging.getLogger(__name__)
 
@@ -170,9 +171,13 @@ def ruleset_clone(*, ruleset: RuleSet, new_version: str, actor: Any, name: str |
                 outcome=r.outcome,
                 threshold_mode=r.threshold_mode,
                 threshold_tpp=r.threshold_tpp,
+                figure_conditions=r.figure_conditions,
                 explanation=r.explanation,
                 citation=r.citation,
                 priority=r.priority,
+                code=r.code,
+                review_policy=r.review_policy,
+                conditions=r.conditions,
             )  # fmt: skip
             for r in ruleset.rules.all()
         )
@@ -241,6 +246,7 @@ def _components(package_id: int) -> list[engine.ComponentData]:
             eccn=c.eccn,
             tpp=c.tpp,
             pd=c.performance_density,
+            dram_bandwidth=c.dram_bandwidth,
             quantity=c.quantity,
             training_operations=c.training_operations,
             weights_published=c.weights_published,
@@ -346,7 +352,7 @@ def eligibility_check_execute(*, check_id: int) -> str:
             return "superseded"
         package = Package.objects.get(pk=check.package_id)
         tiers, rules = ruleset_engine_data(ruleset)
-        evaluation = engine.evaluate(_components(package.pk), tiers, rules)
+        evaluation = engine.evaluate(_components(package.pk), tiers, rules, **ruleset_reference(ruleset))
         eligibility_results_write(
             package_id=package.pk, ruleset=ruleset, evaluation=evaluation, program=program_evaluate(package)
         )
@@ -418,7 +424,7 @@ def eligibility_compute_now(*, package_id: int, ruleset: RuleSet | None = None) 
     with transaction.atomic():
         package = Package.objects.get(pk=package_id)
         tiers, rules = ruleset_engine_data(ruleset)
-        evaluation = engine.evaluate(_components(package_id), tiers, rules)
+        evaluation = engine.evaluate(_components(package_id), tiers, rules, **ruleset_reference(ruleset))
         return eligibility_results_write(
             package_id=package_id, ruleset=ruleset, evaluation=evaluation, program=program_evaluate(package)
         )

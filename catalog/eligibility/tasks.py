@@ -60,3 +60,11 @@ def eligibility_checks_enqueue(check_ids: list[int]) -> int:
 def eligibility_sweep() -> dict[str, int]:
     """Periodic: re-enqueue checks stuck in pending/running past their lease; fail those out of attempts."""
     return services.eligibility_sweep()
+
+
+@shared_task(name="eligibility.impact_preview", acks_late=True)
+def eligibility_impact_preview(impact_id: int) -> str:
+    """Compute an impact preview (what would move if a rule set replaced another), writing progress."""
+    from .impact import impact_preview_execute
+
+    return impact_preview_execute(impact_id=impact_id)

@@ -85,7 +85,7 @@ class OverviewForm(USWDSFormMixin, forms.ModelForm):
 
 # Fields shown for each layer, beyond the common ones.
 LAYER_FIELDS: dict[str, list[str]] = {
-    Layer.HARDWARE: ["tpp", "performance_density", "unit_value_usd", "us_origin_share"],
+    Layer.HARDWARE: ["tpp", "performance_density", "dram_bandwidth", "unit_value_usd", "us_origin_share"],
     Layer.SOFTWARE: ["training_operations", "weights_published"],
     Layer.DATA: [],
     Layer.SECURITY: [],
@@ -108,6 +108,9 @@ class ComponentForm(USWDSFormMixin, forms.ModelForm):
         help_texts = {
             "tpp": _("For chips and servers: TPP = 2 × MacTOPS × bit length of the operation, per unit."),
             "performance_density": _("For chips: TPP divided by the die area in mm²."),
+            "dram_bandwidth": _(
+                "For chips and servers: the total bandwidth of the device's DRAM (for example HBM) in GB/s, per unit."
+            ),
             "unit_value_usd": _("Used to weigh the hardware layer's U.S.-origin share."),
             "us_origin_share": _("Between 0 and 100."),
             "training_operations": _("Total operations used to train the model, for example 3.8e25."),
@@ -148,9 +151,9 @@ class ComponentForm(USWDSFormMixin, forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         category = data.get("category")
-        for name in ("tpp", "performance_density"):
+        for name in ("tpp", "performance_density", "dram_bandwidth"):
             if data.get(name) is not None and category and category not in CHIP_CATEGORIES:
-                self.add_error(name, _("Give TPP and performance density only for chips and servers."))
+                self.add_error(name, _("Give TPP, performance density and DRAM bandwidth only for chips and servers."))
         if data.get("training_operations") is not None and category and category not in MODEL_CATEGORIES:
             self.add_error("training_operations", _("Give training compute only for foundation or fine-tuned models."))
         return data

@@ -129,6 +129,9 @@ class Component(models.Model):
     performance_density = models.FloatField(
         _("performance density (TPP per mm²)"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
+    dram_bandwidth = models.FloatField(
+        _("total DRAM bandwidth (GB/s) per unit"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     unit_value_usd = models.DecimalField(
         _("value per unit (USD)"),
         max_digits=16,

@@ -48,6 +48,7 @@ COMPONENT_FIELDS = (
     "eccn",
     "tpp",
     "performance_density",
+    "dram_bandwidth",
     "unit_value_usd",
     "us_origin_share",
     "training_operations",

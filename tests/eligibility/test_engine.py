@@ -8,26 +8,13 @@ from hypothesis import strategies as st
 
 from catalog.eligibility import engine
 from catalog.eligibility.engine import ComponentData, RuleData
-from catalog.eligibility.seeding import AID, EAR
+from catalog.eligibility.seeding import AID, EAR, rule_data
 
 E, L, P = engine.ELIGIBLE, engine.LICENSE_REQUIRED, engine.PROHIBITED
 
 
 def rules_of(spec: dict) -> list[RuleData]:
-    return [
-        RuleData(
-            id=i,
-            tier=t,
-            match=m,
-            outcome=o,
-            threshold_mode=mode,
-            threshold_tpp=thr,
-            explanation=x,
-            citation=c,
-            priority=p,
-        )  # fmt: skip
-        for i, (t, m, o, mode, thr, x, c, p) in enumerate(spec["rules"], start=1)
-    ]
+    return rule_data(spec)
 
 
 EAR_RULES = rules_of(EAR)

@@ -63,7 +63,7 @@ def test_the_database_refuses_a_second_active_rule_set(ear):
 
 def test_cloning_copies_tiers_countries_and_rules_into_a_draft(ear):
     staff = StaffFactory()
-    clone = services.ruleset_clone(ruleset=ear, new_version="ear-2026-12", actor=staff)
+    clone = services.ruleset_clone(ruleset=ear, new_version="ear-clone-1", actor=staff)
     assert clone.status == RuleSetStatus.DRAFT
     assert clone.tiers.count() == ear.tiers.count()
     assert clone.country_tiers.count() == ear.country_tiers.count()
@@ -71,7 +71,7 @@ def test_cloning_copies_tiers_countries_and_rules_into_a_draft(ear):
     assert all(r.tier.ruleset_id == clone.pk for r in clone.rules.select_related("tier"))
     assert AuditEvent.objects.filter(action="ruleset.cloned", target_id=str(clone.pk)).exists()
     with pytest.raises(DomainError):
-        services.ruleset_clone(ruleset=ear, new_version="ear-2026-12", actor=staff)
+        services.ruleset_clone(ruleset=ear, new_version="ear-clone-1", actor=staff)
 
 
 def test_activating_archives_the_previous_one_records_who_and_when_and_fans_out_after_commit(

@@ -93,7 +93,7 @@ def test_the_demo_loader_is_idempotent(ear):
     package = package_with_chip(status=PackageStatus.PUBLISHED)
     demo.load(io.StringIO())
     demo.load(io.StringIO())
-    assert RuleSet.objects.count() == 2
+    assert RuleSet.objects.count() == 3  # ear-2026-07 (active), ai-diffusion-2025-01, ear-2026-12 (draft)
     assert EligibilityResult.objects.filter(package=package).count() == Country.objects.count()
 
 

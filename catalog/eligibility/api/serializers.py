@@ -14,21 +14,86 @@ from catalog.filtersets import country_code_values
 from catalog.models import ECCN_RE
 
 from .. import engine
-from ..choices import Outcome, ThresholdMode
+from ..choices import Outcome, ReviewPolicy, ThresholdMode
 from ..models import EligibilityResult, Rule, RuleSet, Tier
+from ..reasons import render_reason
 
 # What ``countries`` accepts, so that the schema rejects what the view rejects (codes of the Country table).
 COUNTRY_CODES = [code for code in country_code_values() if code]
 
 
+class ComparisonSerializer(serializers.Serializer):
+    figure = serializers.ChoiceField(choices=[(f, f) for f in engine.FIGURES])
+    value = serializers.FloatField(allow_null=True, help_text="The component's figure (per unit); null: not stated.")
+    op = serializers.ChoiceField(
+        choices=[(o, o) for o in engine.FIGURE_OPS], help_text="The rule's edge: lt <, le ≤, gt >, ge ≥."
+    )
+    limit = serializers.FloatField()
+    holds = serializers.BooleanField()
+
+
+class ReasonParamsSerializer(serializers.Serializer):
+    """What a reason is rendered from. Extra keys may appear; flat figures are ``tpp``/``tpp_cap``,
+    ``dram_bandwidth``/``dram_cap``, ``pd``/``pd_cap``."""
+
+    component = serializers.CharField(required=False)
+    eccn = serializers.CharField(required=False, allow_blank=True)
+    rule = serializers.CharField(required=False, help_text="The rule's stable code (or its id).")
+    explanation = serializers.CharField(required=False)
+    comparisons = ComparisonSerializer(many=True, required=False)
+    tpp = serializers.FloatField(required=False, allow_null=True)
+    tpp_cap = serializers.FloatField(required=False)
+    dram_bandwidth = serializers.FloatField(required=False, allow_null=True)
+    dram_cap = serializers.FloatField(required=False)
+
+
+REASON_KEYS = (
+    "code", "component_id", "component", "eccn", "outcome", "rule_id", "review_policy", "conditions", "citation",
+    "ruleset", "effective_from",
+)  # fmt: skip
+
+
 class ReasonSerializer(serializers.Serializer):
+    """A reason as data (``code`` + ``params``) and as words (``text``, rendered in the request's language).
+
+    Results computed before reasons were structured have an empty ``code`` and their stored English ``text``.
+    """
+
+    code = serializers.CharField(
+        allow_blank=True,
+        help_text="Stable reason code: the rule's code (e.g. ear.china_macau.case_by_case), rule, not_controlled or "
+        "package_not_controlled; empty for results computed before reasons were structured.",
+    )
+    params = ReasonParamsSerializer(help_text="The figures compared and the rule applied; see ``comparisons``.")
     component_id = serializers.IntegerField(allow_null=True)
     component = serializers.CharField()
     eccn = serializers.CharField(allow_blank=True)
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     rule_id = serializers.IntegerField(allow_null=True)
-    text = serializers.CharField()
-    citation = serializers.CharField(allow_blank=True)
+    review_policy = serializers.ChoiceField(choices=ReviewPolicy.choices, allow_blank=True)
+    conditions = serializers.ListField(child=serializers.CharField(), help_text="Conditions, in the request language.")
+    text = serializers.CharField(help_text="The reason in words, in the request's language.")
+    citation = serializers.CharField(allow_blank=True, help_text="For example 15 CFR 742.6(a)(6); 15 CFR 744.23.")
+    ruleset = serializers.CharField(allow_blank=True, help_text="The rule-set version the reason comes from.")
+    effective_from = serializers.DateField(allow_null=True, help_text="That rule set's effective date.")
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        reason = instance.as_dict() if hasattr(instance, "as_dict") else dict(instance)
+        view = render_reason(reason)
+        out: dict[str, Any] = {key: reason.get(key) for key in REASON_KEYS}
+        out.update(
+            code=view.code,
+            params=reason.get("params") or {},
+            component=reason.get("component") or "",
+            eccn=reason.get("eccn") or "",
+            review_policy=view.review_policy,
+            conditions=list(view.conditions),
+            text=view.text,
+            citation=view.citation,
+            ruleset=reason.get("ruleset") or "",
+            effective_from=reason.get("effective_from") or None,
+        )
+        return out
 
 
 class RuleSetRefSerializer(serializers.ModelSerializer):
@@ -78,6 +143,7 @@ class RuleSerializer(serializers.ModelSerializer):
         model = Rule
         fields = [
             "id", "tier", "match", "outcome", "threshold_mode", "threshold_tpp", "explanation", "citation", "priority",
+            "code", "review_policy", "conditions", "figure_conditions",
         ]  # fmt: skip
 
 
@@ -101,10 +167,25 @@ class ResultSerializer(serializers.ModelSerializer):
     tier = serializers.CharField(source="tier_code")
     ruleset = serializers.CharField(source="ruleset_version")
     reasons = ReasonSerializer(many=True)
+    review_policy = serializers.ChoiceField(
+        choices=ReviewPolicy.choices, allow_blank=True, read_only=True,
+        help_text="License review policy of the decisive reasons: approval, case_by_case, denial or empty.",
+    )  # fmt: skip
+    conditions = serializers.SerializerMethodField(help_text="Conditions of the decisive rules (request language).")
+    effective_from = serializers.DateField(allow_null=True, read_only=True, help_text="The rule set's effective date.")
 
     class Meta:
         model = EligibilityResult
-        fields = ["country", "country_name", "outcome", "tier", "reasons", "ruleset", "computed_at"]
+        fields = [
+            "country", "country_name", "outcome", "review_policy", "conditions", "tier", "reasons", "ruleset",
+            "effective_from", "computed_at",
+        ]  # fmt: skip
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_conditions(self, obj: EligibilityResult) -> list[str]:
+        from django.utils.translation import gettext
+
+        return [gettext(c) for c in obj.conditions]
 
 
 class ProgramIssueSerializer(serializers.Serializer):
@@ -137,6 +218,10 @@ class ComponentInputSerializer(serializers.Serializer):
     eccn = serializers.RegexField(ECCN_RE, max_length=30, required=False, allow_blank=True, default="")
     tpp = StrictFloatField(min_value=0, max_value=1e12, required=False, allow_null=True, default=None)
     pd = StrictFloatField(min_value=0, max_value=1e6, required=False, allow_null=True, default=None)
+    dram_bandwidth = StrictFloatField(
+        min_value=0, max_value=1e9, required=False, allow_null=True, default=None,
+        help_text=_("Total DRAM bandwidth of the device in GB/s, per unit. Not stated: no bandwidth-based lane."),
+    )  # fmt: skip
     quantity = StrictIntegerField(min_value=1, max_value=10_000_000, required=False, default=1)
     training_operations = StrictFloatField(min_value=0, max_value=1e40, required=False, allow_null=True, default=None)
     weights_published = StrictBooleanField(required=False, allow_null=True, default=None)
@@ -177,6 +262,7 @@ class EvaluateInputSerializer(serializers.Serializer):
                     eccn=c.get("eccn") or "",
                     tpp=c.get("tpp"),
                     pd=c.get("pd"),
+                    dram_bandwidth=c.get("dram_bandwidth"),
                     quantity=c.get("quantity") or 1,
                     training_operations=c.get("training_operations"),
                     weights_published=c.get("weights_published"),
@@ -196,9 +282,17 @@ class ClassificationSerializer(serializers.Serializer):
 class EvaluatedCountrySerializer(serializers.Serializer):
     country = serializers.CharField()
     outcome = serializers.ChoiceField(choices=Outcome.choices)
+    review_policy = serializers.ChoiceField(
+        choices=ReviewPolicy.choices, allow_blank=True,
+        help_text="License review policy of the decisive reasons: approval, case_by_case, denial or empty.",
+    )  # fmt: skip
+    conditions = serializers.ListField(
+        child=serializers.CharField(), help_text="Conditions of the decisive rules, in the request's language."
+    )
     tier = serializers.CharField()
     reasons = ReasonSerializer(many=True)
     ruleset = serializers.CharField()
+    effective_from = serializers.DateField()
 
 
 class EvaluateOutputSerializer(serializers.Serializer):

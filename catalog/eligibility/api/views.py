@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
@@ -163,9 +164,12 @@ def _output(ruleset: RuleSet, components: list, evaluation: Any) -> dict[str, An
             {
                 "country": o.country,
                 "outcome": o.outcome,
+                "review_policy": o.review_policy,
+                "conditions": [gettext(c) for c in o.conditions],
                 "tier": o.tier,
                 "reasons": [r.as_dict() for r in o.reasons],
                 "ruleset": ruleset.version,
+                "effective_from": ruleset.effective_from,
             }  # fmt: skip
             for o in sorted(evaluation.outcomes.values(), key=lambda o: o.country)
         ],

@@ -162,6 +162,8 @@ class ScreeningHitAdmin(admin.ModelAdmin):
         "entry_key",
         "entry",
         "entry_name",
+        "license_requirement",
+        "license_policy",
         "matched_name",
         "matched_alias",
         "score",
@@ -176,6 +178,14 @@ class ScreeningHitAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ScreeningHit]:
         return screening_hits_for_review()
+
+    @admin.display(description=_("license requirement (as listed)"))
+    def license_requirement(self, obj: ScreeningHit) -> str:
+        return (obj.entry.raw.get("license_requirement") if obj.entry else "") or "—"
+
+    @admin.display(description=_("license policy (as listed)"))
+    def license_policy(self, obj: ScreeningHit) -> str:
+        return (obj.entry.raw.get("license_policy") if obj.entry else "") or "—"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -301,6 +301,8 @@ AIX_CATALOG_FACETS_CACHE_SECONDS = env.int("AIX_CATALOG_FACETS_CACHE_SECONDS", d
 
 # --- Site ------------------------------------------------------------------------------------
 AIX_SITE_NAME = env.str("AIX_SITE_NAME", default="AI Exports Program")
+# The public address of the portal, for absolute links in e-mails (no trailing slash needed).
+AIX_SITE_URL = env.str("AIX_SITE_URL", default="http://127.0.0.1:8000")
 AIX_BANNER_TEXT = env.str(
     "AIX_BANNER_TEXT",
     default="A demonstration portal. This site is not operated by the U.S. government.",

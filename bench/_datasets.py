@@ -12,7 +12,7 @@ def eligibility_packages(label: str, slug: str, n: int, *, batch: int = 2000) ->
 
     org = Organization.objects.create(name=f"{label} Org", slug=f"{slug}-org", country_id="US")
     consortium = Consortium.objects.create(name=label, slug=slug, anchor=org)
-    ConsortiumMember.objects.create(consortium=consortium, organization=org, role="anchor")
+    ConsortiumMember.objects.create(consortium=consortium, organization=org, role="anchor", status="accepted")
     ids: list[int] = []
     for start in range(0, n, batch):
         packages = Package.objects.bulk_create(

@@ -92,7 +92,9 @@ def run(csl_csv, csl_row) -> None:
         Organization(name=fake_name(rng).replace("Co., Ltd.", "Inc."), slug=f"bench-{i}", country_id="US")
         for i in range(ORGANIZATIONS)
     )
-    ConsortiumMember.objects.bulk_create(ConsortiumMember(consortium=consortium, organization=o) for o in organizations)
+    ConsortiumMember.objects.bulk_create(
+        ConsortiumMember(consortium=consortium, organization=o, status="accepted") for o in organizations
+    )
     ids = [o.pk for o in organizations]
     pg = timed(
         f"screen {ORGANIZATIONS} organizations (pg_trgm + GIN)",

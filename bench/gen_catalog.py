@@ -241,9 +241,11 @@ def generate(n: int, *, force: bool, seed: int = 7, chunk: int = 5000) -> None:
         for i, consortium in enumerate(consortia):
             others = rng.sample(orgs[120:], 3)
             members.append(
-                ConsortiumMember(consortium=consortium, organization=orgs[i], role="anchor", layers=["hardware"])
+                ConsortiumMember(
+                    consortium=consortium, organization=orgs[i], role="anchor", layers=["hardware"], status="accepted"
+                )
             )
-            members += [ConsortiumMember(consortium=consortium, organization=o, role="technology",
+            members += [ConsortiumMember(consortium=consortium, organization=o, role="technology", status="accepted",
                                          layers=[rng.choice(Layer.values)]) for o in others]  # fmt: skip
         ConsortiumMember.objects.bulk_create(members)
 

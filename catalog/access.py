@@ -1,6 +1,7 @@
 """Who may see and change which consortium and package: the object-level permission reads.
 
-A user is a *member* of a consortium when they belong to any of its member organizations; members see
+A user is a *member* of a consortium when they belong to any of its *accepted* member organizations (an
+invitation not yet accepted, declined, withdrawn or left gives no access); members see
 the consortium's drafts and non-public packages. *Managers* are the admins of the anchor organization:
 they manage members and draft, submit, withdraw and revise packages. Everyone else gets a 404, so the
 existence of a private object is never revealed.
@@ -35,10 +36,10 @@ def admin_organizations_for_user(user: Any) -> QuerySet[Organization]:
 
 
 def consortia_for_user(user: Any) -> QuerySet[Consortium]:
-    """The consortia that have one of the user's organizations as a member."""
+    """The consortia that have one of the user's organizations as an accepted member."""
     if not _authenticated(user):
         return Consortium.objects.none()
-    member_of = ConsortiumMember.objects.filter(organization__memberships__user=user).values("consortium_id")
+    member_of = ConsortiumMember.objects.accepted().filter(organization__memberships__user=user).values("consortium_id")
     return Consortium.objects.filter(pk__in=member_of)
 
 
@@ -58,6 +59,25 @@ def is_consortium_manager(user: Any, consortium: Consortium) -> bool:
     return OrganizationMembership.objects.filter(
         user=user, organization_id=consortium.anchor_id, role=OrganizationRole.ADMIN
     ).exists()
+
+
+def is_organization_admin(user: Any, organization_id: int) -> bool:
+    """Whether ``user`` is an admin of the organization: only admins answer invitations or leave for it."""
+    if not _authenticated(user):
+        return False
+    return OrganizationMembership.objects.filter(
+        user=user, organization_id=organization_id, role=OrganizationRole.ADMIN
+    ).exists()
+
+
+def memberships_for_org_admin(user: Any) -> QuerySet[ConsortiumMember]:
+    """Every consortium membership (any status) of the organizations where ``user`` is an admin: the rows
+    they may answer (a pending invitation) or end (an accepted membership). Others are not theirs: 404."""
+    if not _authenticated(user):
+        return ConsortiumMember.objects.none()
+    return ConsortiumMember.objects.filter(organization__in=admin_organizations_for_user(user)).select_related(
+        "consortium", "consortium__anchor", "organization", "invited_by"
+    )
 
 
 def consortium_for_member_or_404(user: Any, slug: str) -> Consortium:

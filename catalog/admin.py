@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
@@ -18,7 +18,7 @@ from aiexports.errors import DomainError
 from catalog import services
 
 from . import models
-from .choices import Layer
+from .choices import Layer, MemberStatus
 from .forms.review import AssignForm, RejectForm, RequestChangesForm
 from .services.revisions import revision_diff
 
@@ -33,11 +33,17 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 class ConsortiumMemberInline(admin.TabularInline):
+    """Members and invitations with who did each step. Membership is by consent: staff do not add members or
+    change a status here (the invited organization's admins accept on their dashboard)."""
+
     model = models.ConsortiumMember
     extra = 0
-    autocomplete_fields = ("organization",)
-    fields = ("organization", "role", "layers", "joined_at")
-    readonly_fields = ("joined_at",)
+    fields = ("organization", "status", "role", "layers", "invited_at", "invited_by", "responded_at", "responded_by",
+              "ended_at", "ended_by")  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: models.Consortium | None = None) -> bool:
+        return False
 
 
 @admin.register(models.Consortium)
@@ -54,7 +60,10 @@ class ConsortiumAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(n_members=Count("members", distinct=True), n_packages=Count("packages", distinct=True))
+            .annotate(
+                n_members=Count("members", filter=Q(members__status=MemberStatus.ACCEPTED), distinct=True),
+                n_packages=Count("packages", distinct=True),
+            )
         )
 
     @admin.display(description=_("anchor country"), ordering="anchor__country__name")

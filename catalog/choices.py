@@ -109,6 +109,17 @@ class ConsortiumRole(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class MemberStatus(models.TextChoices):
+    """A consortium membership by consent: invited (pending), then accepted or declined by the invited
+    organization, withdrawn by the anchor before an answer, or ended by the member leaving."""
+
+    PENDING = "pending", _("Invited, awaiting an answer")
+    ACCEPTED = "accepted", _("Member")
+    DECLINED = "declined", _("Invitation declined")
+    WITHDRAWN = "withdrawn", _("Invitation withdrawn")
+    LEFT = "left", _("Left the consortium")
+
+
 class SectorChoice(models.TextChoices):
     AGRICULTURE = "agriculture", _("Agriculture")
     EDUCATION = "education", _("Education")

@@ -6,14 +6,36 @@ from __future__ import annotations
 from typing import IO
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from catalog.choices import Layer, OrganizationRole, PackageStatus
-from catalog.models import OrganizationMembership, Package
+from catalog.choices import ConsortiumRole, Layer, MemberStatus, OrganizationRole, PackageStatus
+from catalog.models import Consortium, ConsortiumMember, OrganizationMembership, Package
 from catalog.sample_data import build_packages, ensure_consortia, ensure_organizations
 
 DEMO_COMPANY_EMAIL = "company@aiexports.example"
 DEMO_STAFF_EMAIL = "staff@aiexports.example"
 PUBLISHED_COUNT = 30
+
+
+# A pending invitation for the demo company's organization, so a newcomer sees the invitations page.
+DEMO_INVITING_CONSORTIUM = "redwood-edge-ai"
+
+
+def invite_demo_company(consortia: list[Consortium]) -> None:
+    """Redwood's consortium invites the demo company's organization (once: an answer given is kept)."""
+    inviting = next((c for c in consortia if c.slug == DEMO_INVITING_CONSORTIUM), None)
+    if inviting is None:
+        return
+    ConsortiumMember.objects.get_or_create(
+        consortium=inviting,
+        organization=consortia[0].anchor,
+        defaults={
+            "status": MemberStatus.PENDING,
+            "role": ConsortiumRole.OPERATOR,
+            "layers": [Layer.HARDWARE.value],
+            "invited_at": timezone.now(),
+        },
+    )
 
 
 def load(stdout: IO[str]) -> None:
@@ -28,6 +50,7 @@ def load(stdout: IO[str]) -> None:
         OrganizationMembership.objects.get_or_create(
             organization=own.anchor, user=company, defaults={"role": OrganizationRole.ADMIN}
         )
+    invite_demo_company(consortia)
     published = build_packages(PUBLISHED_COUNT, status=PackageStatus.PUBLISHED, consortia=consortia)
     # The demo company's own pipeline, numbered apart from the published ones so the slugs never collide.
     stages = [

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 
 from catalog.choices import PackageStatus
 from catalog.models import Component, Package
+from catalog.selectors import public_components
 
 CHUNK_SIZE = 500
 
@@ -47,7 +48,7 @@ def outcome_values() -> list[str]:
 
 def packages_for_download(ruleset: Any) -> QuerySet[Package]:
     """Published packages in a stable order, with what a row needs prefetched and outcome counts annotated."""
-    components = Component.objects.select_related("supplier").order_by("layer", "position", "id")
+    components = public_components().order_by("layer", "position", "id")
     qs = (
         Package.objects.filter(status=PackageStatus.PUBLISHED)
         .select_related("consortium")
@@ -82,7 +83,8 @@ def _component(component: Component) -> dict[str, Any]:
         "layer": component.layer,
         "category": component.category,
         "name": component.name,
-        "supplier": component.supplier.name if component.supplier else None,
+        # A supplier that is not an accepted member of the consortium (it left) is not published.
+        "supplier": component.supplier.name if component.supplier and component.supplier_is_member else None,
         "quantity": component.quantity,
         "eccn": component.eccn,
         "tpp": component.tpp,

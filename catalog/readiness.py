@@ -3,7 +3,8 @@
 Pure reads shared by the submit service, the wizard's review step, the API and the admin. The rules come
 from the program's call for proposals (April 2026): a full stack covers all four layers, names at least
 one target country or regional bloc, and the hardware layer should be at least 51 % U.S.-origin by value
-(a presumption the reviewer weighs, so a lower share is a warning, not a block).
+(a presumption the reviewer weighs, so a lower share is a warning, not a block). A component's supplier
+must be an accepted member of the consortium: one that was only invited, or has left, must be replaced.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import Layer
-from catalog.models import Component, Package
+from catalog.models import Component, ConsortiumMember, Package
 
 US_ORIGIN_PRESUMPTION = Decimal("51")
 
@@ -34,14 +35,19 @@ LAYER_STEPS = [layer.value for layer in Layer]
 
 @dataclass(frozen=True)
 class Missing:
-    """One thing a package lacks: a stable code for the API, a sentence, and the wizard step that fixes it."""
+    """One thing a package lacks: a stable code for the API, a sentence, the wizard step that fixes it, and the
+    component it is about (if any)."""
 
     code: str
     message: str
     step: str
+    component: int | None = None
 
-    def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message": str(self.message), "step": self.step}
+    def as_dict(self) -> dict[str, str | int]:
+        data: dict[str, str | int] = {"code": self.code, "message": str(self.message), "step": self.step}
+        if self.component is not None:
+            data["component"] = self.component
+        return data
 
 
 def package_missing(package: Package, components: Iterable[Component] | None = None) -> list[Missing]:
@@ -64,7 +70,32 @@ def package_missing(package: Package, components: Iterable[Component] | None = N
                     layer.value,
                 )
             )
+    missing += _suppliers_not_members(package, items)
     return missing
+
+
+def _suppliers_not_members(package: Package, components: list[Component]) -> list[Missing]:
+    """Components whose supplier is not (or no longer) an accepted member of the consortium, in layer order."""
+    named = [c for c in components if c.supplier_id]
+    if not named or package.pk is None:
+        return []
+    members = set(
+        ConsortiumMember.objects.accepted()
+        .filter(consortium_id=package.consortium_id)
+        .values_list("organization_id", flat=True)
+    )
+    order = list(Layer.values)
+    strays = sorted((c for c in named if c.supplier_id not in members), key=lambda c: (order.index(c.layer), c.pk))
+    return [
+        Missing(
+            "supplier_not_member",
+            _("“%(component)s”: %(supplier)s is not a member of the consortium; choose another supplier.")
+            % {"component": c.name, "supplier": c.supplier},
+            c.layer,
+            component=c.pk,
+        )
+        for c in strays
+    ]
 
 
 def hardware_us_origin_share(components: Iterable[Component]) -> Decimal | None:

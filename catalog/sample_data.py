@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from catalog.choices import Category, ConsortiumRole, Layer, PackageStatus, SectorChoice
+from catalog.choices import Category, ConsortiumRole, Layer, MemberStatus, PackageStatus, SectorChoice
 from catalog.models import Component, Consortium, ConsortiumMember, Organization, Package
 
 # (slug, name, country, description)
@@ -221,14 +221,18 @@ def ensure_consortia(orgs: dict[str, Organization] | None = None) -> list[Consor
         consortium, _ = Consortium.objects.get_or_create(
             slug=slug, defaults={"name": name, "anchor": orgs[anchor], "description": description, "website": website}
         )
+        # The sample members have all accepted their invitations (a created row is otherwise pending).
+        accepted = {"status": MemberStatus.ACCEPTED, "invited_at": timezone.now(), "responded_at": timezone.now()}
         ConsortiumMember.objects.get_or_create(
             consortium=consortium,
             organization=orgs[anchor],
-            defaults={"role": ConsortiumRole.ANCHOR, "layers": ["hardware", "software"]},
+            defaults={"role": ConsortiumRole.ANCHOR, "layers": ["hardware", "software"], **accepted},
         )
         for member, role, layers in members:
             ConsortiumMember.objects.get_or_create(
-                consortium=consortium, organization=orgs[member], defaults={"role": role, "layers": layers}
+                consortium=consortium,
+                organization=orgs[member],
+                defaults={"role": role, "layers": layers, **accepted},
             )
         result.append(consortium)
     return result
@@ -289,7 +293,7 @@ def _components_for(package: Package, rng: random.Random, suppliers: dict[str, l
 
 def _suppliers(consortium: Consortium) -> dict[str, list[int]]:
     by_layer: dict[str, list[int]] = {"any": []}
-    for member in consortium.members.all():
+    for member in consortium.members.accepted():
         by_layer["any"].append(member.organization_id)
         for layer in member.layers or []:
             by_layer.setdefault(layer, []).append(member.organization_id)

@@ -310,13 +310,33 @@ def package_facets(filterset: PackageFilterSet) -> Facets:
 # --- one package, one consortium -------------------------------------------------------------
 
 
-def _members_prefetch() -> Prefetch:
-    return Prefetch(
-        "consortium__members",
-        queryset=ConsortiumMember.objects.select_related("organization__country").order_by(
-            "-role", "organization__name"
-        ),
+def public_members() -> QuerySet[ConsortiumMember]:
+    """The members the public sees: accepted ones only (never an invitation, a refusal or a past member)."""
+    return (
+        ConsortiumMember.objects.accepted()
+        .select_related("organization__country")
+        .order_by("-role", "organization__name")
     )
+
+
+def public_components() -> QuerySet[Component]:
+    """Components with ``supplier_is_member``: whether the supplier is an accepted member of the package's
+    consortium. A supplier that is not (it left after publication) is not shown: see ``hide_non_member_suppliers``."""
+    is_member = ConsortiumMember.objects.accepted().filter(
+        consortium_id=OuterRef("package__consortium_id"), organization_id=OuterRef("supplier_id")
+    )
+    return Component.objects.select_related("supplier__country").annotate(supplier_is_member=Exists(is_member))
+
+
+def hide_non_member_suppliers(components: Iterable[Component]) -> None:
+    """Blank (in memory, for display only) the supplier of components whose supplier is not an accepted member."""
+    for component in components:
+        if component.supplier_id and not getattr(component, "supplier_is_member", False):
+            component.supplier = None
+
+
+def _members_prefetch() -> Prefetch:
+    return Prefetch("consortium__members", queryset=public_members())
 
 
 def published_package_detail(*, slug: str) -> Package:
@@ -329,15 +349,13 @@ def published_package_detail(*, slug: str) -> Package:
             "sectors",
             Prefetch("target_regions", queryset=Region.objects.order_by("name")),
             "target_countries",
-            Prefetch(
-                "components",
-                queryset=Component.objects.select_related("supplier__country").order_by("layer", "position", "id"),
-            ),
+            Prefetch("components", queryset=public_components().order_by("layer", "position", "id")),
             _members_prefetch(),
         )
         .defer("search_vector")
     )
     package = get_object_or_404(queryset, slug=slug)
+    hide_non_member_suppliers(package.components.all())
     grouped: dict[str, list[Component]] = {}
     for component in package.components.all():
         grouped.setdefault(component.layer, []).append(component)
@@ -353,14 +371,7 @@ def public_consortia() -> QuerySet[Consortium]:
     return (
         Consortium.objects.filter(Exists(published))
         .select_related("anchor__country")
-        .prefetch_related(
-            Prefetch(
-                "members",
-                queryset=ConsortiumMember.objects.select_related("organization__country").order_by(
-                    "-role", "organization__name"
-                ),
-            )
-        )
+        .prefetch_related(Prefetch("members", queryset=public_members()))
         .order_by("name")
     )
 

@@ -2,11 +2,21 @@
 
 from django.urls import path
 
-from .views import consortia, dashboard, packages
+from .views import consortia, dashboard, invitations, packages
 
 urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/api-token/", dashboard.api_token, name="manage_api_token"),
+    path("dashboard/invitations/", invitations.invitations, name="manage_invitations"),
+    path(
+        "dashboard/invitations/<int:member_id>/accept/", invitations.invitation_accept, name="manage_invitation_accept"
+    ),
+    path(
+        "dashboard/invitations/<int:member_id>/decline/",
+        invitations.invitation_decline,
+        name="manage_invitation_decline",
+    ),
+    path("dashboard/memberships/<int:member_id>/leave/", invitations.membership_leave, name="manage_membership_leave"),
     path("dashboard/consortia/new/", consortia.consortium_create, name="manage_consortium_create"),
     path("dashboard/consortia/<slug:slug>/", consortia.consortium_detail, name="manage_consortium_detail"),
     path("dashboard/consortia/<slug:slug>/edit/", consortia.consortium_edit, name="manage_consortium_edit"),
@@ -15,6 +25,11 @@ urlpatterns = [
         "dashboard/consortia/<slug:slug>/members/<int:member_id>/remove/",
         consortia.consortium_member_remove,
         name="manage_consortium_member_remove",
+    ),
+    path(
+        "dashboard/consortia/<slug:slug>/members/<int:member_id>/withdraw/",
+        consortia.consortium_member_withdraw,
+        name="manage_consortium_member_withdraw",
     ),
     path("dashboard/consortia/<slug:slug>/packages/new/", packages.package_new, name="manage_package_new"),
     path("dashboard/packages/<slug:slug>/", packages.package_detail, name="manage_package_detail"),

@@ -72,7 +72,9 @@ class ConsortiumFactory(factory.django.DjangoModelFactory):
     def anchor_member(self, create, extracted, **kwargs):
         if create:
             catalog.ConsortiumMember.objects.get_or_create(
-                consortium=self, organization=self.anchor, defaults={"role": "anchor", "layers": ["hardware"]}
+                consortium=self,
+                organization=self.anchor,
+                defaults={"role": "anchor", "layers": ["hardware"], "status": "accepted"},
             )
 
 

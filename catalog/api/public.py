@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from catalog import selectors
 from catalog.choices import PackageStatus
 from catalog.filtersets import PackageFilterSet
-from catalog.models import Component, Package
+from catalog.models import Package
 
 from . import serializers_public as s
 
@@ -54,7 +54,7 @@ class PackageViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Package]:
         queryset = selectors.published_packages()
         if self.action == "retrieve":
-            components = Component.objects.select_related("supplier").order_by("layer", "position", "id")
+            components = selectors.public_components().order_by("layer", "position", "id")
             queryset = queryset.defer(None).defer("search_vector")
             queryset = queryset.prefetch_related(Prefetch("components", queryset=components))
         return queryset
@@ -82,7 +82,9 @@ class PackageViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(selectors.cached_catalog_value("api-detail", key, serialize))
 
     def get_object(self) -> Package:
-        return selectors.attach_list_data([super().get_object()], layer_counts=False)[0]
+        package = selectors.attach_list_data([super().get_object()], layer_counts=False)[0]
+        selectors.hide_non_member_suppliers(package.components.all())
+        return package
 
     def get_serializer_class(self) -> type[s.PackageListSerializer]:
         return s.PackageDetailSerializer if self.action == "retrieve" else s.PackageListSerializer

@@ -18,6 +18,9 @@ class MissingItemSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable code, e.g. layer_security or target_markets.")
     message = serializers.CharField()
     step = serializers.CharField(help_text="The wizard step that fixes it.")
+    component = serializers.IntegerField(
+        required=False, help_text="The component it is about, e.g. one whose supplier is no longer a member."
+    )
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from .manage import urlpatterns as manage_urlpatterns
+from .memberships import urlpatterns as membership_urlpatterns
 from .public import ConsortiumViewSet, PackageViewSet
 
 # --- Public read API (catalogpub): /api/v1/packages/, /api/v1/consortia/ ----------------------------
@@ -12,5 +13,6 @@ public_router.register("consortia", ConsortiumViewSet, basename="api-consortium"
 # Submitter routes first: ``packages/<slug>/submit/`` must win over any read-only ``packages`` router route.
 urlpatterns: list = [
     *manage_urlpatterns,
+    *membership_urlpatterns,
     path("", include(public_router.urls)),
 ]

@@ -126,7 +126,14 @@ def package_visible_to(package: Package, user) -> bool:
         return False
     if user.is_staff:
         return True
-    return package.consortium.organizations.filter(members=user).exists()
+    from catalog.models import ConsortiumMember
+
+    # Only accepted members: an invitation (or a past membership) gives no view of unpublished packages.
+    return (
+        ConsortiumMember.objects.accepted()
+        .filter(consortium_id=package.consortium_id, organization__members=user)
+        .exists()
+    )
 
 
 def package_for_eligibility(slug: str, user) -> Package | None:

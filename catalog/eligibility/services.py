@@ -266,7 +266,9 @@ def program_evaluate(package: Package) -> engine.ProgramResult:
             foreign_controlled=m.organization.foreign_controlled,
             controlling_country=m.organization.controlling_country_id,
         )
-        for m in ConsortiumMember.objects.filter(consortium_id=package.consortium_id).select_related("organization")
+        for m in ConsortiumMember.objects.accepted()
+        .filter(consortium_id=package.consortium_id)
+        .select_related("organization")
     ]
     hardware = [
         engine.HardwareValue(

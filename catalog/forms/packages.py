@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aiexports.forms import USWDSFormMixin
 from catalog.choices import MODEL_CATEGORIES, Category, FederalSupport, Layer, categories_for_layer
-from catalog.models import Component, Country, Organization, Package, Region, Sector
+from catalog.models import Component, ConsortiumMember, Country, Organization, Package, Region, Sector
 
 OVERVIEW_FIELDS = [
     "title",
@@ -96,7 +96,7 @@ ECCN_PREFIX = re.compile(r"^(ear99|[0-9][a-e][0-9]{3})", re.IGNORECASE)
 
 
 class ComponentForm(USWDSFormMixin, forms.ModelForm):
-    """A component of one layer: category limited to the layer, supplier limited to the consortium's members."""
+    """A component of one layer: category limited to the layer, supplier to the consortium's accepted members."""
 
     class Meta:
         model = Component
@@ -127,9 +127,17 @@ class ComponentForm(USWDSFormMixin, forms.ModelForm):
                 del self.fields[name]
         self.fields["category"].choices = [("", _("Choose a category")), *categories_for_layer(layer)]
         supplier = self.fields["supplier"]
-        supplier.queryset = Organization.objects.filter(consortium_memberships__consortium_id=package.consortium_id)
+        # Only accepted members can supply: an invited, declined, withdrawn or departed organization cannot.
+        supplier.queryset = Organization.objects.filter(
+            consortium_memberships__in=ConsortiumMember.objects.accepted().filter(consortium_id=package.consortium_id)
+        ).order_by("name")
         supplier.empty_label = _("Not stated")
         supplier.help_text = _("A member organization of the consortium.")
+        current = self.instance.supplier if self.instance.pk and self.instance.supplier_id else None
+        if current is not None and not supplier.queryset.filter(pk=current.pk).exists():
+            supplier.help_text = _(
+                "%(org)s is no longer a member of the consortium: choose another supplier (or “Not stated”)."
+            ) % {"org": current}
         self.fields["eccn"].widget.attrs["spellcheck"] = "false"
         if "weights_published" in self.fields:
             self.fields["weights_published"].help_text = _("For models: are the trained weights publicly available?")

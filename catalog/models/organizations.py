@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from catalog.choices import ConsortiumRole, Layer, OrganizationRole
+from catalog.choices import ConsortiumRole, Layer, MemberStatus, OrganizationRole
 
 from .reference import Country
 
@@ -110,14 +110,65 @@ class Consortium(models.Model):
         return self.name
 
 
+class ConsortiumMemberQuerySet(models.QuerySet):
+    """Memberships by status. Only ``accepted()`` members are members: shown publicly, named as suppliers,
+    counted toward completeness, screened before publication and allowed to see the consortium's drafts."""
+
+    def accepted(self) -> ConsortiumMemberQuerySet:
+        return self.filter(status=MemberStatus.ACCEPTED)
+
+    def pending(self) -> ConsortiumMemberQuerySet:
+        return self.filter(status=MemberStatus.PENDING)
+
+    def current(self) -> ConsortiumMemberQuerySet:
+        """Accepted members and pending invitations: an organization in either cannot be invited again."""
+        return self.filter(status__in=[MemberStatus.PENDING, MemberStatus.ACCEPTED])
+
+
 class ConsortiumMember(models.Model):
-    """An organization's membership of a consortium: its role and the layers it contributes."""
+    """An organization's membership of a consortium, by consent: the anchor invites (``pending``), the invited
+    organization's admins accept or decline, the anchor may withdraw a pending invitation, and a member may
+    leave. Who did each step and when is kept on the row (and every step in the audit log). One row per
+    consortium and organization: inviting again after a decline, a withdrawal or a departure reuses it."""
 
     consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE, related_name="members")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="consortium_memberships")
     role = models.CharField(_("role"), max_length=20, choices=ConsortiumRole.choices, default=ConsortiumRole.TECHNOLOGY)
     layers = models.JSONField(_("layers contributed"), default=list, blank=True)
+    # Fail closed: a row created without a status is an invitation, never a member.
+    status = models.CharField(
+        _("membership status"), max_length=20, choices=MemberStatus.choices, default=MemberStatus.PENDING, db_index=True
+    )
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    responded_at = models.DateTimeField(_("accepted or declined"), null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted or declined by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ended_at = models.DateTimeField(_("withdrawn or left"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn or left by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ConsortiumMemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consortium member")
@@ -126,6 +177,14 @@ class ConsortiumMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} in {self.consortium}"
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == MemberStatus.ACCEPTED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == MemberStatus.PENDING
 
     @property
     def layer_labels(self) -> list[str]:

@@ -1,10 +1,18 @@
 """Every write of the catalog: keyword-only ``<entity>_<verb>`` functions, each one transaction with its audit row.
 
-``consortia`` (consortia and members), ``packages`` (drafts, components, submit/withdraw/revise),
+``consortia`` (consortia and members), ``memberships`` (invitations: invite, accept, decline, withdraw,
+leave), ``packages`` (drafts, components, submit/withdraw/revise),
 ``review`` (staff decisions), ``revisions`` (diff and merge of a revision), ``tokens`` (API tokens).
 """
 
-from .consortia import consortium_create, consortium_member_add, consortium_member_remove, consortium_update
+from .consortia import consortium_create, consortium_member_remove, consortium_update
+from .memberships import (
+    consortium_member_accept,
+    consortium_member_decline,
+    consortium_member_invite,
+    consortium_member_leave,
+    consortium_member_withdraw,
+)
 from .packages import (
     component_add,
     component_remove,
@@ -26,8 +34,12 @@ __all__ = [
     "component_remove",
     "component_update",
     "consortium_create",
-    "consortium_member_add",
+    "consortium_member_accept",
+    "consortium_member_decline",
+    "consortium_member_invite",
+    "consortium_member_leave",
     "consortium_member_remove",
+    "consortium_member_withdraw",
     "consortium_update",
     "package_assign",
     "package_create",

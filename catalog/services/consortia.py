@@ -1,4 +1,6 @@
-"""Consortium services: create, update, and manage member organizations. Every write is audited."""
+"""Consortium services: create, update, remove a member organization. Every write is audited.
+
+Invitations (how an organization becomes a member) are in ``catalog.services.memberships``."""
 
 from __future__ import annotations
 
@@ -6,27 +8,20 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aiexports.accounts.services import require_confirmed_email
 from aiexports.audit.services import audit_record, field_changes, snapshot
 from aiexports.errors import DomainError, NotAllowed
-from catalog.choices import ConsortiumRole, Layer, OrganizationRole, PackageStatus
+from catalog.choices import ConsortiumRole, MemberStatus, OrganizationRole, PackageStatus
 from catalog.eligibility.screening.services import organization_screen_request
 from catalog.models import Component, Consortium, ConsortiumMember, Organization, OrganizationMembership
 
 from ._common import require_manager, unique_slug
+from .memberships import clean_layers
 
 CONSORTIUM_FIELDS = ("name", "description", "website")
-
-
-def _clean_layers(layers: Iterable[str]) -> list[str]:
-    valid = {layer.value for layer in Layer}
-    chosen = list(dict.fromkeys(layers))
-    unknown = [layer for layer in chosen if layer not in valid]
-    if unknown:
-        raise DomainError(_("Unknown layer: %(layers)s.") % {"layers": ", ".join(unknown)}, code="invalid_layer")
-    return [layer.value for layer in Layer if layer.value in chosen]
 
 
 @transaction.atomic
@@ -53,8 +48,18 @@ def consortium_create(
         anchor=anchor,
         created_by=actor,
     )
+    now = timezone.now()
+    # The anchor consents by creating the consortium: its membership is accepted from the start.
     ConsortiumMember.objects.create(
-        consortium=consortium, organization=anchor, role=ConsortiumRole.ANCHOR, layers=_clean_layers(anchor_layers)
+        consortium=consortium,
+        organization=anchor,
+        role=ConsortiumRole.ANCHOR,
+        layers=clean_layers(anchor_layers),
+        status=MemberStatus.ACCEPTED,
+        invited_at=now,
+        invited_by=actor,
+        responded_at=now,
+        responded_by=actor,
     )
     audit_record(
         actor=actor,
@@ -82,42 +87,16 @@ def consortium_update(*, actor: Any, consortium: Consortium, **fields: Any) -> C
 
 
 @transaction.atomic
-def consortium_member_add(
-    *,
-    actor: Any,
-    consortium: Consortium,
-    organization: Organization,
-    role: str = ConsortiumRole.TECHNOLOGY,
-    layers: Iterable[str] = (),
-) -> ConsortiumMember:
-    """Add an existing organization to the consortium with its role and the layers it contributes."""
-    require_manager(actor, consortium)
-    require_confirmed_email(actor)
-    if role == ConsortiumRole.ANCHOR or role not in ConsortiumRole.values:
-        raise DomainError(_("Choose a role other than anchor: a consortium has one anchor."), code="invalid_role")
-    if ConsortiumMember.objects.filter(consortium=consortium, organization=organization).exists():
-        raise DomainError(
-            _("%(org)s is already a member of this consortium.") % {"org": organization}, code="already_member"
-        )
-    member = ConsortiumMember.objects.create(
-        consortium=consortium, organization=organization, role=role, layers=_clean_layers(layers)
-    )
-    audit_record(
-        actor=actor,
-        action="consortium.member_add",
-        target=consortium,
-        changes={"organization": str(organization), "role": role, "layers": member.layers},
-    )
-    # A new member is screened against the restricted-party list at once, not at the next sweep.
-    organization_screen_request(organization_id=organization.pk)
-    return member
-
-
-@transaction.atomic
 def consortium_member_remove(*, actor: Any, member: ConsortiumMember) -> None:
-    """Remove a member organization. The anchor stays; a supplier of open packages must be replaced first."""
+    """Remove a member organization (or the record of a declined, withdrawn or past one). The anchor stays; a
+    supplier of open packages must be replaced first; a pending invitation is withdrawn, not removed."""
     consortium = member.consortium
     require_manager(actor, consortium)
+    if member.status == MemberStatus.PENDING:
+        raise DomainError(
+            _("%(org)s has not answered yet: withdraw the invitation instead.") % {"org": member.organization},
+            code="invitation_pending",
+        )
     if member.organization_id == consortium.anchor_id:
         raise DomainError(_("The anchor member cannot be removed from its consortium."), code="anchor_member")
     supplies = Component.objects.filter(package__consortium=consortium, supplier_id=member.organization_id).exclude(
@@ -133,6 +112,11 @@ def consortium_member_remove(*, actor: Any, member: ConsortiumMember) -> None:
         actor=actor,
         action="consortium.member_remove",
         target=consortium,
-        changes={"organization": str(member.organization), "role": member.role},
+        changes={
+            "member_id": member.pk,
+            "organization": str(member.organization),
+            "status": {"before": member.status, "after": None},
+            "role": {"before": member.role, "after": None},
+        },
     )
     member.delete()

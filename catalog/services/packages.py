@@ -134,11 +134,17 @@ def package_update(*, actor: Any, package: Package, **fields: Any) -> Package:
     return package
 
 
-def _validate_component(component: Component, package: Package) -> None:
+def _validate_component(component: Component, package: Package, *, check_supplier: bool = True) -> None:
     errors: dict[str, list[str]] = {}
     if component.category and CATEGORY_LAYER.get(component.category) != component.layer:
         errors["category"] = [_("This category does not belong to the %(layer)s layer.") % {"layer": component.layer}]
-    if component.supplier_id and not package.consortium.members.filter(organization_id=component.supplier_id).exists():
+    # Only an accepted member can be named; a supplier that left since stays until it is changed (the
+    # readiness check then asks for a new one), so editing another field of the component is not refused.
+    if (
+        check_supplier
+        and component.supplier_id
+        and not package.consortium.members.accepted().filter(organization_id=component.supplier_id).exists()
+    ):
         errors["supplier"] = [_("The supplier must be a member organization of the consortium.")]
     try:
         component.full_clean(exclude=["package", "revision_source"])
@@ -180,9 +186,10 @@ def component_update(*, actor: Any, component: Component, **fields: Any) -> Comp
     if unknown:
         raise DomainError(_("These fields cannot be set: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     before = {k: getattr(component, k) for k in fields}
+    old_supplier_id = Component.objects.filter(pk=component.pk).values_list("supplier_id", flat=True).first()
     for key, value in fields.items():
         setattr(component, key, value)
-    _validate_component(component, package)
+    _validate_component(component, package, check_supplier=component.supplier_id != old_supplier_id)
     component.save()
     changes = field_changes(before, {k: getattr(component, k) for k in fields})
     if changes:

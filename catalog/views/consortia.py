@@ -1,4 +1,4 @@
-"""Signed-in consortium pages: create, view (members only), edit, add and remove member organizations."""
+"""Signed-in consortium pages: create, view (members only), edit, invite, withdraw and remove member organizations."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def consortium_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def consortium_detail(request: HttpRequest, slug: str) -> HttpResponse:
     consortium = consortium_for_member_or_404(request.user, slug)
-    members = consortium.members.select_related("organization", "organization__country").order_by("joined_at")
+    members = consortium.members.accepted().select_related("organization__country").order_by("joined_at")
     packages = consortium.packages.select_related("revision_of").order_by("-updated_at")
     return render(
         request,
@@ -99,9 +99,10 @@ def consortium_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def consortium_members(request: HttpRequest, slug: str) -> HttpResponse:
-    """Members list, search for an organization by name, and add it with a role and layers."""
+    """Members and invitations; search for an organization by name and invite it with a role and layers."""
     consortium = _manager_consortium(request, slug)
-    existing = consortium.members.values("organization_id")
+    # Members and pending invitations cannot be invited again; a decline, a withdrawal or a departure can.
+    existing = consortium.members.current().values("organization_id")
     search = MemberSearchForm(request.GET or None)
     results = search.results(exclude=existing)
     candidates = results if results is not None else Organization.objects.none()
@@ -113,7 +114,7 @@ def consortium_members(request: HttpRequest, slug: str) -> HttpResponse:
         add = MemberAddForm(request.POST, organizations=Organization.objects.exclude(pk__in=existing))
         if add.is_valid():
             try:
-                services.consortium_member_add(
+                services.consortium_member_invite(
                     actor=request.user,
                     consortium=consortium,
                     organization=add.cleaned_data["organization"],
@@ -126,7 +127,9 @@ def consortium_members(request: HttpRequest, slug: str) -> HttpResponse:
                 add_service_error(add, exc)
             else:
                 messages.success(
-                    request, _("%(org)s joined the consortium.") % {"org": add.cleaned_data["organization"]}
+                    request,
+                    _("%(org)s was invited. Its admins got an e-mail; it becomes a member once one of them accepts.")
+                    % {"org": add.cleaned_data["organization"]},
                 )
                 return redirect("catalog:manage_consortium_members", slug=consortium.slug)
         chosen = add.fields["organization"].queryset.filter(slug=request.POST.get("organization", ""))
@@ -134,18 +137,45 @@ def consortium_members(request: HttpRequest, slug: str) -> HttpResponse:
         add.fields["organization"].queryset = chosen if chosen.exists() else candidates
     else:
         add = MemberAddForm(organizations=candidates)
-    members = consortium.members.select_related("organization", "organization__country").order_by("joined_at")
+    rows = list(consortium.members.select_related("organization__country").order_by("joined_at"))
     return render(
         request,
         "catalog/manage/consortium_members.html",
         {
             "consortium": consortium,
-            "members": members,
+            "members": [m for m in rows if m.is_accepted],
+            "invitations": [m for m in rows if m.is_pending],
+            "past": [m for m in rows if not (m.is_accepted or m.is_pending)],
             "search": search,
             "results": results,
             "add": add,
             "show_add": request.method == "POST" or bool(results),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consortium_member_withdraw(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
+    """Confirm, then withdraw a pending invitation (the consortium's managers only)."""
+    consortium = _manager_consortium(request, slug)
+    member = get_object_or_404(
+        ConsortiumMember.objects.select_related("organization"), pk=member_id, consortium=consortium
+    )
+    error = "" if member.is_pending else _("Only a pending invitation can be withdrawn.")
+    if request.method == "POST" and not error:
+        try:
+            services.consortium_member_withdraw(actor=request.user, member=member)
+        except DomainError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("The invitation to %(org)s was withdrawn.") % {"org": member.organization})
+            return redirect("catalog:manage_consortium_members", slug=consortium.slug)
+    return render(
+        request,
+        "catalog/manage/member_withdraw.html",
+        {"consortium": consortium, "member": member, "error": error},
+        status=409 if error else 200,
     )
 
 
@@ -163,7 +193,7 @@ def consortium_member_remove(request: HttpRequest, slug: str, member_id: int) ->
         except DomainError as exc:
             error = str(exc)
         else:
-            messages.success(request, _("%(org)s left the consortium.") % {"org": member.organization})
+            messages.success(request, _("%(org)s was removed from the consortium.") % {"org": member.organization})
             return redirect("catalog:manage_consortium_members", slug=consortium.slug)
     return render(
         request,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +13,13 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
 from catalog import services
-from catalog.access import admin_organizations_for_user, consortia_for_user, packages_for_user
+from catalog.access import (
+    admin_organizations_for_user,
+    consortia_for_user,
+    memberships_for_org_admin,
+    packages_for_user,
+)
+from catalog.choices import MemberStatus
 from catalog.services.packages import EDITABLE_STATUSES
 
 
@@ -22,7 +28,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     consortia = (
         consortia_for_user(request.user)
         .select_related("anchor")
-        .annotate(member_count=Count("members", distinct=True))
+        .annotate(member_count=Count("members", filter=Q(members__status=MemberStatus.ACCEPTED), distinct=True))
         .order_by("name")
     )
     packages = packages_for_user(request.user).select_related("consortium", "revision_of").order_by("-updated_at")
@@ -36,6 +42,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "editable_statuses": EDITABLE_STATUSES,
             "can_create_consortium": bool(managed_anchor_ids),
             "managed_anchor_ids": managed_anchor_ids,
+            "pending_invitations": memberships_for_org_admin(request.user).pending().count(),
         },
     )
 

@@ -48,14 +48,14 @@ def _step_url(package: Package, step: str) -> str:
 MISSING_FIELD_IDS = {"title": "id_title", "summary": "id_summary", "target_markets": "id_target_countries"}
 
 
+def _missing_url(package: Package, m) -> str:  # noqa: ANN001
+    if m.component is not None:  # a component's problem (its supplier left): its own form, at the supplier
+        return reverse("catalog:manage_component_edit", args=[package.slug, m.component]) + "#id_supplier"
+    return f"{_step_url(package, m.step)}#{MISSING_FIELD_IDS.get(m.code, 'id_new-category')}"
+
+
 def _missing_links(package: Package, missing: list) -> list[dict]:
-    return [
-        {
-            "message": m.message,
-            "url": f"{_step_url(package, m.step)}#{MISSING_FIELD_IDS.get(m.code, 'id_new-category')}",
-        }
-        for m in missing
-    ]
+    return [{"message": m.message, "url": _missing_url(package, m)} for m in missing]
 
 
 def _target_after_save(package: Package, step: str, nav: str) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from catalog.choices import Category, ConsortiumRole, OrganizationRole, PackageStatus
-from catalog.models import Consortium, ConsortiumMember, Package
+from catalog.choices import Category, ConsortiumRole, MemberStatus, OrganizationRole, PackageStatus
+from catalog.models import Consortium, ConsortiumMember, Organization, Package
 from tests.factories import (
     ComponentFactory,
     ConsortiumFactory,
@@ -27,8 +27,17 @@ def company(name: str = "") -> tuple:
     return user, org, consortium
 
 
-def add_member(consortium: Consortium, *, role: str = ConsortiumRole.TECHNOLOGY) -> ConsortiumMember:
-    return ConsortiumMember.objects.create(consortium=consortium, organization=OrganizationFactory(), role=role)
+def add_member(
+    consortium: Consortium,
+    *,
+    role: str = ConsortiumRole.TECHNOLOGY,
+    organization: Organization | None = None,
+    status: str = MemberStatus.ACCEPTED,
+) -> ConsortiumMember:
+    """An organization's membership of ``consortium``: accepted unless ``status`` says otherwise."""
+    return ConsortiumMember.objects.create(
+        consortium=consortium, organization=organization or OrganizationFactory(), role=role, status=status
+    )
 
 
 def complete_package(consortium: Consortium, *, status: str = PackageStatus.DRAFT, **kwargs) -> Package:

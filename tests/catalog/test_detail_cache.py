@@ -78,7 +78,9 @@ def test_the_cached_page_follows_eligibility_results_and_renamed_references(clie
     region.name = "Gulf states (renamed)"
     region.save()
     assert "Gulf states (renamed)" in page(client, package)
-    member = ConsortiumMember.objects.create(consortium=package.consortium, organization=OrganizationFactory())
+    member = ConsortiumMember.objects.create(
+        status="accepted", consortium=package.consortium, organization=OrganizationFactory()
+    )
     assert member.organization.name in page(client, package), "a new member is shown"
     member.organization.name = "Renamed Member Org"
     member.organization.save()

@@ -125,7 +125,7 @@ def test_the_dashboard_query_count_does_not_grow_with_packages_or_consortia(clie
         complete_package(consortium)
     for _ in range(5):
         other_user, _o, other = company()
-        ConsortiumMember.objects.create(consortium=other, organization=org)
+        ConsortiumMember.objects.create(status="accepted", consortium=other, organization=org)
         complete_package(other)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("catalog:dashboard"))

@@ -197,7 +197,11 @@ def test_the_package_page_lists_the_consortium_members_with_their_countries(clie
     package = published_package()
     partner = OrganizationFactory(name="Nairobi Data Works", country_id="KE")
     ConsortiumMember.objects.create(
-        consortium=package.consortium, organization=partner, role=ConsortiumRole.OPERATOR, layers=["data"]
+        consortium=package.consortium,
+        organization=partner,
+        role=ConsortiumRole.OPERATOR,
+        layers=["data"],
+        status="accepted",
     )
     html = client.get(f"/catalog/{package.slug}/").content.decode()
     assert "Nairobi Data Works</strong> — Kenya" in html
@@ -209,7 +213,9 @@ def test_the_consortium_page_lists_members_and_published_packages(client):
     package = published_package(title="Public one")
     published_package(title="Draft one", consortium=package.consortium, status=PackageStatus.DRAFT)
     partner = OrganizationFactory(name="Lagos Compute", country_id="NG")
-    ConsortiumMember.objects.create(consortium=package.consortium, organization=partner, layers=["hardware"])
+    ConsortiumMember.objects.create(
+        status="accepted", consortium=package.consortium, organization=partner, layers=["hardware"]
+    )
     html = client.get(f"/catalog/consortia/{package.consortium.slug}/").content.decode()
     assert "Public one" in html
     assert "Draft one" not in html

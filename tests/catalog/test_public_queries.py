@@ -36,7 +36,9 @@ def make_catalog(n: int, categories: list[str]) -> list:
     consortia = [ConsortiumFactory() for _ in range(3)]
     for consortium in consortia:
         for _ in range(2):
-            ConsortiumMember.objects.create(consortium=consortium, organization=OrganizationFactory())
+            ConsortiumMember.objects.create(
+                status="accepted", consortium=consortium, organization=OrganizationFactory()
+            )
     return [
         published_package(
             categories=categories,

@@ -34,28 +34,41 @@ def test_an_editor_cannot_anchor_a_consortium_with_their_organization():
         services.consortium_create(actor=user, name="X", anchor=org)
 
 
-def test_a_manager_adds_and_removes_a_member_organization():
+def test_a_manager_removes_an_accepted_member_organization():
     user, _org, consortium = company()
-    other = OrganizationFactory()
-    member = services.consortium_member_add(
-        actor=user, consortium=consortium, organization=other, role=ConsortiumRole.OPERATOR, layers=["data"]
-    )
-    assert member.layers == ["data"]
-    with pytest.raises(DomainError):
-        services.consortium_member_add(actor=user, consortium=consortium, organization=other)
+    member = add_member(consortium, role=ConsortiumRole.OPERATOR)
     services.consortium_member_remove(actor=user, member=member)
     assert not ConsortiumMember.objects.filter(pk=member.pk).exists()
-    actions = set(AuditEvent.objects.values_list("action", flat=True))
-    assert {"consortium.member_add", "consortium.member_remove"} <= actions
+    event = AuditEvent.objects.get(action="consortium.member_remove")
+    assert event.changes["status"] == {"before": "accepted", "after": None}
+
+
+def test_a_pending_invitation_is_withdrawn_not_removed():
+    user, _org, consortium = company()
+    member = services.consortium_member_invite(actor=user, consortium=consortium, organization=OrganizationFactory())
+    with pytest.raises(DomainError) as exc:
+        services.consortium_member_remove(actor=user, member=member)
+    assert exc.value.code == "invitation_pending"
+    assert ConsortiumMember.objects.filter(pk=member.pk, status="pending").exists()
 
 
 def test_an_organization_may_belong_to_several_consortia():
     user_a, _o, consortium_a = company()
     user_b, _o2, consortium_b = company()
     shared = OrganizationFactory()
-    services.consortium_member_add(actor=user_a, consortium=consortium_a, organization=shared)
-    services.consortium_member_add(actor=user_b, consortium=consortium_b, organization=shared)
+    services.consortium_member_invite(actor=user_a, consortium=consortium_a, organization=shared)
+    services.consortium_member_invite(actor=user_b, consortium=consortium_b, organization=shared)
     assert shared.consortia.count() == 2
+
+
+def test_the_anchor_member_row_is_accepted_from_the_start():
+    user = UserFactory()
+    org = OrganizationFactory()
+    MembershipFactory(user=user, organization=org, role=OrganizationRole.ADMIN)
+    consortium = services.consortium_create(actor=user, name="Delta AI", anchor=org)
+    anchor = ConsortiumMember.objects.get(consortium=consortium)
+    assert (anchor.status, anchor.invited_by, anchor.responded_by) == ("accepted", user, user)
+    assert list(consortium.members.accepted()) == [anchor]
 
 
 def test_the_anchor_cannot_be_removed_nor_a_second_anchor_added():
@@ -63,7 +76,7 @@ def test_the_anchor_cannot_be_removed_nor_a_second_anchor_added():
     with pytest.raises(DomainError):
         services.consortium_member_remove(actor=user, member=consortium.members.get(organization=org))
     with pytest.raises(DomainError):
-        services.consortium_member_add(
+        services.consortium_member_invite(
             actor=user, consortium=consortium, organization=OrganizationFactory(), role=ConsortiumRole.ANCHOR
         )
 
@@ -83,7 +96,7 @@ def test_only_managers_change_members_or_the_consortium():
     editor = UserFactory()
     MembershipFactory(user=editor, organization=org, role=OrganizationRole.EDITOR)
     with pytest.raises(NotAllowed):
-        services.consortium_member_add(actor=editor, consortium=consortium, organization=OrganizationFactory())
+        services.consortium_member_invite(actor=editor, consortium=consortium, organization=OrganizationFactory())
     with pytest.raises(NotAllowed):
         services.consortium_update(actor=editor, consortium=consortium, name="Hijacked")
 

@@ -6,8 +6,8 @@ import pytest
 
 from aiexports.portal import demo as portal_demo
 from catalog import demo
-from catalog.choices import Layer, PackageStatus
-from catalog.models import Component, Consortium, Package
+from catalog.choices import Layer, MemberStatus, PackageStatus
+from catalog.models import Component, Consortium, ConsortiumMember, Package
 from catalog.readiness import package_missing
 from catalog.sample_data import build_packages, ensure_consortia
 
@@ -28,6 +28,24 @@ def test_the_demo_loader_is_idempotent_and_gives_the_company_user_a_consortium(c
     client.force_login(get_user_model().objects.get(email=portal_demo.DEMO_COMPANY[0]))
     html = client.get("/dashboard/").content.decode()
     assert "Meridian Full-Stack AI Consortium" in html and "Changes requested" in html
+    assert "1 consortium invitation is waiting for your answer" in html
+
+
+def test_the_demo_members_are_accepted_and_the_company_has_one_pending_invitation():
+    portal_demo.load(io.StringIO())
+    demo.load(io.StringIO())
+    demo.load(io.StringIO())
+    pending = ConsortiumMember.objects.exclude(status=MemberStatus.ACCEPTED)
+    assert [(m.consortium.slug, m.organization.slug, m.status) for m in pending] == [
+        (demo.DEMO_INVITING_CONSORTIUM, "meridian-compute", "pending")
+    ]
+    # Every demo component's supplier is an accepted member of its package's consortium.
+    for component in Component.objects.filter(supplier__isnull=False).select_related("package")[:500]:
+        assert (
+            ConsortiumMember.objects.accepted()
+            .filter(consortium_id=component.package.consortium_id, organization_id=component.supplier_id)
+            .exists()
+        )
 
 
 def test_every_published_demo_package_is_complete_with_countries_from_several_countries():

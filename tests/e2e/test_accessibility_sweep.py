@@ -53,6 +53,8 @@ NOT_PAGES = {
     "catalog:manage_package_revise": "POST-only action (its button is on the package page)",
     "organizations:member_role": "POST-only action (its form is on the members page)",
     "organizations:member_remove": "POST-only action (its form is on the members page)",
+    "catalog:manage_invitation_accept": "POST-only action (its button is on the invitations page)",
+    "catalog:manage_invitation_decline": "POST-only action (its button is on the invitations page)",
     "rfi:submission_done": "a receipt shown only to the session that just submitted (the RFI journey checks it)",
 }
 
@@ -75,7 +77,7 @@ def _world() -> dict:
 
     from aiexports.portal import demo as portal_demo
     from aiexports.portal.models import InfoPage
-    from catalog.choices import OrganizationRole, PackageStatus
+    from catalog.choices import MemberStatus, OrganizationRole, PackageStatus
     from rfi import demo as rfi_demo
     from rfi.models import Submission
     from tests.catalog.factories import add_member, complete_package, ensure_reference_data
@@ -97,10 +99,18 @@ def _world() -> dict:
     ]
     public_consortium = ConsortiumFactory(name="Kestrel Compute Alliance")
     published = complete_package(public_consortium, status=PackageStatus.PUBLISHED, title="Kestrel national AI stack")
+    # Invitations both ways: the company's consortium invited someone; the company's organization is invited by
+    # one consortium and a member of another (so the invitations page shows a card, and a leave page exists).
+    pending = add_member(consortium, status=MemberStatus.PENDING)
+    add_member(public_consortium, organization=consortium.anchor, status=MemberStatus.PENDING)
+    joined = add_member(ConsortiumFactory(name="Lakeshore Alliance"), organization=consortium.anchor)
     return {
         "company": company, "staff": staff, "draft": own[0], "consortium": consortium, "org": consortium.anchor,
         "own_packages": own, "published": published, "public_consortium": public_consortium,
         "unconfirmed": UnconfirmedUserFactory(email="new.signup@example.com"),
+
+
+        "pending_member": pending, "joined": joined,
         "page_slug": InfoPage.objects.order_by("slug").first().slug,
         "open_docket": rfi_demo.OPEN_DOCKET, "closed_docket": rfi_demo.CLOSED_DOCKET,
         "tracking_number": Submission.objects.filter(notice__docket_id=rfi_demo.CLOSED_DOCKET,
@@ -130,6 +140,10 @@ def _values(route: Route, w: dict) -> Iterator[dict[str, str]]:
         yield {"docket": w["closed_docket"], "tracking_number": w["tracking_number"]}
     elif name.startswith("organizations:") and kwargs == {"slug"}:
         yield {"slug": w["org"].slug}
+    elif name == "catalog:manage_consortium_member_withdraw":
+        yield {"slug": w["consortium"].slug, "member_id": str(w["pending_member"].pk)}
+    elif name == "catalog:manage_membership_leave":
+        yield {"member_id": str(w["joined"].pk)}
     elif name.startswith("catalog:manage_consortium_") or name == "catalog:manage_package_new":
         member = w["consortium"].members.order_by("pk").first()
         yield {"slug": w["consortium"].slug, "member_id": str(member.pk)}

@@ -190,7 +190,9 @@ def test_a_package_is_drafted_and_submitted_with_the_keyboard_alone(page):
     MembershipFactory(user=user, organization=anchor, role=OrganizationRole.ADMIN)
     consortium = ConsortiumFactory(name="Meridian Alliance", anchor=anchor)
     kestrel = OrganizationFactory(name="Kestrel Networks", country_id="KE")
-    ConsortiumMember.objects.create(consortium=consortium, organization=kestrel, role=ConsortiumRole.INTEGRATOR)
+    ConsortiumMember.objects.create(
+        status="accepted", consortium=consortium, organization=kestrel, role=ConsortiumRole.INTEGRATOR
+    )
     keys = Keyboard(page)
 
     sign_in_with_keyboard(page, keys, user.email)

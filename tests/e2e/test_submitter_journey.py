@@ -51,7 +51,8 @@ def test_a_company_user_creates_a_consortium_drafts_and_submits_a_package(page, 
     user = UserFactory(email="lead@meridian.example", password=PASSWORD)
     org = OrganizationFactory(name="Meridian Compute Inc.")
     MembershipFactory(user=user, organization=org, role=OrganizationRole.ADMIN)
-    OrganizationFactory(name="Kestrel Networks", country_id="KE")
+    kestrel = OrganizationFactory(name="Kestrel Networks", country_id="KE")
+    kestrel_admin = MembershipFactory(organization=kestrel, role=OrganizationRole.ADMIN).user
 
     sign_in(page, live_server, user)
     page.goto("/dashboard/")
@@ -67,16 +68,23 @@ def test_a_company_user_creates_a_consortium_drafts_and_submits_a_package(page, 
     check_label(page, "Hardware")
     page.get_by_role("button", name="Create consortium").click()
 
-    # Members: search and add Kestrel Networks as a data contributor.
+    # Members: search and invite Kestrel Networks as a data contributor; its admin accepts (the invited side
+    # is driven in the browser by test_invitation_journey.py).
     page.get_by_label("Find an organization by name").fill("kestrel")
     page.get_by_role("button", name="Search").click()
     assert_accessible(page)
     check_label(page, "Kestrel Networks")
     page.get_by_label("Role in the consortium").select_option(label="Systems integrator")
     check_label(page, "Data")
-    page.get_by_role("button", name="Add to the consortium").click()
-    assert page.get_by_role("row", name=re.compile("Kestrel Networks")).is_visible()
+    page.get_by_role("button", name="Send the invitation").click()
+    assert page.locator("#invitations").get_by_role("row", name=re.compile("Kestrel Networks")).is_visible()
     assert_accessible(page)
+    from catalog import services
+    from catalog.models import ConsortiumMember
+
+    services.consortium_member_accept(actor=kestrel_admin, member=ConsortiumMember.objects.get(organization=kestrel))
+    page.reload()
+    assert page.get_by_role("row", name=re.compile("Kestrel Networks")).first.is_visible()
 
     # Overview: an error state first (no title), then saved.
     page.get_by_role("link", name="Meridian Full-Stack Alliance").click()

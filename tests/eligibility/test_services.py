@@ -176,7 +176,9 @@ def test_a_check_under_a_rule_set_no_longer_active_does_not_overwrite_results(ea
 
 def test_a_member_from_a_country_of_concern_makes_the_package_ineligible_for_the_program(ear):
     package = submitted_package()
-    package.consortium.members.create(organization=OrganizationFactory(country_id="HK"), role="technology")
+    package.consortium.members.create(
+        organization=OrganizationFactory(country_id="HK"), role="technology", status="accepted"
+    )
     services.eligibility_compute_now(package_id=package.pk)
     program = ProgramEligibility.objects.get(package=package)
     assert not program.eligible

@@ -13,6 +13,7 @@ from django.utils import timezone
 from catalog import opendata
 from catalog.choices import PackageStatus
 from catalog.eligibility.models import EligibilityResult, RuleSet
+from tests.catalog.factories import add_member
 from tests.catalog.factories_public import published_package
 from tests.factories import ComponentFactory, OrganizationFactory
 
@@ -45,8 +46,9 @@ def catalog_rows():
     active = RuleSet.objects.get(status="active")
     old = RuleSet.objects.exclude(pk=active.pk).first()
     shown = published_package(title="Sovereign cloud", countries=["FR", "DE"], categories=[])
+    chips = add_member(shown.consortium, organization=OrganizationFactory(name="Chips Inc.")).organization
     ComponentFactory(package=shown, category="accelerator", name="=HYPERLINK(\"http://evil\")", eccn="3A090.a",
-                     supplier=OrganizationFactory(name="Chips Inc."), tpp=4800.0)  # fmt: skip
+                     supplier=chips, tpp=4800.0)  # fmt: skip
     ComponentFactory(package=shown, category="foundation_model", name="Model A", position=1)
     _results(shown, active, {"eligible": ["FR", "DE", "JP"], "prohibited": ["CN"]})
     if old is not None:  # results under another rule set are not counted

@@ -16,11 +16,11 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from catalog.choices import OrganizationRole, PackageStatus
+from catalog.choices import MemberStatus, OrganizationRole, PackageStatus
 from catalog.models import Inquiry
 from catalog.readiness import STEPS
 from tests.catalog.factories import add_member, company, complete_package
-from tests.factories import MembershipFactory
+from tests.factories import ConsortiumFactory, MembershipFactory
 from tests.rfi.factories import AttachmentFactory, InternalNoteFactory, NoticeFactory, SubmissionFactory
 from tests.routes import Route, all_routes, fill, is_admin
 
@@ -72,10 +72,14 @@ def world() -> dict:
     secret_file = AttachmentFactory(submission=held_back, original_name="pricing.pdf", is_confidential=True)
     InternalNoteFactory(submission=held_back, text="INTERNAL-NOTE-XYZ")
     user_b, _org_b, _consortium_b = company("Beta Systems")
+    # Company A's organization is invited to one consortium and a member of another (neither is B's).
+    invitation = add_member(ConsortiumFactory(), organization=org_a, status=MemberStatus.PENDING)
+    membership = add_member(ConsortiumFactory(), organization=org_a)
     return {
         "a": user_a, "b": user_b, "org": org_a, "org_member": org_editor, "consortium": consortium_a,
         "member": member, "draft": draft, "in_review": in_review, "component": draft.components.first(),
         "token": token_a, "notice": notice, "submission": held_back, "attachment": secret_file,
+        "invitation": invitation, "membership": membership,
     }  # fmt: skip
 
 
@@ -96,6 +100,14 @@ def _in_review(w: dict) -> dict:
     return {"slug": w["in_review"].slug}
 
 
+def _invitation(w: dict) -> dict:
+    return {"member_id": str(w["invitation"].pk)}
+
+
+def _membership(w: dict) -> dict:
+    return {"member_id": str(w["membership"].pk)}
+
+
 def _rfi(w: dict) -> dict:
     return {
         "docket": w["notice"].docket_id,
@@ -112,12 +124,19 @@ PRIVATE_BY_NAME: dict[str, Callable[[dict], dict]] = {
     "api-package-detail": _draft,
     "eligibility-package": _draft,
     "package-submit": _draft,
+    "catalog:manage_invitation_accept": _invitation,
+    "catalog:manage_invitation_decline": _invitation,
+    "membership-accept": _invitation,
+    "membership-decline": _invitation,
+    "catalog:manage_membership_leave": _membership,
+    "membership-leave": _membership,
     "rfi:attachment": _rfi,
     "rfi:reading_room_detail": _rfi,  # a submission held back from the reading room
 }
 PRIVATE_BY_PREFIX: list[tuple[str, Callable[[dict], dict]]] = [
     ("organizations:", _org),
     ("catalog:manage_consortium_", _consortium),
+    ("consortium-member-", _consortium),
     ("catalog:manage_package_new", _consortium),
     ("catalog:manage_package_", _draft),
     ("catalog:manage_component_", _draft),
@@ -375,3 +394,14 @@ def test_every_admin_route_refuses_a_staff_session_that_has_not_passed_the_secon
     verified = verified_client(staff)
     assert verified.get(reverse("admin:index")).status_code == 200
     assert verified.get(reverse("admin:rfi_submission_export")).status_code == 200
+
+
+def test_the_invitations_page_and_api_show_each_organization_its_own_invitations_only(world):
+    inviting = world["invitation"].consortium.name
+    mine = csrf_client(world["a"])
+    theirs = csrf_client(world["b"])
+    assert inviting in mine.get(reverse("catalog:manage_invitations")).content.decode()
+    assert inviting not in theirs.get(reverse("catalog:manage_invitations")).content.decode()
+    assert str(world["invitation"].pk) in {str(m["id"]) for m in mine.get("/api/v1/memberships/").json()}
+    theirs_ids = {m["id"] for m in theirs.get("/api/v1/memberships/").json()}  # B's own anchor membership only
+    assert theirs_ids and not theirs_ids & {world["invitation"].pk, world["membership"].pk}

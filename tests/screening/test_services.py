@@ -77,7 +77,7 @@ def test_an_open_hit_blocks_publication_of_every_consortium_of_the_organization(
     import_rows([NORTHWIND])
     organization, consortium = member("Northwind Traders")
     other = ConsortiumFactory()
-    ConsortiumMember.objects.create(consortium=other, organization=organization)
+    ConsortiumMember.objects.create(status="accepted", consortium=other, organization=organization)
     unrelated = ConsortiumFactory()
     organization_screen(organization_id=organization.pk)
     for screened in (other, unrelated):

@@ -110,7 +110,10 @@ def organizations_needing_screening(*, limit: int | None = None) -> list[int]:
 
 def screening_blockers(*, consortium_id: int) -> list[str]:
     """Why this consortium's packages may not be published: open or confirmed hits, unscreened members."""
-    members = Organization.objects.filter(consortium_memberships__consortium_id=consortium_id)
+    # Accepted members only: an invitation not yet accepted is not part of what gets published.
+    members = Organization.objects.filter(
+        consortium_memberships__in=ConsortiumMember.objects.accepted().filter(consortium_id=consortium_id)
+    )
     hits = (
         ScreeningHit.objects.filter(organization__in=members, status__in=BLOCKING_STATUSES)
         .select_related("organization")

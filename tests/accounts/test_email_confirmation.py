@@ -280,7 +280,7 @@ def test_the_services_refuse_an_unconfirmed_user_and_change_nothing():
     MembershipFactory(user=user, organization=consortium.anchor, role=OrganizationRole.ADMIN)
     other = OrganizationFactory()
     with pytest.raises(EmailNotConfirmed):
-        catalog_services.consortium_member_add(actor=user, consortium=consortium, organization=other)
+        catalog_services.consortium_member_invite(actor=user, consortium=consortium, organization=other)
     assert not ConsortiumMember.objects.filter(organization=other).exists()
 
     package = complete_package(consortium)

@@ -5,6 +5,7 @@
 """
 
 from .consortia import consortium_create, consortium_member_add, consortium_member_remove, consortium_update
+from .consultation import consultation_answer, consulted_office_save
 from .packages import (
     component_add,
     component_remove,
@@ -26,6 +27,8 @@ __all__ = [
     "component_remove",
     "component_update",
     "consortium_create",
+    "consultation_answer",
+    "consulted_office_save",
     "consortium_member_add",
     "consortium_member_remove",
     "consortium_update",

@@ -184,13 +184,17 @@ def _run(
     return _back_to_change_page(request, queryset)
 
 
-def _back_to_change_page(request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
-    if not request.POST.get("_changeform"):
-        return None
+def _change_page_of(request: HttpRequest, queryset: QuerySet) -> str:
+    """The change page an action was started from ("" from the changelist): one package and ``_changeform``."""
     pks = list(queryset.values_list("pk", flat=True)[:2])
-    if len(pks) != 1:
-        return None
-    return HttpResponseRedirect(reverse("admin:catalog_package_change", args=[pks[0]]))
+    if request.POST.get("_changeform") and len(pks) == 1:
+        return reverse("admin:catalog_package_change", args=[pks[0]])
+    return ""
+
+
+def _back_to_change_page(request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+    url = _change_page_of(request, queryset)
+    return HttpResponseRedirect(url) if url else None
 
 
 @admin.register(models.Package)
@@ -258,7 +262,9 @@ class PackageAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def render_change_form(self, request: HttpRequest, context: dict, *args: Any, obj: Any = None, **kwargs: Any):
+    def render_change_form(
+        self, request: HttpRequest, context: dict, *args: Any, obj: Any = None, **kwargs: Any
+    ) -> HttpResponse:
         if obj is not None:
             context["panel"] = review_panel(obj)
             context["my_offices"] = offices_of(request.user)
@@ -336,10 +342,7 @@ class PackageAdmin(admin.ModelAdmin):
         )  # fmt: skip
 
     def _back_url(self, request: HttpRequest, queryset: QuerySet) -> str:
-        pks = list(queryset.values_list("pk", flat=True)[:2])
-        if request.POST.get("_changeform") and len(pks) == 1:
-            return reverse("admin:catalog_package_change", args=[pks[0]])
-        return reverse("admin:catalog_package_changelist")
+        return _change_page_of(request, queryset) or reverse("admin:catalog_package_changelist")
 
     # --- actions (each calls a service, which validates the transition and writes the audit row) ---
 

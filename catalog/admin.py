@@ -4,13 +4,14 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from aiexports.audit.models import AuditEvent
@@ -18,9 +19,9 @@ from aiexports.errors import DomainError
 from catalog import services
 
 from . import models
-from .choices import Layer, MemberStatus
-from .forms.review import AssignForm, RejectForm, RequestChangesForm
-from .services.revisions import revision_diff
+from .choices import Layer, MemberStatus, PackageStatus
+from .forms.review import AssignForm, ConsultationAnswerForm, PublishForm, RejectForm, RequestChangesForm
+from .review_panel import consultation_offices, offices_of, review_panel
 
 
 @admin.register(models.Country)
@@ -154,17 +155,13 @@ class ComponentInline(admin.TabularInline):
         return super().get_queryset(request).select_related("supplier")
 
 
-def _shown(value: Any) -> str:
-    """A diff value as a reviewer reads it: lists joined, empty values as a dash."""
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value) or "—"
-    if value is None or value == "":
-        return "—"
-    return str(value)
+def _run(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, call, done: str
+) -> HttpResponse | None:
+    """Apply one service to each selected package; report successes and each refusal with its reason.
 
-
-def _run(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, call, done: str) -> None:
-    """Apply one service to each selected package; report successes and each refusal with its reason."""
+    An action started from a package's change page (``_changeform`` posted) returns to that page.
+    """
     succeeded = 0
     for package in queryset.select_related("consortium"):
         try:
@@ -176,6 +173,20 @@ def _run(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet,
             succeeded += 1
     if succeeded:
         modeladmin.message_user(request, done % {"count": succeeded}, messages.SUCCESS)
+    return _back_to_change_page(request, queryset)
+
+
+def _change_page_of(request: HttpRequest, queryset: QuerySet) -> str:
+    """The change page an action was started from ("" from the changelist): one package and ``_changeform``."""
+    pks = list(queryset.values_list("pk", flat=True)[:2])
+    if request.POST.get("_changeform") and len(pks) == 1:
+        return reverse("admin:catalog_package_change", args=[pks[0]])
+    return ""
+
+
+def _back_to_change_page(request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+    url = _change_page_of(request, queryset)
+    return HttpResponseRedirect(url) if url else None
 
 
 @admin.register(models.Package)
@@ -194,7 +205,7 @@ class PackageAdmin(admin.ModelAdmin):
     inlines = [ComponentInline]
     actions = ["assign_to_me", "assign_to", "start_review", "publish", "request_changes", "reject"]
     fieldsets = (
-        (None, {"fields": ("title", "slug", "consortium", "status", "revision_of", "revision_diff")}),
+        (None, {"fields": ("title", "slug", "consortium", "status", "revision_of")}),
         (_("Review"), {"fields": ("reviewer", "assigned_at", "reviewer_feedback", "rejection_reason", "reviewed_at",
                                   "submitted_at", "published_at", "audit_trail")}),
         (_("Content"), {"fields": ("summary", "description", "sectors", "target_countries", "target_regions",
@@ -219,53 +230,6 @@ class PackageAdmin(admin.ModelAdmin):
     def kind(self, obj: models.Package) -> str:
         return str(_("revision")) if obj.revision_of_id else str(_("new"))
 
-    @admin.display(description=_("changes against the published version"))
-    def revision_diff(self, obj: models.Package) -> str:
-        if not obj.revision_of_id:
-            return "—"
-        diff = revision_diff(obj)
-        if diff.empty:
-            return str(_("No change against the published version."))
-        parts = []
-        if diff.fields:
-            rows = format_html_join(
-                "",
-                "<tr><th scope='row'>{}</th><td><del>{}</del></td><td><ins>{}</ins></td></tr>",
-                ((capfirst(label), _shown(before), _shown(after)) for label, before, after in diff.fields),
-            )
-            parts.append(
-                format_html(
-                    "<table class='aix-diff'><caption>{}</caption><thead><tr><th scope='col'>{}</th>"
-                    "<th scope='col'>{}</th><th scope='col'>{}</th></tr></thead><tbody>{}</tbody></table>",
-                    _("Package fields"),
-                    _("Field"),
-                    _("Published"),
-                    _("Revision"),
-                    rows,
-                )  # fmt: skip
-            )
-        for label, items in ((_("Added components"), diff.added), (_("Removed components"), diff.removed)):
-            if items:
-                lis = format_html_join("", "<li>{} ({})</li>", ((c.name, c.get_layer_display()) for c in items))
-                parts.append(format_html("<h3>{}</h3><ul>{}</ul>", label, lis))
-        if diff.changed:
-            blocks = []
-            for comp, changes in diff.changed:
-                lis = format_html_join(
-                    "",
-                    "<li>{}: <del>{}</del> → <ins>{}</ins></li>",
-                    ((capfirst(f), _shown(b), _shown(a)) for f, b, a in changes),
-                )
-                blocks.append(format_html("<li>{}<ul>{}</ul></li>", comp.name, lis))
-            parts.append(
-                format_html(
-                    "<h3>{}</h3><ul>{}</ul>",
-                    _("Changed components"),
-                    format_html_join("", "{}", ((b,) for b in blocks)),
-                )
-            )
-        return format_html_join("", "{}", ((p,) for p in parts))
-
     @admin.display(description=_("audit trail"))
     def audit_trail(self, obj: models.Package) -> str:
         events = AuditEvent.objects.filter(
@@ -280,11 +244,103 @@ class PackageAdmin(admin.ModelAdmin):
             ),
         )
 
+    # --- the decision panel, the publish confirmation and the consultation answer -----------------------
+
+    def get_urls(self) -> list:
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/publish/", view(self.publish_view), name="catalog_package_publish"),
+            path("<path:object_id>/consultation/", view(self.consultation_view), name="catalog_package_consultation"),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(
+        self, request: HttpRequest, context: dict, *args: Any, obj: Any = None, **kwargs: Any
+    ) -> HttpResponse:
+        if obj is not None:
+            context["panel"] = review_panel(obj)
+            context["my_offices"] = offices_of(request.user)
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def _package_or_redirect(self, request: HttpRequest, object_id: str) -> Any:
+        package = self.get_object(request, unquote(object_id))
+        if package is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return package
+
+    def _page(self, request: HttpRequest, package: models.Package, template: str, **context: Any) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": package,
+            "change_url": reverse("admin:catalog_package_change", args=[package.pk]),
+            **context,
+        }
+        return TemplateResponse(request, f"admin/catalog/package/{template}", context)
+
+    def publish_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The confirmation page of "Approve and publish": every warning, an override for each, the reason."""
+        package = self._package_or_redirect(request, object_id)
+        if isinstance(package, HttpResponse):
+            return package
+        if not self.has_change_permission(request, package):
+            raise PermissionDenied
+        panel = review_panel(package)
+        data = request.POST if request.method == "POST" else None
+        form = PublishForm(data, warnings=panel.warnings)
+        if data is not None and panel.can_publish and form.is_valid():
+            try:
+                public = services.package_publish(
+                    actor=request.user, package=package, message=form.cleaned_data["message"],
+                    overrides=form.override_codes(), override_reason=form.cleaned_data.get("override_reason", ""),
+                )  # fmt: skip
+            except DomainError as exc:
+                # The warnings may have changed since the page was shown (an office objected): show them again.
+                panel = review_panel(package)
+                form = PublishForm(data, warnings=panel.warnings)
+                form.is_valid()
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(request, _("Published “%(title)s”.") % {"title": public.title}, messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:catalog_package_change", args=[public.pk]))
+        title = _("Approve and publish “%(title)s”") % {"title": package.title}
+        return self._page(request, package, "publish_confirm.html", title=title, panel=panel, form=form)
+
+    def consultation_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """A consulted office's answer, given by a member of the office's group."""
+        package = self._package_or_redirect(request, object_id)
+        if isinstance(package, HttpResponse):
+            return package
+        if not self.has_view_permission(request, package):
+            raise PermissionDenied
+        offices = consultation_offices().filter(group__user=request.user)
+        data = request.POST if request.method == "POST" else None
+        form = ConsultationAnswerForm(data, offices=offices, initial={"office": offices.first()})
+        if data is not None and form.is_valid():
+            try:
+                services.consultation_answer(
+                    actor=request.user, package=package, office=form.cleaned_data["office"],
+                    position=form.cleaned_data["position"], comment=form.cleaned_data["comment"],
+                )  # fmt: skip
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(request, _("The office's answer is recorded."), messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:catalog_package_change", args=[package.pk]))
+        title = _("Consultation on “%(title)s”") % {"title": package.title}
+        return self._page(
+            request, package, "consultation_answer.html", title=title, form=form, has_offices=offices.exists(),
+            in_review=package.status == PackageStatus.IN_REVIEW, panel=review_panel(package),
+        )  # fmt: skip
+
+    def _back_url(self, request: HttpRequest, queryset: QuerySet) -> str:
+        return _change_page_of(request, queryset) or reverse("admin:catalog_package_changelist")
+
     # --- actions (each calls a service, which validates the transition and writes the audit row) ---
 
     @admin.action(description=_("Assign to me"))
-    def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _run(self, request, queryset, lambda p: services.package_assign(actor=request.user, package=p,
+    def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        return _run(self, request, queryset, lambda p: services.package_assign(actor=request.user, package=p,
              reviewer=request.user), _("Assigned %(count)d package(s) to you."))  # fmt: skip
 
     @admin.action(description=_("Assign to a reviewer…"))
@@ -293,20 +349,25 @@ class PackageAdmin(admin.ModelAdmin):
         form = AssignForm(request.POST if "apply" in request.POST else None, initial=initial)
         if "apply" in request.POST and form.is_valid():
             reviewer = form.cleaned_data["reviewer"]
-            _run(self, request, queryset, lambda p: services.package_assign(actor=request.user, package=p,
-                 reviewer=reviewer), _("Assigned %(count)d package(s)."))  # fmt: skip
-            return None
+            return _run(self, request, queryset, lambda p: services.package_assign(actor=request.user, package=p,
+                        reviewer=reviewer), _("Assigned %(count)d package(s)."))  # fmt: skip
         return self._intermediate(request, queryset, form, str(_("Assign to a reviewer")))
 
     @admin.action(description=_("Start review"))
-    def start_review(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _run(self, request, queryset, lambda p: services.package_start_review(actor=request.user, package=p),
+    def start_review(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        return _run(self, request, queryset, lambda p: services.package_start_review(actor=request.user, package=p),
              _("Started the review of %(count)d package(s)."))  # fmt: skip
 
-    @admin.action(description=_("Approve and publish"))
-    def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
-        _run(self, request, queryset, lambda p: services.package_publish(actor=request.user, package=p),
-             _("Published %(count)d package(s)."))  # fmt: skip
+    @admin.action(description=_("Approve and publish…"))
+    def publish(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        """Publishing goes through the confirmation page of one package, which lists the panel's warnings."""
+        pks = list(queryset.values_list("pk", flat=True)[:2])
+        if len(pks) != 1:
+            self.message_user(
+                request, _("Publish one package at a time, through its confirmation page."), messages.ERROR
+            )
+            return None
+        return HttpResponseRedirect(reverse("admin:catalog_package_publish", args=[pks[0]]))
 
     def _intermediate(self, request: HttpRequest, queryset: QuerySet, form, title: str) -> TemplateResponse:
         context = {
@@ -316,6 +377,8 @@ class PackageAdmin(admin.ModelAdmin):
             "packages": queryset,
             "opts": self.model._meta,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "from_change": bool(request.POST.get("_changeform")),
+            "back_url": self._back_url(request, queryset),
         }
         return TemplateResponse(request, "admin/catalog/package/review_action.html", context)
 
@@ -325,9 +388,8 @@ class PackageAdmin(admin.ModelAdmin):
         form = RequestChangesForm(request.POST if "apply" in request.POST else None, initial=initial)
         if "apply" in request.POST and form.is_valid():
             message = form.cleaned_data["message"]
-            _run(self, request, queryset, lambda p: services.package_request_changes(actor=request.user, package=p,
-                 message=message), _("Requested changes to %(count)d package(s)."))  # fmt: skip
-            return None
+            return _run(self, request, queryset, lambda p: services.package_request_changes(actor=request.user,
+                        package=p, message=message), _("Requested changes to %(count)d package(s)."))  # fmt: skip
         return self._intermediate(request, queryset, form, str(_("Request changes")))
 
     @admin.action(description=_("Reject…"))
@@ -336,10 +398,50 @@ class PackageAdmin(admin.ModelAdmin):
         form = RejectForm(request.POST if "apply" in request.POST else None, initial=initial)
         if "apply" in request.POST and form.is_valid():
             data = form.cleaned_data
-            _run(self, request, queryset, lambda p: services.package_reject(actor=request.user, package=p,
-                 reason=data["reason"], message=data["message"]), _("Rejected %(count)d package(s)."))  # fmt: skip
-            return None
+            return _run(self, request, queryset, lambda p: services.package_reject(actor=request.user, package=p,
+                        reason=data["reason"], message=data["message"]),
+                        _("Rejected %(count)d package(s)."))  # fmt: skip
         return self._intermediate(request, queryset, form, str(_("Reject packages")))
+
+
+# --- Designation consultation ---------------------------------------------------------------------
+
+
+@admin.register(models.ConsultedOffice)
+class ConsultedOfficeAdmin(admin.ModelAdmin):
+    """The offices Commerce consults before a designation. Stop consulting one by unticking "consulted"."""
+
+    list_display = ("name", "code", "group", "active", "position")
+    list_filter = ("active",)
+    search_fields = ("name", "code", "group__name")
+    ordering = ("position", "name")
+    autocomplete_fields = ("group",)
+
+    def save_model(self, request: HttpRequest, obj: models.ConsultedOffice, form, change: bool) -> None:  # noqa: ANN001
+        services.consulted_office_save(actor=request.user, office=obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # answers refer to offices; untick "consulted" instead
+
+
+@admin.register(models.ConsultationAnswer)
+class ConsultationAnswerAdmin(admin.ModelAdmin):
+    """Every office's answers, read-only (offices answer from the package's decision panel)."""
+
+    list_display = ("package", "office", "position", "answered_by", "answered_at")
+    list_filter = ("office", "position")
+    search_fields = ("package__title", "office__name", "comment")
+    list_select_related = ("package", "office", "answered_by")
+    readonly_fields = ("package", "office", "position", "comment", "answered_by", "answered_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 # Buyer inquiries of the public catalog (kept in their own module).

@@ -154,3 +154,11 @@ class RejectionReason(models.TextChoices):
     OUT_OF_SCOPE = "out_of_scope", _("Outside the program's scope")
     DUPLICATE = "duplicate", _("Duplicate of another package")
     OTHER = "other", _("Other (see the message)")
+
+
+class ConsultationPosition(models.TextChoices):
+    """A consulted office's answer about a designation (a package in review)."""
+
+    CONCUR = "concur", _("Concurrence")
+    OBJECT = "object", _("Objection")
+    NO_COMMENT = "no_comment", _("No comment")

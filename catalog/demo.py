@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import IO
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from catalog.choices import ConsortiumRole, Layer, MemberStatus, OrganizationRole, PackageStatus
@@ -51,6 +52,9 @@ def load(stdout: IO[str]) -> None:
             organization=own.anchor, user=company, defaults={"role": OrganizationRole.ADMIN}
         )
     invite_demo_company(consortia)
+    if staff is not None:
+        # The demo reviewer answers for every consulted office, so one account can try the whole designation.
+        staff.groups.add(*Group.objects.filter(consulted_offices__isnull=False))
     published = build_packages(PUBLISHED_COUNT, status=PackageStatus.PUBLISHED, consortia=consortia)
     # The demo company's own pipeline, numbered apart from the published ones so the slugs never collide.
     stages = [

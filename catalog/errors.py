@@ -17,3 +17,11 @@ class PublicationBlocked(DomainError):
 
     code = "publication_blocked"
     status_code = 409
+
+
+class PublicationNeedsOverride(DomainError):
+    """The decision panel shows warnings that were not each overridden with a reason. ``extra["warnings"]`` lists
+    them (code, message, severity)."""
+
+    code = "override_required"
+    status_code = 409

@@ -233,26 +233,28 @@ def ruleset_activate(*, ruleset: RuleSet, actor: Any) -> int:
 # --- Running a check -------------------------------------------------------------------------------
 
 
+def component_data(c: Any) -> engine.ComponentData:
+    """The engine's view of one saved component (shared by the checks and the reviewer's decision panel)."""
+    return engine.ComponentData(
+        id=c.pk,
+        name=c.name,
+        layer=c.layer,
+        category=c.category,
+        eccn=c.eccn,
+        tpp=c.tpp,
+        pd=c.performance_density,
+        dram_bandwidth=c.dram_bandwidth,
+        quantity=c.quantity,
+        training_operations=c.training_operations,
+        weights_published=c.weights_published,
+    )  # fmt: skip
+
+
 def _components(package_id: int) -> list[engine.ComponentData]:
     from catalog.models import Component
 
     rows = Component.objects.filter(package_id=package_id).order_by("layer", "position", "pk")
-    return [
-        engine.ComponentData(
-            id=c.pk,
-            name=c.name,
-            layer=c.layer,
-            category=c.category,
-            eccn=c.eccn,
-            tpp=c.tpp,
-            pd=c.performance_density,
-            dram_bandwidth=c.dram_bandwidth,
-            quantity=c.quantity,
-            training_operations=c.training_operations,
-            weights_published=c.weights_published,
-        )  # fmt: skip
-        for c in rows
-    ]
+    return [component_data(c) for c in rows]
 
 
 def program_evaluate(package: Package) -> engine.ProgramResult:

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from catalog.choices import RejectionReason
+from catalog.choices import ConsultationPosition, RejectionReason
 
 
 class _SelectedPackagesForm(forms.Form):
@@ -39,3 +39,76 @@ class RejectForm(_SelectedPackagesForm):
         required=False,
         help_text=_("Required when the reason is “Other”."),
     )
+
+
+class PublishForm(forms.Form):
+    """The publish confirmation: an override per warning (or one for all), the reason, the public message."""
+
+    overrides = forms.MultipleChoiceField(
+        label=_("Override these warnings"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    override_all = forms.BooleanField(label=_("Override every warning listed above"), required=False)
+    override_reason = forms.CharField(
+        label=_("Reason for publishing over the warnings"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("Internal: recorded in the audit log with the warnings, never shown to the submitter."),
+    )
+    message = forms.CharField(
+        label=_("Message to the submitter (optional)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("The public reasons of the decision: the submitter sees them on the dashboard and by e-mail."),
+    )
+
+    def __init__(self, *args, warnings: list, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.warnings = warnings
+        self.fields["overrides"].choices = [(w.code, w.message) for w in warnings]
+        if not warnings:
+            for name in ("overrides", "override_all", "override_reason"):
+                del self.fields[name]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not self.warnings:
+            return data
+        ticked = set(data.get("overrides") or ())
+        if not data.get("override_all") and any(w.code not in ticked for w in self.warnings):
+            self.add_error("overrides", _("Tick the override of each warning, or override every warning at once."))
+        if not (data.get("override_reason") or "").strip():
+            self.add_error("override_reason", _("Give the reason for publishing over the warnings."))
+        return data
+
+    def override_codes(self) -> list[str]:
+        if not self.warnings:
+            return []
+        if self.cleaned_data.get("override_all"):
+            return [w.code for w in self.warnings]
+        return list(self.cleaned_data.get("overrides") or ())
+
+
+class ConsultationAnswerForm(forms.Form):
+    """One office's answer; ``office`` is limited to the offices the signed-in staff member belongs to."""
+
+    office = forms.ModelChoiceField(label=_("Office"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    position = forms.ChoiceField(label=_("Answer"), choices=ConsultationPosition.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Internal comment"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("Required with an objection. Internal: never shown to the submitter or the public."),
+    )
+
+    def __init__(self, *args, offices, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("position") == ConsultationPosition.OBJECT and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Explain the objection."))
+        return data

@@ -1,5 +1,6 @@
 """Catalog models, one module per area. Import models from ``catalog.models``."""
 
+from .consultation import ConsultationAnswer, ConsultedOffice
 from .inquiries import Inquiry
 from .organizations import Consortium, ConsortiumMember, Organization, OrganizationMembership
 from .packages import ECCN_RE, Component, Package, eccn_validator
@@ -9,6 +10,8 @@ __all__ = [
     "ECCN_RE",
     "Component",
     "Consortium",
+    "ConsultationAnswer",
+    "ConsultedOffice",
     "ConsortiumMember",
     "Country",
     "Inquiry",

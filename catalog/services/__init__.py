@@ -6,6 +6,7 @@ leave), ``packages`` (drafts, components, submit/withdraw/revise),
 """
 
 from .consortia import consortium_create, consortium_member_remove, consortium_update
+from .consultation import consultation_answer, consulted_office_save
 from .memberships import (
     consortium_member_accept,
     consortium_member_decline,
@@ -38,6 +39,8 @@ __all__ = [
     "consortium_member_decline",
     "consortium_member_invite",
     "consortium_member_leave",
+    "consultation_answer",
+    "consulted_office_save",
     "consortium_member_remove",
     "consortium_member_withdraw",
     "consortium_update",

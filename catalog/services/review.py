@@ -3,6 +3,7 @@ e-mails the submitters after commit."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db import transaction
@@ -14,7 +15,7 @@ from aiexports.errors import DomainError, InvalidTransition, NotAllowed
 from catalog.choices import PackageStatus, RejectionReason
 from catalog.eligibility.selectors import publication_blockers
 from catalog.eligibility.services import eligibility_check_request
-from catalog.errors import PublicationBlocked
+from catalog.errors import PublicationBlocked, PublicationNeedsOverride
 from catalog.models import Package
 
 from ._common import lock_package, notify_status_change, require_staff
@@ -79,12 +80,28 @@ def package_start_review(*, actor: Any, package: Package) -> Package:
 
 
 @transaction.atomic
-def package_publish(*, actor: Any, package: Package, message: str = "") -> Package:
-    """in review → published, unless the eligibility module reports blockers for the consortium.
+def package_publish(
+    *,
+    actor: Any,
+    package: Package,
+    message: str = "",
+    overrides: Collection[str] = (),
+    override_reason: str = "",
+) -> Package:
+    """in review → published (a designation), after the reviewer has seen the decision panel.
+
+    Refused while the eligibility module reports blockers (screening hits: never overridable). Every warning of
+    the decision panel (``catalog.review_panel``: prohibited or licensed targets, U.S.-origin share, members in or
+    controlled from a country of concern, unverified members, an incomplete package, offices that have not
+    answered or object) must be listed in ``overrides`` and ``override_reason`` must say why; the warnings, the
+    overrides and the reason go into the audit row. ``message`` is the public feedback the submitter sees; the
+    override reason is internal.
 
     Approving a revision copies it onto the published package (whose slug and URL stay) and closes it.
     Returns the package the public sees.
     """
+    from catalog.review_panel import publication_warnings
+
     require_staff(actor)
     package = lock_package(package)
     _require_status(package, {PackageStatus.IN_REVIEW}, _("publish"))
@@ -94,6 +111,30 @@ def package_publish(*, actor: Any, package: Package, message: str = "") -> Packa
             _("Publication is blocked: %(reasons)s") % {"reasons": " ".join(str(b) for b in blockers)},
             blockers=[str(b) for b in blockers],
         )
+    warnings = publication_warnings(package)
+    uncovered = [w for w in warnings if w.code not in set(overrides)]
+    reason = (override_reason or "").strip()
+    if uncovered:
+        raise PublicationNeedsOverride(
+            _("Publishing needs an explicit override of each warning: %(warnings)s")
+            % {"warnings": " ".join(w.message for w in uncovered)},
+            warnings=[w.as_dict() for w in uncovered],
+        )
+    if warnings and not reason:
+        raise PublicationNeedsOverride(
+            _("Give the reason for publishing over the warnings."),
+            code="override_reason_required",
+            warnings=[w.as_dict() for w in warnings],
+        )
+    decision = (
+        {
+            "warnings": [w.as_dict() for w in warnings],
+            "overrides": [w.code for w in warnings],
+            "override_reason": reason,
+        }
+        if warnings
+        else {"warnings": []}
+    )
     now = timezone.now()
     package.reviewer_feedback = message
     package.reviewed_at = now
@@ -103,7 +144,7 @@ def package_publish(*, actor: Any, package: Package, message: str = "") -> Packa
         package.status = PackageStatus.MERGED
         _transition(
             actor=actor, package=package, action="package.publish_revision", old=PackageStatus.IN_REVIEW,
-            message=message, published_package=public.slug,
+            message=message, published_package=public.slug, **decision,
         )  # fmt: skip
         audit_record(actor=actor, action="package.revision_merged", target=public, changes={"revision": package.slug})
         eligibility_check_request(package_id=public.pk, actor=actor)
@@ -111,7 +152,9 @@ def package_publish(*, actor: Any, package: Package, message: str = "") -> Packa
     package.status = PackageStatus.PUBLISHED
     package.published_at = now
     package.save(update_fields=["status", "published_at", "reviewer_feedback", "reviewed_at", "updated_at"])
-    _transition(actor=actor, package=package, action="package.publish", old=PackageStatus.IN_REVIEW, message=message)
+    _transition(
+        actor=actor, package=package, action="package.publish", old=PackageStatus.IN_REVIEW, message=message, **decision
+    )
     return package
 
 

@@ -25,6 +25,16 @@ def act(client, action, packages, **extra):
     return client.post(CHANGELIST, {"action": action, "_selected_action": [p.pk for p in packages], **extra})
 
 
+def publish_url(package):
+    return reverse("admin:catalog_package_publish", args=[package.pk])
+
+
+def confirm(client, package, **extra):
+    """Post the publish confirmation overriding every warning at once, with a reason."""
+    data = {"override_all": "on", "override_reason": "Weighed by the board.", "message": "", **extra}
+    return client.post(publish_url(package), data)
+
+
 def test_assign_to_me_and_start_review_go_through_the_services(client, staff):
     _u, _o, consortium = company()
     package = complete_package(consortium, status=PackageStatus.SUBMITTED)
@@ -40,10 +50,10 @@ def test_assign_to_me_and_start_review_go_through_the_services(client, staff):
 def test_an_action_refused_by_the_service_reports_the_reason_and_changes_nothing(client, staff):
     _u, _o, consortium = company()
     draft = complete_package(consortium)
-    response = act(client, "publish", [draft])
+    response = act(client, "start_review", [draft])
     assert response.status_code == 302
     messages = [str(m) for m in response.wsgi_request._messages]
-    assert any("Cannot publish a package that is “Draft”" in m for m in messages)
+    assert any("Cannot start reviewing a package that is “Draft”" in m for m in messages)
     draft.refresh_from_db()
     assert draft.status == PackageStatus.DRAFT
 
@@ -59,10 +69,12 @@ def test_assign_to_a_reviewer_uses_an_intermediate_form(client, staff):
     assert package.reviewer == other
 
 
-def test_publish_action_publishes_a_package_in_review(client, staff):
+def test_the_publish_action_leads_to_the_confirmation_page_which_publishes_over_overridden_warnings(client, staff):
     _u, _o, consortium = company()
     package = complete_package(consortium, status=PackageStatus.IN_REVIEW)
-    act(client, "publish", [package])
+    response = act(client, "publish", [package])
+    assert response.status_code == 302 and response["Location"] == publish_url(package)
+    confirm(client, package)
     package.refresh_from_db()
     assert package.status == PackageStatus.PUBLISHED
 
@@ -151,7 +163,7 @@ def test_publishing_a_revision_from_the_queue_updates_the_published_package_unde
     services.package_update(actor=user, package=revision, title="Stable Slug Stack, second edition")
     services.package_submit(actor=user, package=revision)
     act(client, "start_review", [revision])
-    act(client, "publish", [revision])
+    confirm(client, revision)
     package.refresh_from_db()
     revision.refresh_from_db()
     assert (package.slug, package.title) == ("stable-slug-stack", "Stable Slug Stack, second edition")
@@ -164,9 +176,10 @@ def test_the_change_page_offers_the_decisions_of_the_current_status_and_runs_the
     _u, _o, consortium = company()
     package = complete_package(consortium, status=PackageStatus.SUBMITTED)
     html = client.get(reverse("admin:catalog_package_change", args=[package.pk])).content.decode()
-    assert 'value="start_review"' in html and 'value="publish"' not in html
-    client.post(CHANGELIST, {"action": "start_review", "_selected_action": package.pk})
+    assert 'value="start_review"' in html and publish_url(package) not in html
+    response = client.post(CHANGELIST, {"action": "start_review", "_selected_action": package.pk, "_changeform": "1"})
+    assert response["Location"] == reverse("admin:catalog_package_change", args=[package.pk])
     package.refresh_from_db()
     assert package.status == PackageStatus.IN_REVIEW
     html = client.get(reverse("admin:catalog_package_change", args=[package.pk])).content.decode()
-    assert 'value="publish"' in html and 'value="reject"' in html
+    assert publish_url(package) in html and 'value="reject"' in html

@@ -66,3 +66,15 @@ def test_build_packages_makes_n_packages_in_a_bounded_number_of_queries(django_a
     assert Component.objects.count() == 150 * 8
     again = build_packages(150, consortia=consortia, unique_suffix=True, batch_size=100)
     assert again == []
+
+
+def test_the_demo_reviewer_answers_for_every_consulted_office():
+    from django.contrib.auth import get_user_model
+
+    from catalog.models import ConsultedOffice
+    from catalog.review_panel import offices_of
+
+    portal_demo.load(io.StringIO())
+    demo.load(io.StringIO())
+    staff = get_user_model().objects.get(email=portal_demo.DEMO_STAFF[0])
+    assert {o.pk for o in offices_of(staff)} == set(ConsultedOffice.objects.values_list("pk", flat=True))

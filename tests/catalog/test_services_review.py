@@ -10,7 +10,7 @@ from catalog.choices import Category, Layer, PackageStatus, RejectionReason
 from catalog.errors import PublicationBlocked
 from catalog.services.revisions import revision_diff
 from catalog.tasks import send_package_status_email
-from tests.catalog.factories import company, complete_package
+from tests.catalog.factories import company, complete_package, publish_over_warnings
 from tests.factories import ComponentFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def test_assigning_a_draft_is_refused(staff):
 def test_publishing_sets_the_date_and_status(staff):
     _u, _o, consortium = company()
     package = complete_package(consortium, status=PackageStatus.IN_REVIEW)
-    result = services.package_publish(actor=staff, package=package)
+    result = publish_over_warnings(staff, package)
     assert result.status == PackageStatus.PUBLISHED and result.published_at is not None
 
 
@@ -183,7 +183,7 @@ def test_approving_a_revision_copies_it_onto_the_published_package_and_closes_it
     package.refresh_from_db()
     assert package.title == "Stack One"  # the public still sees the published version
     services.package_start_review(actor=staff, package=revision)
-    public = services.package_publish(actor=staff, package=revision)
+    public = publish_over_warnings(staff, revision)
     assert public.pk == package.pk and public.slug == package.slug and public.title == "Stack One v2"
     assert public.status == PackageStatus.PUBLISHED
     assert public.components.get(layer=Layer.HARDWARE).pk == chip_id

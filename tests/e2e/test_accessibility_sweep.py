@@ -373,7 +373,17 @@ STANDARD_ADMIN_VIEWS = ("changelist", "add", "history", "delete", "change", "aut
 # Custom admin URLs (``get_urls`` overrides) that are not pages, each with the reason.
 ADMIN_NOT_PAGES = {"admin:rfi_submission_export": "a CSV download of the filtered queue"}
 # Custom admin forms that are also swept in their error state (submitted empty).
-ADMIN_FORMS_IN_ERROR_STATE = {"admin:eligibility_screeninglistimport_add", "admin:auth_user_password_change"}
+ADMIN_FORMS_IN_ERROR_STATE = {
+    "admin:eligibility_screeninglistimport_add",
+    "admin:auth_user_password_change",
+    "admin:catalog_package_publish",
+    "admin:catalog_package_consultation",
+}
+# Custom admin views that take an object other than the first one to show their form: the ``_admin_world`` key.
+CUSTOM_VIEW_OBJECTS = {
+    "admin:catalog_package_publish": "package_in_review",
+    "admin:catalog_package_consultation": "package_in_review",
+}
 # Actions that answer with a message on the changelist rather than a page of their own: one of each kind
 # of message page is enough (the intermediate pages are discovered; see ``intermediate_actions``).
 # (The rule sets' "re-run failed" and "activate" and the contact inbox's actions are all of this kind.)
@@ -383,9 +393,11 @@ FORM_SHAPE = """() => document.body.className + ' ' + [...document.querySelector
     .map(e => `${e.tagName}:${e.type}:${e.name}`).join(' ')"""
 
 
-def custom_admin_visits() -> list[Visit]:
+def custom_admin_visits(objects: dict[str, int] | None = None) -> list[Visit]:
     """The views the admins add with ``get_urls`` (custom views), filled with the first object where they
-    take one (the user's password form); those on ``ADMIN_NOT_PAGES`` are left out."""
+    take one (the user's password form), or the object ``CUSTOM_VIEW_OBJECTS`` names (the publish confirmation
+    of a package in review); those on ``ADMIN_NOT_PAGES`` are left out."""
+    objects = objects or {}
     visits = []
     for model, model_admin in admin.site._registry.items():
         prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
@@ -395,7 +407,9 @@ def custom_admin_visits() -> list[Visit]:
             name = f"admin:{p.name}"
             if name in ADMIN_NOT_PAGES:
                 continue
-            args = [model_admin.model._default_manager.order_by("pk").first().pk] if p.pattern.converters else []
+            first = model_admin.model._default_manager.order_by("pk").first()
+            chosen = objects.get(CUSTOM_VIEW_OBJECTS.get(name, ""))
+            args = [chosen or first.pk] if p.pattern.converters else []
             visits.append(Visit(reverse(name, args=args), name))
     return visits
 
@@ -436,6 +450,10 @@ def _admin_world(w: dict) -> dict:
     Submission.objects.filter(pk__in=[m.pk for m in members]).update(campaign_group=campaign)
     Tag.objects.get_or_create(name="Export controls")
     Group.objects.create(name="Reviewers")
+    # The demo staff user answers for one consulted office, so the consultation page shows its form.
+    from catalog.models import ConsultedOffice
+
+    w["staff"].groups.add(ConsultedOffice.objects.order_by("position").first().group)
     where = {"ip_address": "192.0.2.10", "user_agent": "Mozilla/5.0", "username": "x@example.org",
              "http_accept": "*/*", "path_info": "/accounts/login/"}  # fmt: skip
     AccessAttempt.objects.create(**where, failures_since_start=3, get_data="", post_data="")
@@ -449,7 +467,8 @@ def _admin_world(w: dict) -> dict:
             message="A question.",
             country=w["org"].country,
         )
-    return {"set_campaign_status": members[0].pk}
+    in_review = next(p for p in w["own_packages"] if p.status == "in_review")
+    return {"set_campaign_status": members[0].pk, "package_in_review": in_review.pk, "publish": in_review.pk}
 
 
 def run_action(sweep: Sweep, app: str, model: str, action: str, select: int | None = None) -> bool:
@@ -490,7 +509,7 @@ def test_the_admin_pages_have_no_serious_or_critical_axe_violations(sweep_as):
     w = _world()
     select = _admin_world(w)
     sweep = sweep_as(w["staff"], impacts={"serious", "critical"})
-    visits = admin_visits() + custom_admin_visits()
+    visits = admin_visits() + custom_admin_visits(select)
     routes = {v.route for v in visits}
     error_states = []
     for visit in visits:
@@ -530,8 +549,11 @@ def test_the_admin_pages_have_no_serious_or_critical_axe_violations(sweep_as):
         "admin:auth_group_add",
         "admin:eligibility_screeninglistimport_add",
         "admin:auth_user_password_change",
+        "admin:catalog_package_publish",
+        "admin:catalog_package_consultation",
+        "admin:catalog_consultedoffice_change",
     } <= routes
-    assert {"reject", "request_changes", "clone", "clear_hits", "tag_topics", "set_campaign_status"} <= {
+    assert {"reject", "request_changes", "publish", "clone", "clear_hits", "tag_topics", "set_campaign_status"} <= {
         a for _, _, a in actions
     }
     assert {"reject", "request_changes", "clone", "clear_hits"} | ADMIN_FORMS_IN_ERROR_STATE <= set(error_states)

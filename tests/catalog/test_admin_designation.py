@@ -79,13 +79,15 @@ def test_the_change_and_confirmation_pages_query_counts_do_not_grow_with_members
         with django_assert_max_num_queries(20):
             assert client.get(publish_url(package)).status_code == 200
         for _ in range(5):
-            ConsortiumMember.objects.create(consortium=package.consortium, organization=OrganizationFactory())
+            ConsortiumMember.objects.create(
+                consortium=package.consortium, organization=OrganizationFactory(), status="accepted"
+            )
 
 
 def test_the_confirmation_page_of_a_package_with_a_screening_hit_is_blocked_and_publishes_nothing(client, staff):
     package = china_package()
     listed = OrganizationFactory(name="Northwind Traders")
-    ConsortiumMember.objects.create(consortium=package.consortium, organization=listed)
+    ConsortiumMember.objects.create(consortium=package.consortium, organization=listed, status="accepted")
     ScreeningHit.objects.create(
         organization=listed, entry_key="csl-1", entry_fingerprint="f", source_list="Entity List",
         entry_name="Northwind Traders", screened_name=listed.name, matched_name="Northwind Traders", score=0.99,

@@ -28,7 +28,7 @@ def risky_package():
     package.target_countries.add("CN")
     package.components.filter(category="accelerator").update(eccn="3A090.a", tpp=5000, us_origin_share=Decimal("40"))
     listed = OrganizationFactory(name="Northwind Traders", verified=True)
-    ConsortiumMember.objects.create(consortium=consortium, organization=listed)
+    ConsortiumMember.objects.create(consortium=consortium, organization=listed, status="accepted")
     ScreeningHit.objects.create(
         organization=listed, entry_key="csl-1", entry_fingerprint="f", source_list="Entity List",
         entry_name="Northwind Traders Ltd", screened_name=listed.name, matched_name="Northwind Traders Ltd",
@@ -37,7 +37,7 @@ def risky_package():
     controlled = OrganizationFactory(
         name="Harbour Data Co.", verified=True, foreign_controlled=True, controlling_country_id="CN"
     )
-    ConsortiumMember.objects.create(consortium=consortium, organization=controlled)
+    ConsortiumMember.objects.create(consortium=consortium, organization=controlled, status="accepted")
     return package, anchor, listed, controlled
 
 
@@ -110,7 +110,7 @@ def test_a_member_controlled_from_a_country_of_concern_is_a_high_warning():
 def test_a_member_controlled_from_an_ally_is_shown_but_not_warned_about():
     _u, _anchor, consortium = company()
     ally = OrganizationFactory(verified=True, foreign_controlled=True, controlling_country_id="JP")
-    ConsortiumMember.objects.create(consortium=consortium, organization=ally)
+    ConsortiumMember.objects.create(consortium=consortium, organization=ally, status="accepted")
     panel = review_panel(complete_package(consortium, status=PackageStatus.IN_REVIEW))
     member = next(m for m in panel.members if m.organization_id == ally.pk)
     assert (member.controlling_country, member.concern) == ("Japan", "")
@@ -171,10 +171,14 @@ def test_a_clean_package_has_no_warnings_once_members_are_verified_and_offices_c
     assert [t.outcome for t in panel.targets] == ["eligible"]
 
 
-def test_the_members_helper_is_the_one_place_that_reads_members():
+def test_the_members_helper_is_the_one_place_that_reads_members_and_weighs_accepted_members_only():
     _u, _anchor, consortium = company()
-    other = ConsortiumMember.objects.create(consortium=consortium, organization=OrganizationFactory())
+    other = ConsortiumMember.objects.create(
+        consortium=consortium, organization=OrganizationFactory(), status="accepted"
+    )
+    invited = ConsortiumMember.objects.create(consortium=consortium, organization=OrganizationFactory())
     assert other in panel_members(consortium.pk)
+    assert invited not in panel_members(consortium.pk)  # a pending invitation is not weighed (nor published)
 
 
 def test_a_revision_panel_carries_the_diff_and_a_published_package_links_its_open_revision():
@@ -193,7 +197,9 @@ def test_the_panel_query_count_does_not_grow_with_members_targets_or_offices(dja
     with django_assert_max_num_queries(15):
         review_panel(package)
     for _ in range(6):
-        ConsortiumMember.objects.create(consortium=package.consortium, organization=OrganizationFactory())
+        ConsortiumMember.objects.create(
+            consortium=package.consortium, organization=OrganizationFactory(), status="accepted"
+        )
     package.target_countries.add("JP", "FR", "BR", "IN")
     package.target_regions.add(*Region.objects.all()[:3])
     for n in range(3):

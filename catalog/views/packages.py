@@ -145,8 +145,6 @@ def _overview_step(request: HttpRequest, package: Package) -> HttpResponse:
         else:
             messages.success(request, _("Overview saved."))
             return redirect(_target_after_save(package, "overview", request.POST.get("nav", "next")))
-    if form.errors:
-        package.refresh_from_db()  # the ModelForm copied the typed values onto the instance; show the saved title
     context = {**_wizard_context(package, "overview"), "form": form, "consortium": package.consortium}
     return render(request, "catalog/manage/step_overview.html", context)
 
@@ -237,7 +235,7 @@ def component_edit(request: HttpRequest, slug: str, component_id: int) -> HttpRe
     form = ComponentForm(request.POST or None, instance=component, layer=component.layer, package=package)
     if request.method == "POST" and form.is_valid():
         try:
-            services.component_update(actor=request.user, component=component, **form.service_values())
+            component = services.component_update(actor=request.user, component=component, **form.service_values())
         except (DomainError, ValidationError) as exc:
             add_service_error(form, exc)
         else:

@@ -6,13 +6,9 @@ import logging
 import smtplib
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
 
+from aiexports.mail import absolute_url, send_templated_mail
 from catalog.choices import OrganizationRole, PackageStatus
 from catalog.models import OrganizationMembership, Package
 
@@ -47,20 +43,14 @@ def send_package_status_email(package_id: int, status: str) -> int:
     recipients = package_status_recipients(package)
     if not recipients:
         return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "package": package,
-            "status": PackageStatus(status).label if status in PackageStatus.values else status,
-            "status_code": status,
-            "url": getattr(settings, "AIX_SITE_URL", "").rstrip("/")
-            + reverse("catalog:manage_package_detail", args=[package.slug]),
-        }
-        subject = _("[AI Exports] “%(title)s” is now: %(status)s") % {
-            "title": package.title,
-            "status": context["status"],
-        }
-        body = render_to_string("catalog/email/package_status.txt", context)
-    return send_mail(subject, body, None, recipients)
+    context = {
+        "package": package,
+        # A lazy label: rendered in the e-mail's language.
+        "status": PackageStatus(status).label if status in PackageStatus.values else status,
+        "status_code": status,
+        "url": absolute_url(reverse("catalog:manage_package_detail", args=[package.slug])),
+    }
+    return send_templated_mail("catalog/email/package_status", context, recipients)
 
 
 from catalog.tasks_public import inquiry_notify_managers  # noqa: E402,F401  (registers the public catalog's tasks)

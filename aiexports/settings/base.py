@@ -301,6 +301,9 @@ AIX_CATALOG_FACETS_CACHE_SECONDS = env.int("AIX_CATALOG_FACETS_CACHE_SECONDS", d
 
 # --- Site ------------------------------------------------------------------------------------
 AIX_SITE_NAME = env.str("AIX_SITE_NAME", default="AI Exports Program")
+# The portal's public address: every link in an e-mail is built from it (aiexports/mail.py), never from the
+# Host header of the request that caused the e-mail.
+AIX_SITE_URL = env.str("AIX_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 AIX_BANNER_TEXT = env.str(
     "AIX_BANNER_TEXT",
     default="A demonstration portal. This site is not operated by the U.S. government.",

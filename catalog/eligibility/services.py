@@ -231,22 +231,9 @@ def ruleset_activate(*, ruleset: RuleSet, actor: Any) -> int:
 def _components(package_id: int) -> list[engine.ComponentData]:
     from catalog.models import Component
 
-    rows = Component.objects.filter(package_id=package_id).order_by("layer", "position", "pk")
-    return [
-        engine.ComponentData(
-            id=c.pk,
-            name=c.name,
-            layer=c.layer,
-            category=c.category,
-            eccn=c.eccn,
-            tpp=c.tpp,
-            pd=c.performance_density,
-            quantity=c.quantity,
-            training_operations=c.training_operations,
-            weights_published=c.weights_published,
-        )  # fmt: skip
-        for c in rows
-    ]
+    from .targets import components_engine_data
+
+    return components_engine_data(Component.objects.filter(package_id=package_id).order_by("layer", "position", "pk"))
 
 
 def program_evaluate(package: Package) -> engine.ProgramResult:

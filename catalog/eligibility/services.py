@@ -88,7 +88,12 @@ def eligibility_check_request(
                 package_id=package_id, ruleset=ruleset, trigger=trigger, lease_expires_at=timezone.now() + _lease()
             )
         if trigger == CheckTrigger.STAFF:
-            audit_record(actor=actor, action="eligibility.check_requested", target=check)
+            audit_record(
+                actor=actor,
+                action="eligibility.check_requested",
+                target=check,
+                changes={"package": package_id, "status": {"before": None, "after": check.status}},
+            )
         _on_commit_enqueue([check.pk])
     return check
 
@@ -176,7 +181,17 @@ def ruleset_clone(*, ruleset: RuleSet, new_version: str, actor: Any, name: str |
             )  # fmt: skip
             for r in ruleset.rules.all()
         )
-        audit_record(actor=actor, action="ruleset.cloned", target=clone, message=f"cloned from {ruleset.version}")
+        audit_record(
+            actor=actor,
+            action="ruleset.cloned",
+            target=clone,
+            changes={
+                "version": {"before": None, "after": clone.version},
+                "status": {"before": None, "after": clone.status},
+                "cloned_from": ruleset.version,
+            },
+            message=f"cloned from {ruleset.version}",
+        )
     return clone
 
 

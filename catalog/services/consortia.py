@@ -58,7 +58,7 @@ def consortium_create(
         actor=actor,
         action="consortium.create",
         target=consortium,
-        changes={"name": name, "anchor": str(anchor)},
+        changes=field_changes({}, {**snapshot(consortium, CONSORTIUM_FIELDS), "anchor": str(anchor)}),
     )
     organization_screen_request(organization_id=anchor.pk)
     return consortium

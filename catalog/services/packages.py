@@ -119,7 +119,9 @@ def package_create(*, actor: Any, consortium: Consortium, title: str, **fields: 
     package.slug = unique_slug(Package, title)
     package.save()
     _set_m2m(package, m2m)
-    audit_record(actor=actor, action="package.create", target=package, changes={"title": title})
+    audit_record(
+        actor=actor, action="package.create", target=package, changes=field_changes({}, package_snapshot(package))
+    )
     return package
 
 
@@ -171,7 +173,8 @@ def component_add(*, actor: Any, package: Package, layer: str, category: str, na
         actor=actor,
         action="component.add",
         target=package,
-        changes={"component": name, "layer": layer, "category": category},
+        changes={"component": name, "layer": layer, **field_changes({}, component_snapshot(component))},
+        message=f"component {component.pk}",
     )
     return component
 
@@ -212,11 +215,17 @@ def component_remove(*, actor: Any, component: Component) -> None:
     package = component.package
     require_manager(actor, package.consortium)
     require_editable(package)
+    component = Component.objects.select_for_update().get(pk=component.pk)
     audit_record(
         actor=actor,
         action="component.remove",
         target=package,
-        changes={"component": component.name, "layer": component.layer},
+        changes={
+            "component": component.name,
+            "layer": component.layer,
+            **field_changes(component_snapshot(component), {}),
+        },
+        message=f"component {component.pk}",
     )
     component.delete()
 

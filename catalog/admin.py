@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from aiexports.audit.admin_mixins import AuditedAdminMixin
 from aiexports.audit.models import AuditEvent
 from aiexports.errors import DomainError
 from catalog import services
@@ -30,7 +31,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(models.Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "country", "foreign_controlled", "controlling_country", "verified", "created_at")
     list_filter = ("verified", "foreign_controlled", "country")
     search_fields = ("name", "slug", "website", "description")
@@ -41,7 +42,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
@@ -58,7 +59,7 @@ class ConsortiumMemberInline(admin.TabularInline):
 
 
 @admin.register(models.Consortium)
-class ConsortiumAdmin(admin.ModelAdmin):
+class ConsortiumAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "anchor", "anchor_country", "member_count", "package_count", "created_at")
     list_filter = ("anchor__country", "members__role", "created_at")
     search_fields = ("name", "slug", "description", "anchor__name", "organizations__name")

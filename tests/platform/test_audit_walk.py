@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -867,3 +868,95 @@ def test_a_no_op_edit_writes_no_event():
     consortium_update(actor=user, consortium=package.consortium, name=package.consortium.name)
     assert not AuditEvent.objects.filter(action__in=["component.update", "consortium.update"]).exists()
     assert ConsortiumMember.objects.filter(consortium=package.consortium).exists()
+
+
+# --- Admin pages that save without a service of their own (AuditedAdminMixin) ------------------------------------
+
+
+class _FormData(HTMLParser):
+    """The values a browser would submit from the page's main form (the admin change form)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: dict[str, list[str]] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+        self._in_form = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        a = dict(attrs)
+        if tag == "form" and a.get("id", "").endswith("_form"):
+            self._in_form = True
+        if not self._in_form or "name" not in a and tag != "option":
+            return
+        if tag == "input" and a.get("type") not in {"submit", "button", "file"}:
+            if a.get("type") in {"checkbox", "radio"} and "checked" not in a:
+                return
+            default = "on" if a.get("type") in {"checkbox", "radio"} else ""
+            self.data.setdefault(a["name"], []).append(a.get("value") or default)
+        elif tag == "select":
+            self._select = a["name"]
+            self.data.setdefault(a["name"], [])
+        elif tag == "option" and self._select and "selected" in a:
+            self.data[self._select].append(a.get("value", ""))
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.data[a["name"]] = [""]
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.data[self._textarea][0] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "form":
+            self._in_form = False
+
+
+def admin_form(client, url: str) -> dict[str, list[str]]:
+    parser = _FormData()
+    parser.feed(client.get(url).content.decode())
+    data = dict(parser.data)
+    for key, values in data.items():
+        if key.endswith("TOTAL_FORMS") or key.endswith("INITIAL_FORMS"):
+            continue
+        if values and values[0].startswith("\n"):
+            data[key] = [values[0][1:]]
+    return data
+
+
+@pytest.mark.django_db
+def test_a_staff_edit_of_a_consortium_and_its_members_in_the_admin_is_audited_with_before_and_after(client):
+    _user, _org, consortium = company()
+    member = add_member(consortium, role=ConsortiumRole.TECHNOLOGY)
+    staff = StaffFactory()
+    client.force_login(staff)
+    url = reverse("admin:catalog_consortium_change", args=[consortium.pk])
+    data = admin_form(client, url)
+    data["name"] = ["Renamed in the admin"]
+    prefix = next(k.removesuffix("-TOTAL_FORMS") for k in data if k.endswith("-TOTAL_FORMS"))
+    row = next(i for i in range(5) if data.get(f"{prefix}-{i}-id") == [str(member.pk)])
+    data[f"{prefix}-{row}-role"] = [ConsortiumRole.OPERATOR]
+    response = client.post(url, data)
+    assert response.status_code == 302, re.findall(r"errorlist[^>]*>(.*?)</ul>", response.content.decode(), re.S)
+    change = AuditEvent.objects.get(action="catalog.consortium.admin_change")
+    assert change.actor == staff
+    assert change.changes["name"]["after"] == "Renamed in the admin"
+    inline = AuditEvent.objects.get(action="catalog.consortiummember.admin_change")
+    assert inline.changes["role"] == {"before": ConsortiumRole.TECHNOLOGY, "after": ConsortiumRole.OPERATOR}
+    assert inline.target_id == str(consortium.pk)
+
+
+@pytest.mark.django_db
+def test_deleting_in_the_admin_records_what_was_deleted(client):
+    from rfi.models import Tag
+
+    tag = Tag.objects.create(name="energy", slug="energy")
+    client.force_login(StaffFactory())
+    response = client.post(reverse("admin:rfi_tag_delete", args=[tag.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="rfi.tag.admin_delete")
+    assert event.changes["name"] == {"before": "energy", "after": None}

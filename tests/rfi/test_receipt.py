@@ -78,7 +78,8 @@ def test_a_real_worker_sends_the_receipt(celery_worker, transactional_db):
         answers={question.pk: "Sent through a real worker."},
         certified=True,
     )
-    mails = wait_until(lambda: celery_worker.sent_mail(), timeout=60)
+    # Wait for a complete message: the worker's file backend may have created the file and not written it yet.
+    mails = wait_until(lambda: [m for m in celery_worker.sent_mail() if submission.tracking_number in m], timeout=60)
     assert submission.tracking_number in mails[0]
     assert "worker@example.org" in mails[0]
     wait_until(lambda: Submission.objects.filter(pk=submission.pk, receipt_sent_at__isnull=False).exists())

@@ -6,6 +6,7 @@ classes and ``aria-describedby`` ids are set here, once for all forms.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django import forms
@@ -67,6 +68,25 @@ class USWDSFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         add_uswds_classes(self)  # type: ignore[arg-type]
+
+
+class ValidateOnlyModelFormMixin:
+    """A ModelForm that validates and never writes: forms validate, services write.
+
+    ``ModelForm._post_clean`` copies the cleaned values onto its instance (``construct_instance``) while it
+    validates. Were that the caller's instance, a service handed it afterwards would take its "before" snapshot
+    from the typed values and record no change. So the form works on a copy of the instance, and ``save()``
+    is refused: pass ``cleaned_data`` (or ``service_values()``) to the service instead, which re-reads the row.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        instance = kwargs.get("instance")
+        if instance is not None:
+            kwargs["instance"] = copy.copy(instance)
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+
+    def save(self, commit: bool = True) -> Any:  # noqa: ARG002
+        raise TypeError(f"{type(self).__name__} only validates: call the service with its cleaned data.")
 
 
 class HoneypotMixin(forms.Form):

@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from aiexports.audit.admin_mixins import AuditedAdminMixin
 from aiexports.audit.models import AuditEvent
 from aiexports.errors import DomainError
 from catalog import services
@@ -25,7 +26,7 @@ from .review_panel import consultation_offices, offices_of, review_panel
 
 
 @admin.register(models.Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
@@ -48,7 +49,7 @@ class ConsortiumMemberInline(admin.TabularInline):
 
 
 @admin.register(models.Consortium)
-class ConsortiumAdmin(admin.ModelAdmin):
+class ConsortiumAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "anchor", "anchor_country", "member_count", "package_count", "created_at")
     list_filter = ("anchor__country", "members__role", "created_at")
     search_fields = ("name", "slug", "description", "anchor__name", "organizations__name")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from aiexports.accounts.organizations.services import organization_unverify, organization_verify
+from aiexports.audit.admin_mixins import AuditedAdminMixin
 from aiexports.errors import DomainError
 from aiexports.http import client_ip
 
@@ -47,7 +48,7 @@ class VerificationForm(forms.Form):
 
 
 @admin.register(models.Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "country", "foreign_controlled", "controlling_country", "verified", "verified_at",
                     "created_at")  # fmt: skip
     list_filter = ("verified", "foreign_controlled", "country")

@@ -24,7 +24,7 @@ from catalog.eligibility.screening.models import ScreeningHit
 from catalog.eligibility.screening.selectors import screening_current_import
 from catalog.eligibility.selectors import publication_blockers
 from catalog.eligibility.selectors_results import eligibility_evaluate, ruleset_active
-from catalog.eligibility.services import component_data
+from catalog.eligibility.targets import components_engine_data
 from catalog.models import Component, ConsortiumMember, ConsultationAnswer, ConsultedOffice, Package, Region
 from catalog.readiness import US_ORIGIN_PRESUMPTION, Missing, hardware_us_origin_share, package_missing
 from catalog.services.revisions import RevisionDiff, revision_diff
@@ -195,7 +195,7 @@ def _target_results(components: list[Component], countries: dict[str, str]) -> t
     if ruleset is None:
         return "", {code: TargetResult(code, name, "", labels[""]) for code, name in countries.items()}
     evaluation = eligibility_evaluate(
-        components=[component_data(c) for c in components], ruleset=ruleset, countries=sorted(countries)
+        components=components_engine_data(components), ruleset=ruleset, countries=sorted(countries)
     )
     results = {}
     for code, name in countries.items():

@@ -6,13 +6,9 @@ import logging
 import smtplib
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
 
+from aiexports.mail import absolute_url, send_templated_mail
 from catalog.choices import MemberStatus, OrganizationRole, PackageStatus
 from catalog.models import ConsortiumMember, OrganizationMembership, Package
 
@@ -47,20 +43,14 @@ def send_package_status_email(package_id: int, status: str) -> int:
     recipients = package_status_recipients(package)
     if not recipients:
         return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "package": package,
-            "status": PackageStatus(status).label if status in PackageStatus.values else status,
-            "status_code": status,
-            "url": getattr(settings, "AIX_SITE_URL", "").rstrip("/")
-            + reverse("catalog:manage_package_detail", args=[package.slug]),
-        }
-        subject = _("[AI Exports] “%(title)s” is now: %(status)s") % {
-            "title": package.title,
-            "status": context["status"],
-        }
-        body = render_to_string("catalog/email/package_status.txt", context)
-    return send_mail(subject, body, None, recipients)
+    context = {
+        "package": package,
+        # A lazy label: rendered in the e-mail's language.
+        "status": PackageStatus(status).label if status in PackageStatus.values else status,
+        "status_code": status,
+        "url": absolute_url(reverse("catalog:manage_package_detail", args=[package.slug])),
+    }
+    return send_templated_mail("catalog/email/package_status", context, recipients)
 
 
 # Who hears about each membership step: the invited organization's admins about an invitation (and its
@@ -83,11 +73,6 @@ def _admin_emails(organization_id: int) -> list[str]:
         ).values_list("user__email", flat=True)
         if e
     )
-
-
-def _one_line(text: str) -> str:
-    """A subject never carries CR, LF or other control characters (a header injection, a broken header)."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
 
 
 @shared_task(
@@ -120,25 +105,14 @@ def send_consortium_member_email(member_id: int, event: str) -> int:
         path = reverse("catalog:manage_consortium_members", args=[member.consortium.slug])
     if not recipients:
         return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "member": member,
-            "consortium": member.consortium,
-            "organization": member.organization,
-            "event": event,
-            "url": getattr(settings, "AIX_SITE_URL", "").rstrip("/") + path,
-        }
-        names = {"consortium": member.consortium.name, "organization": member.organization.name}
-        subjects = {
-            "invited": _("[AI Exports] %(consortium)s invites %(organization)s to join"),
-            "withdrawn": _("[AI Exports] %(consortium)s withdrew its invitation to %(organization)s"),
-            "accepted": _("[AI Exports] %(organization)s joined %(consortium)s"),
-            "declined": _("[AI Exports] %(organization)s declined to join %(consortium)s"),
-            "left": _("[AI Exports] %(organization)s left %(consortium)s"),
-        }
-        subject = _one_line(subjects[event] % names)
-        body = render_to_string("catalog/email/consortium_member.txt", context)
-    return send_mail(subject, body, None, recipients)
+    context = {
+        "member": member,
+        "consortium": member.consortium,
+        "organization": member.organization,
+        "event": event,
+        "url": absolute_url(path),
+    }
+    return send_templated_mail("catalog/email/consortium_member", context, recipients)
 
 
 from catalog.tasks_public import inquiry_notify_managers  # noqa: E402,F401  (registers the public catalog's tasks)

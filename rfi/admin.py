@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from aiexports.audit.admin_mixins import AuditedAdminMixin
+
 from .admin_review import SubmissionAdmin  # registers the review queue
 from .choices import AttachmentType
 from .models import CampaignGroup, Notice, Question, Tag, TopicArea
@@ -62,7 +64,7 @@ class QuestionInline(admin.StackedInline):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = NoticeAdminForm
     list_display = ("docket_id", "title", "opens_at", "closes_at", "accepts_late")
     search_fields = ("docket_id", "title")
@@ -107,7 +109,7 @@ class CampaignGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}

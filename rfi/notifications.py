@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils import translation
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from aiexports.mail import absolute_url, send_templated_mail
 
 from .models import Submission
 
 
 def send_receipt(submission: Submission) -> None:
-    """The receipt: tracking number, notice, time received. Never the answers (e-mail is not private)."""
-    language = submission.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        context = {"submission": submission, "notice": submission.notice, "site_name": settings.AIX_SITE_NAME}
-        subject = render_to_string("rfi/email/receipt_subject.txt", context).strip()
-        body = render_to_string("rfi/email/receipt.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [submission.email])
+    """The receipt: tracking number, notice, time received, a link to the tracking page (the number filled in).
+
+    Never the answers (e-mail is not private), and never the e-mail address in the link (links end up in logs).
+    """
+    track_url = absolute_url(reverse("rfi:track")) + "?" + urlencode({"number": submission.tracking_number})
+    context = {"submission": submission, "notice": submission.notice, "track_url": track_url}
+    send_templated_mail("rfi/email/receipt", context, [submission.email], language=submission.language or None)

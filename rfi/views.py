@@ -124,7 +124,8 @@ def submission_done(request: HttpRequest, docket: str) -> HttpResponse:
 def track(request: HttpRequest) -> HttpResponse:
     if getattr(request, "limited", False):
         return ratelimited(request)
-    form = TrackForm(request.POST or None)
+    # The receipt e-mail links here with the tracking number filled in (``?number=``).
+    form = TrackForm(request.POST or None, initial={"tracking_number": request.GET.get("number", "")[:20]})
     result, looked_up = None, False
     if request.method == "POST" and form.is_valid():
         looked_up = True

@@ -8,9 +8,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from aiexports.forms import HoneypotMixin, USWDSFormMixin
+from aiexports.mail import send_templated_mail
 
 User = get_user_model()
 
@@ -90,6 +92,21 @@ class ResetRequestForm(USWDSFormMixin, PasswordResetForm):
     email = forms.EmailField(
         label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
+
+    def send_mail(  # type: ignore[override]
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """Send through the portal's one mail helper: the link is built from ``AIX_SITE_URL`` (never from the
+        request's Host header), with an HTML part, in the account's preferred language."""
+        user = context.get("user")
+        language = getattr(user, "preferred_language", "") or translation.get_language()
+        send_templated_mail("accounts/password_reset", context, [to_email], language=language, from_email=from_email)
 
 
 class NewPasswordForm(USWDSFormMixin, SetPasswordForm):

@@ -124,7 +124,8 @@ def user_email_change(*, actor: User, user: User, email: str, ip_address: str | 
 def user_profile_update(*, user: User, full_name: str, preferred_language: str, ip_address: str | None = None) -> User:
     """Change a user's own name and preferred language; audited only when something changed."""
     with transaction.atomic():
-        before = snapshot(user, PROFILE_FIELDS)
+        # The stored row, not the caller's instance (a form may already have changed it).
+        before = snapshot(User.objects.select_for_update().get(pk=user.pk), PROFILE_FIELDS)
         user.full_name = full_name.strip()
         user.preferred_language = preferred_language
         user.full_clean(exclude=["password", "email"])

@@ -7,25 +7,13 @@ import smtplib
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
 
 from aiexports.accounts.models import User
 from aiexports.accounts.tokens import make_token
+from aiexports.mail import absolute_url, send_templated_mail
 
 logger = logging.getLogger(__name__)
-
-
-def one_line(text: str) -> str:
-    """A subject on one line: no CR, LF or other control characters (a header cannot be split)."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
-
-
-def absolute_url(path: str) -> str:
-    return settings.AIX_SITE_URL.rstrip("/") + path
 
 
 @shared_task(
@@ -41,16 +29,11 @@ def send_email_confirmation(user_id: int) -> int:
     if user is None or user.email_confirmed_at is not None:
         logger.info("user %s is gone or confirmed; no confirmation e-mail", user_id)
         return 0
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        context = {
-            "user": user,
-            "site_name": settings.AIX_SITE_NAME,
-            "url": absolute_url(reverse("accounts:email_confirm", args=[make_token(user)])),
-            "hours": settings.AIX_EMAIL_CONFIRM_MAX_AGE // 3600,
-        }
-        subject = one_line(_("Confirm your e-mail address for %(site)s") % {"site": settings.AIX_SITE_NAME})
-        text = render_to_string("accounts/email/confirm_email.txt", context)
-        html = render_to_string("accounts/email/confirm_email.html", context)
-    message = EmailMultiAlternatives(subject, text, None, [user.email])
-    message.attach_alternative(html, "text/html")
-    return message.send()
+    context = {
+        "user": user,
+        "url": absolute_url(reverse("accounts:email_confirm", args=[make_token(user)])),
+        "hours": settings.AIX_EMAIL_CONFIRM_MAX_AGE // 3600,
+    }
+    return send_templated_mail(
+        "accounts/email/confirm_email", context, [user.email], language=user.preferred_language or None
+    )

@@ -118,7 +118,7 @@ _reset_limit = method_decorator(
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
     form_class = ResetRequestForm
-    email_template_name = "accounts/password_reset_email.txt"
+    email_template_name = "accounts/password_reset.txt"  # sent by ResetRequestForm.send_mail (aiexports.mail)
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 

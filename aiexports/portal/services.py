@@ -6,12 +6,12 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import timezone
 
 from aiexports.audit.services import audit_record, field_changes, snapshot
+from aiexports.mail import absolute_url, send_templated_mail
 
 from .choices import ContactStatus
 from .models import ContactMessage, InfoPage
@@ -54,13 +54,17 @@ def contact_message_acknowledge(*, message_id: int) -> bool:
     row = ContactMessage.objects.filter(pk=message_id, acknowledged_at__isnull=True).first()
     if row is None:
         return False
-    with translation.override(row.language or "en"):
-        subject = render_to_string("portal/email/contact_ack_subject.txt", {"row": row}).strip()
-        body = render_to_string("portal/email/contact_ack_body.txt", {"row": row})
-    send_mail(subject, body, None, [row.email])
+    send_templated_mail(
+        "portal/email/contact_ack", {"row": row, "home_url": absolute_url("/")}, [row.email], language=row.language
+    )
     if settings.AIX_STAFF_INBOX_EMAIL:
-        notice = f"New contact message from {row.name} <{row.email}> ({row.get_topic_display()}):\n\n{row.message}"
-        send_mail(f"[{settings.AIX_SITE_NAME}] New contact message", notice, None, [settings.AIX_STAFF_INBOX_EMAIL])
+        admin_url = absolute_url(reverse("admin:portal_contactmessage_change", args=[row.pk]))
+        send_templated_mail(
+            "portal/email/contact_staff_notice",
+            {"row": row, "admin_url": admin_url},
+            [settings.AIX_STAFF_INBOX_EMAIL],
+            reply_to=[row.email],
+        )
     # Conditional stamp: if two deliveries of the task race, only one row update wins.
     return (
         ContactMessage.objects.filter(pk=row.pk, acknowledged_at__isnull=True).update(acknowledged_at=timezone.now())

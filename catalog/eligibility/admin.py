@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from aiexports.audit.admin_mixins import AuditedAdminMixin
 from aiexports.errors import DomainError
 
 from . import impact, services
@@ -33,7 +34,7 @@ from .selectors import ruleset_progress
 
 
 @admin.register(CountryGroup)
-class CountryGroupAdmin(admin.ModelAdmin):
+class CountryGroupAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "is_ear_group", "member_count"]
     list_filter = ["is_ear_group"]
     search_fields = ["code", "name", "countries__code", "countries__name"]
@@ -85,7 +86,7 @@ class CloneForm(forms.Form):
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(admin.ModelAdmin):
+class RuleSetAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "version", "effective_from", "status", "activated_at", "activated_by", "progress"]
     list_filter = ["status"]
     search_fields = ["name", "version", "notes", "sources"]
@@ -226,7 +227,7 @@ class RuleSetAdmin(admin.ModelAdmin):
 
 
 @admin.register(CountryTier)
-class CountryTierAdmin(admin.ModelAdmin):
+class CountryTierAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["country", "tier", "ruleset"]
     list_filter = ["ruleset", "tier__code"]
     search_fields = ["country__code", "country__name"]

@@ -89,7 +89,12 @@ def eligibility_check_request(
                 package_id=package_id, ruleset=ruleset, trigger=trigger, lease_expires_at=timezone.now() + _lease()
             )
         if trigger == CheckTrigger.STAFF:
-            audit_record(actor=actor, action="eligibility.check_requested", target=check)
+            audit_record(
+                actor=actor,
+                action="eligibility.check_requested",
+                target=check,
+                changes={"package": package_id, "status": {"before": None, "after": check.status}},
+            )
         _on_commit_enqueue([check.pk])
     return check
 
@@ -181,7 +186,17 @@ def ruleset_clone(*, ruleset: RuleSet, new_version: str, actor: Any, name: str |
             )  # fmt: skip
             for r in ruleset.rules.all()
         )
-        audit_record(actor=actor, action="ruleset.cloned", target=clone, message=f"cloned from {ruleset.version}")
+        audit_record(
+            actor=actor,
+            action="ruleset.cloned",
+            target=clone,
+            changes={
+                "version": {"before": None, "after": clone.version},
+                "status": {"before": None, "after": clone.status},
+                "cloned_from": ruleset.version,
+            },
+            message=f"cloned from {ruleset.version}",
+        )
     return clone
 
 
@@ -233,28 +248,12 @@ def ruleset_activate(*, ruleset: RuleSet, actor: Any) -> int:
 # --- Running a check -------------------------------------------------------------------------------
 
 
-def component_data(c: Any) -> engine.ComponentData:
-    """The engine's view of one saved component (shared by the checks and the reviewer's decision panel)."""
-    return engine.ComponentData(
-        id=c.pk,
-        name=c.name,
-        layer=c.layer,
-        category=c.category,
-        eccn=c.eccn,
-        tpp=c.tpp,
-        pd=c.performance_density,
-        dram_bandwidth=c.dram_bandwidth,
-        quantity=c.quantity,
-        training_operations=c.training_operations,
-        weights_published=c.weights_published,
-    )  # fmt: skip
-
-
 def _components(package_id: int) -> list[engine.ComponentData]:
     from catalog.models import Component
 
-    rows = Component.objects.filter(package_id=package_id).order_by("layer", "position", "pk")
-    return [component_data(c) for c in rows]
+    from .targets import components_engine_data
+
+    return components_engine_data(Component.objects.filter(package_id=package_id).order_by("layer", "position", "pk"))
 
 
 def program_evaluate(package: Package) -> engine.ProgramResult:

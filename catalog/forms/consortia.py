@@ -8,14 +8,14 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from aiexports.forms import USWDSFormMixin
+from aiexports.forms import USWDSFormMixin, ValidateOnlyModelFormMixin
 from catalog.choices import ConsortiumRole, Layer
 from catalog.models import Consortium, Organization
 
 MEMBER_ROLES = [(value, label) for value, label in ConsortiumRole.choices if value != ConsortiumRole.ANCHOR]
 
 
-class ConsortiumForm(USWDSFormMixin, forms.ModelForm):
+class ConsortiumForm(ValidateOnlyModelFormMixin, USWDSFormMixin, forms.ModelForm):
     anchor = forms.ModelChoiceField(
         queryset=Organization.objects.none(),
         label=_("Anchor member (lead organization)"),

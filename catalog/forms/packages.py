@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aiexports.forms import USWDSFormMixin
+from aiexports.forms import USWDSFormMixin, ValidateOnlyModelFormMixin
 from catalog.choices import MODEL_CATEGORIES, Category, FederalSupport, Layer, categories_for_layer
 from catalog.models import Component, ConsortiumMember, Country, Organization, Package, Region, Sector
 
@@ -34,7 +34,7 @@ class CountryChoiceField(forms.ModelMultipleChoiceField):
         return obj.localized_name
 
 
-class OverviewForm(USWDSFormMixin, forms.ModelForm):
+class OverviewForm(ValidateOnlyModelFormMixin, USWDSFormMixin, forms.ModelForm):
     """Step 1: what the package is, where it is offered, who builds, owns and operates it, what support it asks."""
 
     sectors = forms.ModelMultipleChoiceField(
@@ -95,7 +95,7 @@ CHIP_CATEGORIES = {Category.ACCELERATOR, Category.SERVER}
 ECCN_PREFIX = re.compile(r"^(ear99|[0-9][a-e][0-9]{3})", re.IGNORECASE)
 
 
-class ComponentForm(USWDSFormMixin, forms.ModelForm):
+class ComponentForm(ValidateOnlyModelFormMixin, USWDSFormMixin, forms.ModelForm):
     """A component of one layer: category limited to the layer, supplier to the consortium's accepted members."""
 
     class Meta:

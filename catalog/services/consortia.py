@@ -65,7 +65,7 @@ def consortium_create(
         actor=actor,
         action="consortium.create",
         target=consortium,
-        changes={"name": name, "anchor": str(anchor)},
+        changes=field_changes({}, {**snapshot(consortium, CONSORTIUM_FIELDS), "anchor": str(anchor)}),
     )
     organization_screen_request(organization_id=anchor.pk)
     return consortium
@@ -77,12 +77,16 @@ def consortium_update(*, actor: Any, consortium: Consortium, **fields: Any) -> C
     unknown = set(fields) - set(CONSORTIUM_FIELDS)
     if unknown:
         raise DomainError(_("These fields cannot be changed: %(f)s.") % {"f": ", ".join(sorted(unknown))})
-    before = snapshot(consortium, fields)
+    # Compare with the stored row, not the caller's instance (a ModelForm may already have changed it).
+    consortium = Consortium.objects.select_for_update().get(pk=consortium.pk)
+    before = snapshot(consortium, CONSORTIUM_FIELDS)
     for key, value in fields.items():
         setattr(consortium, key, value)
     consortium.full_clean(exclude=["anchor", "slug"])
-    consortium.save(update_fields=list(fields))
-    audit_record(actor=actor, action="consortium.update", target=consortium, changes=field_changes(before, fields))
+    changes = field_changes(before, snapshot(consortium, CONSORTIUM_FIELDS))
+    if changes:
+        consortium.save(update_fields=list(changes))
+        audit_record(actor=actor, action="consortium.update", target=consortium, changes=changes)
     return consortium
 
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aiexports.audit.services import audit_record
 from aiexports.errors import NotAllowed
+from aiexports.mail import absolute_url, send_templated_mail
 from catalog.choices import PackageStatus
 from catalog.models import Inquiry, Package
 
@@ -71,24 +70,11 @@ def inquiry_notify(*, inquiry_id: int) -> int:
         e for e in [settings.AIX_STAFF_INBOX_EMAIL] if e
     ]
     if recipients:
-        with translation.override(settings.LANGUAGE_CODE):
-            context = {
-                "inquiry": inquiry,
-                "package": inquiry.package,
-                "url": getattr(settings, "AIX_SITE_URL", "").rstrip("/")
-                + reverse("catalog:package_detail", args=[inquiry.package.slug]),
-            }
-            subject = _("[AI Exports] Inquiry about “%(title)s” from %(organization)s") % {
-                "title": inquiry.package.title,
-                "organization": inquiry.organization,
-            }
-            body = render_to_string("catalog/public/email/inquiry.txt", context)
-        EmailMessage(
-            subject=subject.replace("\n", " ")[:250],
-            body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=recipients,
-            reply_to=[inquiry.email],
-        ).send()
+        context = {
+            "inquiry": inquiry,
+            "package": inquiry.package,
+            "url": absolute_url(reverse("catalog:package_detail", args=[inquiry.package.slug])),
+        }
+        send_templated_mail("catalog/public/email/inquiry", context, recipients, reply_to=[inquiry.email])
     Inquiry.objects.filter(pk=inquiry.pk).update(notified_at=timezone.now())
     return len(recipients)

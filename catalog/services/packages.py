@@ -75,6 +75,13 @@ def component_values(component: Component) -> dict[str, Any]:
     return values
 
 
+def component_snapshot(component: Component) -> dict[str, Any]:
+    """The component's editable fields as plain values (supplier by id), for audit diffs."""
+    data = {name: getattr(component, name) for name in COMPONENT_FIELDS if name != "supplier"}
+    data["supplier"] = component.supplier_id
+    return data
+
+
 def require_editable(package: Package) -> None:
     if package.status == PackageStatus.PUBLISHED:
         raise NotAllowed(
@@ -114,7 +121,9 @@ def package_create(*, actor: Any, consortium: Consortium, title: str, **fields: 
     package.slug = unique_slug(Package, title)
     package.save()
     _set_m2m(package, m2m)
-    audit_record(actor=actor, action="package.create", target=package, changes={"title": title})
+    audit_record(
+        actor=actor, action="package.create", target=package, changes=field_changes({}, package_snapshot(package))
+    )
     return package
 
 
@@ -172,32 +181,40 @@ def component_add(*, actor: Any, package: Package, layer: str, category: str, na
         actor=actor,
         action="component.add",
         target=package,
-        changes={"component": name, "layer": layer, "category": category},
+        changes={"component": name, "layer": layer, **field_changes({}, component_snapshot(component))},
+        message=f"component {component.pk}",
     )
     return component
 
 
 @transaction.atomic
 def component_update(*, actor: Any, component: Component, **fields: Any) -> Component:
-    package = component.package
-    require_manager(actor, package.consortium)
-    require_editable(package)
+    """Change a component of an editable package; records the before/after value of every field that changed.
+
+    The row is re-read under a lock: the caller's instance may already carry the new values (a ModelForm
+    copies them onto its instance while validating), and a "before" taken from it would see no change.
+    """
     unknown = set(fields) - set(COMPONENT_FIELDS)
     if unknown:
         raise DomainError(_("These fields cannot be set: %(f)s.") % {"f": ", ".join(sorted(unknown))})
-    before = {k: getattr(component, k) for k in fields}
-    old_supplier_id = Component.objects.filter(pk=component.pk).values_list("supplier_id", flat=True).first()
+    package = lock_package(Package(pk=component.package_id))
+    require_manager(actor, package.consortium)
+    require_editable(package)
+    component = Component.objects.select_for_update().get(pk=component.pk, package=package)
+    before = component_snapshot(component)
+    old_supplier_id = component.supplier_id  # re-read under the lock: the stored supplier
     for key, value in fields.items():
         setattr(component, key, value)
     _validate_component(component, package, check_supplier=component.supplier_id != old_supplier_id)
     component.save()
-    changes = field_changes(before, {k: getattr(component, k) for k in fields})
+    changes = field_changes(before, component_snapshot(component))
     if changes:
         audit_record(
             actor=actor,
             action="component.update",
             target=package,
             changes={"component": component.name, **changes},
+            message=f"component {component.pk}",
         )
     return component
 
@@ -207,11 +224,17 @@ def component_remove(*, actor: Any, component: Component) -> None:
     package = component.package
     require_manager(actor, package.consortium)
     require_editable(package)
+    component = Component.objects.select_for_update().get(pk=component.pk)
     audit_record(
         actor=actor,
         action="component.remove",
         target=package,
-        changes={"component": component.name, "layer": component.layer},
+        changes={
+            "component": component.name,
+            "layer": component.layer,
+            **field_changes(component_snapshot(component), {}),
+        },
+        message=f"component {component.pk}",
     )
     component.delete()
 

@@ -15,7 +15,13 @@ def api_token_create(*, actor: Any) -> str:
     """Create (or replace) the user's API token and return its key; pages show it once, never again."""
     replaced = Token.objects.filter(user=actor).delete()[0] > 0
     token = Token.objects.create(user=actor)
-    audit_record(actor=actor, action="api_token.regenerate" if replaced else "api_token.create", target=actor)
+    # The key itself is a secret: the audit row says only that a token exists now (and whether one was replaced).
+    audit_record(
+        actor=actor,
+        action="api_token.regenerate" if replaced else "api_token.create",
+        target=actor,
+        changes={"api_token": {"before": "replaced" if replaced else None, "after": "created"}},
+    )
     return token.key
 
 
@@ -23,5 +29,10 @@ def api_token_create(*, actor: Any) -> str:
 def api_token_revoke(*, actor: Any) -> bool:
     deleted = Token.objects.filter(user=actor).delete()[0] > 0
     if deleted:
-        audit_record(actor=actor, action="api_token.revoke", target=actor)
+        audit_record(
+            actor=actor,
+            action="api_token.revoke",
+            target=actor,
+            changes={"api_token": {"before": "set", "after": None}},
+        )
     return deleted

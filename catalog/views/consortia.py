@@ -91,8 +91,6 @@ def consortium_edit(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Consortium saved."))
             return redirect("catalog:manage_consortium_detail", slug=consortium.slug)
-    else:
-        consortium.refresh_from_db()
     return render(request, "catalog/manage/consortium_form.html", {"form": form, "consortium": consortium})
 
 

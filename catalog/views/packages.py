@@ -22,7 +22,8 @@ from aiexports.accounts.views import email_unconfirmed_response
 from aiexports.errors import DomainError
 from catalog import services
 from catalog.access import consortium_for_member_or_404, is_consortium_manager, package_for_member_or_404
-from catalog.choices import FederalSupport, Layer
+from catalog.choices import FederalSupport, Layer, PackageStatus
+from catalog.eligibility.targets import target_market_eligibility
 from catalog.errors import PackageIncomplete
 from catalog.forms.packages import ComponentForm, OverviewForm
 from catalog.models import Package
@@ -147,8 +148,6 @@ def _overview_step(request: HttpRequest, package: Package) -> HttpResponse:
         else:
             messages.success(request, _("Overview saved."))
             return redirect(_target_after_save(package, "overview", request.POST.get("nav", "next")))
-    if form.errors:
-        package.refresh_from_db()  # the ModelForm copied the typed values onto the instance; show the saved title
     context = {**_wizard_context(package, "overview"), "form": form, "consortium": package.consortium}
     return render(request, "catalog/manage/step_overview.html", context)
 
@@ -187,6 +186,7 @@ def _layer_step(request: HttpRequest, package: Package, layer: str) -> HttpRespo
 
 def _review_context(package: Package) -> dict:
     components = list(package.components.select_related("supplier").order_by("layer", "position", "id"))
+    target_regions = list(package.target_regions.prefetch_related("countries"))
     share = hardware_us_origin_share(components)
     layers = [
         {"value": layer.value, "label": layer.label, "components": [c for c in components if c.layer == layer]}
@@ -200,8 +200,9 @@ def _review_context(package: Package) -> dict:
         "us_share_low": us_origin_below_presumption(share),
         "sectors": package.sectors.all(),
         "target_countries": package.target_countries.all(),
-        "target_regions": package.target_regions.all(),
+        "target_regions": target_regions,
         "federal_support": [FederalSupport(v).label for v in package.federal_support if v in FederalSupport.values],
+        "target_markets": target_market_eligibility(package, components=components, regions=target_regions),
     }
 
 
@@ -241,7 +242,7 @@ def component_edit(request: HttpRequest, slug: str, component_id: int) -> HttpRe
     form = ComponentForm(request.POST or None, instance=component, layer=component.layer, package=package)
     if request.method == "POST" and form.is_valid():
         try:
-            services.component_update(actor=request.user, component=component, **form.service_values())
+            component = services.component_update(actor=request.user, component=component, **form.service_values())
         except (DomainError, ValidationError) as exc:
             add_service_error(form, exc)
         else:
@@ -284,6 +285,10 @@ def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "us_share_low": us_origin_below_presumption(share),
         "open_revision": open_revision(package) if package.status == "published" else None,
         "layer_steps": LAYER_STEPS,
+        # What the submitter is warned about before staff decide: the outcome for each of its own targets.
+        "target_markets": target_market_eligibility(package, components=components)
+        if package.status != PackageStatus.DRAFT
+        else None,
     }
     return render(request, "catalog/manage/package_detail.html", context)
 

@@ -72,7 +72,7 @@ def test_signing_up_sends_a_confirmation_e_mail_with_an_absolute_link_in_a_text_
 
 
 def test_the_subject_helper_keeps_a_subject_on_one_line():
-    from aiexports.accounts.tasks import one_line
+    from aiexports.mail import mail_subject as one_line
 
     assert one_line("Confirm\r\nBcc: evil@example.com\tnow") == "Confirm Bcc: evil@example.com now"
 

@@ -78,7 +78,33 @@ def test_a_real_worker_sends_the_receipt(celery_worker, transactional_db):
         answers={question.pk: "Sent through a real worker."},
         certified=True,
     )
-    mails = wait_until(lambda: celery_worker.sent_mail(), timeout=60)
+    # Wait for a complete message: the worker's file backend may have created the file and not written it yet.
+    mails = wait_until(lambda: [m for m in celery_worker.sent_mail() if submission.tracking_number in m], timeout=60)
     assert submission.tracking_number in mails[0]
     assert "worker@example.org" in mails[0]
     wait_until(lambda: Submission.objects.filter(pk=submission.pk, receipt_sent_at__isnull=False).exists())
+
+
+@pytest.mark.django_db
+def test_the_receipt_links_to_the_tracking_page_with_the_number_and_has_an_html_part(
+    valid, settings, django_capture_on_commit_callbacks
+):
+    settings.AIX_SITE_URL = "https://portal.example.gov"
+    valid["notice"].title = "Comments on\r\nAI exports"
+    valid["notice"].save(update_fields=["title"])
+    with django_capture_on_commit_callbacks(execute=False):
+        submission = rfi_submission_create(**valid)
+    assert tasks.send_submission_receipt(submission.pk) is True
+    (message,) = mail.outbox
+    link = f"https://portal.example.gov/rfi/track/?number={submission.tracking_number}"
+    assert link in message.body
+    (html, mimetype), *_ = message.alternatives
+    assert mimetype == "text/html" and f'href="{link}"' in html
+    assert "\n" not in message.subject and submission.tracking_number in message.subject
+
+
+@pytest.mark.django_db
+def test_the_tracking_page_fills_in_the_number_from_the_receipt_link(client):
+    response = client.get("/rfi/track/?number=AIX-7K3M-Q9PD")
+    assert response.status_code == 200
+    assert 'value="AIX-7K3M-Q9PD"' in response.content.decode()

@@ -8,7 +8,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from aiexports.forms import USWDSFormMixin
+from aiexports.forms import USWDSFormMixin, ValidateOnlyModelFormMixin
 from catalog.choices import OrganizationRole
 from catalog.models import Country, Organization
 
@@ -27,7 +27,7 @@ def _formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
     return db_field.formfield(**kwargs)
 
 
-class OrganizationForm(USWDSFormMixin, forms.ModelForm):
+class OrganizationForm(ValidateOnlyModelFormMixin, USWDSFormMixin, forms.ModelForm):
     class Meta:
         model = Organization
         formfield_callback = _formfield

@@ -83,7 +83,6 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The organization has been saved."))
             return redirect("organizations:detail", slug=organization.slug)
-        organization.refresh_from_db()
     return render(
         request,
         "organizations/form.html",

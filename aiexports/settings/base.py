@@ -118,6 +118,14 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "aiexports"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# --- Client address ---------------------------------------------------------------------------
+# How many reverse proxies we run in front of the application server, each appending to X-Forwarded-For.
+# 0: the peer address is the client and X-Forwarded-For is ignored (it is the client's to write).
+# aiexports/clientip.py reads it for throttles, rate limits, the sign-in lockout and audit rows alike.
+AIX_TRUSTED_PROXY_COUNT = env.int("AIX_TRUSTED_PROXY_COUNT", default=0)
+if AIX_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("AIX_TRUSTED_PROXY_COUNT must be 0 or more.")
+
 # --- Authentication ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -141,7 +149,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "aiexports.clientip.client_ip"
 
 # --- Internationalization -----------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -257,9 +265,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "aiexports.api.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "aiexports.throttling.AnonRateThrottle",
+        "aiexports.throttling.UserRateThrottle",
     ],
+    # The throttles above key on aiexports.clientip.client_ip; DRF's own reading agrees for any other throttle.
+    "NUM_PROXIES": AIX_TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("AIX_API_ANON_RATE", default="120/min"),
         "user": env.str("AIX_API_USER_RATE", default="600/min"),
@@ -285,6 +295,7 @@ SPECTACULAR_SETTINGS = {
 # --- Rate limits for public forms (django-ratelimit) --------------------------------------------
 RATELIMIT_ENABLE = env.bool("AIX_RATELIMIT_ENABLE", default=True)
 RATELIMIT_VIEW = "aiexports.views.ratelimited"
+RATELIMIT_IP_META_KEY = "aiexports.clientip.ratelimit_ip"  # key="ip" means the same client address as everywhere
 AIX_RATE_CONTACT = env.str("AIX_RATE_CONTACT", default="5/h")
 AIX_RATE_SIGNUP = env.str("AIX_RATE_SIGNUP", default="10/h")
 AIX_RATE_PASSWORD_RESET = env.str("AIX_RATE_PASSWORD_RESET", default="10/h")

@@ -12,9 +12,9 @@ from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from aiexports.http import client_ip
+from aiexports.throttling import ScopedRateThrottle
 from aiexports.uploads import MultiPartParser
 from rfi import selectors
 from rfi.models import Notice, Question, TopicArea

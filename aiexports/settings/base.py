@@ -142,10 +142,15 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "catalog:dashboard"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# django-axes: lock an account (per user name and per IP) after 5 failures within 15 minutes.
+# django-axes: sign-in locks for 15 minutes after 5 failures for one account from one address, 20 for one account
+# from anywhere, 50 from one address for any accounts (so one client cannot lock out everyone behind its address).
+# Each counter has its own limit through aiexports/accounts/lockout.py.
+AXES_HANDLER = "aiexports.accounts.lockout.TieredLockoutHandler"
 AXES_FAILURE_LIMIT = env.int("AIX_LOGIN_FAILURE_LIMIT", default=5)
+AIX_LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("AIX_LOGIN_ACCOUNT_FAILURE_LIMIT", default=20)
+AIX_LOGIN_ADDRESS_FAILURE_LIMIT = env.int("AIX_LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"

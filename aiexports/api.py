@@ -7,9 +7,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse, QueryDict
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular import openapi
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -79,6 +80,23 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str) and not _in_form_data(self):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class JSONObjectField(serializers.JSONField):
+    """A JSON object (``{}``), in a JSON body or as a JSON string in form data.
+
+    DRF's ``JSONField`` parses a form field's text *after* its null check, so ``specs=null`` sent as form data
+    became ``None`` and reached the database's NOT NULL constraint (a 500). The parsed value is checked here.
+    """
+
+    default_error_messages = {"not_an_object": _("Expected a JSON object (name-value pairs in braces).")}
+
+    def to_internal_value(self, data: Any) -> dict:
+        value = super().to_internal_value(data)
+        if not isinstance(value, dict):
+            self.fail("not_an_object")
+        return value
 
 
 class ApiErrorSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from aiexports.api import JSONObjectField
 from catalog.access import consortia_for_user
 from catalog.choices import FederalSupport, category_layer_variants
 from catalog.models import Component, Consortium, Country, Organization, Package, Region, Sector
@@ -39,6 +40,7 @@ class ComponentSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Slug of a member organization of the consortium.",
     )
+    specs = JSONObjectField(required=False, help_text="Free-form specifications, a JSON object.")
 
     class Meta:
         model = Component

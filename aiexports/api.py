@@ -15,6 +15,7 @@ from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from aiexports import jsonlimits
 from aiexports.errors import DomainError
 
 
@@ -93,6 +94,11 @@ class JSONObjectField(serializers.JSONField):
     default_error_messages = {"not_an_object": _("Expected a JSON object (name-value pairs in braces).")}
 
     def to_internal_value(self, data: Any) -> dict:
+        if getattr(data, "is_json_string", False):  # form data: DRF would json.loads it with no depth limit
+            try:
+                jsonlimits.check_depth(data)
+            except jsonlimits.JSONTooDeep as exc:
+                raise serializers.ValidationError(str(exc), code="too_deep") from exc
         value = super().to_internal_value(data)
         if not isinstance(value, dict):
             self.fail("not_an_object")

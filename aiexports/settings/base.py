@@ -253,6 +253,9 @@ AIX_ELIGIBILITY_SWEEP_BATCH = env.int("AIX_ELIGIBILITY_SWEEP_BATCH", default=500
 AIX_ELIGIBILITY_FANOUT_CHUNK = env.int("AIX_ELIGIBILITY_FANOUT_CHUNK", default=500)
 CELERY_BEAT_SCHEDULE["eligibility-sweep"] = {"task": "eligibility.sweep", "schedule": AIX_ELIGIBILITY_SWEEP_SECONDS}
 
+# Arrays/objects nested deeper than this in any JSON a client sends are refused with a 400 (aiexports/jsonlimits.py).
+AIX_JSON_MAX_DEPTH = env.int("AIX_JSON_MAX_DEPTH", default=32)
+
 # --- REST framework and OpenAPI ---------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -262,7 +265,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "aiexports.parsers.JSONParser",  # refuses nesting deeper than AIX_JSON_MAX_DEPTH (a RecursionError otherwise)
         "rest_framework.parsers.FormParser",
         "aiexports.uploads.MultiPartParser",  # keeps each file's name as sent (see aiexports/uploads.py)
     ],

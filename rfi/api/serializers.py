@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from aiexports import jsonlimits
 from catalog.models import Country
 from rfi.choices import OrganizationType, RespondentType
 from rfi.models import Answer, Attachment, Notice, Question, Submission, TopicArea
@@ -137,7 +137,7 @@ class AnswersField(serializers.Field):
     def to_internal_value(self, data: Any) -> dict[int, str]:
         if isinstance(data, str | bytes):
             try:
-                data = json.loads(data)
+                data = jsonlimits.loads(data)
             except ValueError:
                 self.fail("invalid")
         if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
@@ -166,9 +166,9 @@ class IdListField(serializers.Field):
     def to_internal_value(self, data: Any) -> list[int]:
         try:
             if isinstance(data, str):
-                data = json.loads(data) if data.strip().startswith("[") else data.split(",")
+                data = jsonlimits.loads(data) if data.strip().startswith("[") else data.split(",")
             if isinstance(data, list) and len(data) == 1 and isinstance(data[0], str) and data[0].strip()[:1] == "[":
-                data = json.loads(data[0])
+                data = jsonlimits.loads(data[0])
             if not isinstance(data, list | tuple):
                 self.fail("invalid")
             return [int(v) for v in data if str(v).strip()]

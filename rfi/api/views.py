@@ -8,12 +8,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from aiexports.http import client_ip
+from aiexports.parsers import JSONParser
 from aiexports.throttling import ScopedRateThrottle
 from aiexports.uploads import MultiPartParser
 from rfi import selectors

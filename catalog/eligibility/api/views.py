@@ -8,13 +8,13 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aiexports.api import ApiErrorSerializer
+from aiexports.parsers import JSONParser
 from catalog.models import Country
 
 from ..choices import RuleSetStatus

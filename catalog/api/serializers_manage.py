@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aiexports.api import JSONObjectField
+from aiexports.singleline import SingleLineSerializerMixin
 from catalog.access import consortia_for_user
 from catalog.choices import FederalSupport, category_layer_variants
 from catalog.models import Component, Consortium, Country, Organization, Package, Region, Sector
@@ -32,7 +33,7 @@ class IncompleteErrorSerializer(ErrorSerializer):
     missing = MissingItemSerializer(many=True, required=False)
 
 
-class ComponentSerializer(serializers.ModelSerializer):
+class ComponentSerializer(SingleLineSerializerMixin, serializers.ModelSerializer):
     supplier = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=Organization.objects.all(),
@@ -74,7 +75,7 @@ class DraftListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DraftSerializer(serializers.ModelSerializer):
+class DraftSerializer(SingleLineSerializerMixin, serializers.ModelSerializer):
     """A package of one of the user's consortia. ``consortium`` is set on creation only."""
 
     consortium = serializers.SlugRelatedField(slug_field="slug", queryset=Consortium.objects.none())

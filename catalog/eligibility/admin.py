@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from aiexports.errors import DomainError
+from aiexports.singleline import SingleLineFormMixin
 
 from . import services
 from .choices import RuleSetStatus
@@ -73,7 +74,7 @@ class RuleInline(_DraftOnlyInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class CloneForm(forms.Form):
+class CloneForm(SingleLineFormMixin, forms.Form):
     new_version = forms.SlugField(label=_("New version"), max_length=40)
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
 

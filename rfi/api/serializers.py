@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aiexports import jsonlimits
+from aiexports.singleline import SingleLineSerializerMixin
 from catalog.models import Country
 from rfi.choices import OrganizationType, RespondentType
 from rfi.models import Answer, Attachment, Notice, Question, Submission, TopicArea
@@ -179,7 +180,7 @@ class IdListField(serializers.Field):
         return value
 
 
-class SubmissionCreateSerializer(serializers.Serializer):
+class SubmissionCreateSerializer(SingleLineSerializerMixin, serializers.Serializer):
     """Input of ``POST /api/v1/rfi/notices/{docket}/submissions/`` (multipart for files)."""
 
     respondent_type = serializers.ChoiceField(choices=RespondentType.choices)
@@ -195,7 +196,9 @@ class SubmissionCreateSerializer(serializers.Serializer):
     answers = AnswersField(help_text='Answers keyed by question id, e.g. {"12": "text"} (a JSON string in multipart).')
     confidential_answers = IdListField(required=False, default=list, help_text="Ids of confidential answers.")
     is_confidential = serializers.BooleanField(required=False, default=False)
-    confidentiality_justification = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    confidentiality_justification = serializers.CharField(
+        required=False, allow_blank=True, max_length=5000, default="", style={"base_template": "textarea.html"}
+    )
     certified = serializers.BooleanField(required=False, default=False)
     attachments = serializers.ListField(
         child=serializers.FileField(allow_empty_file=True), required=False, default=list

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aiexports.api import StrictBooleanField, StrictCharField, StrictFloatField, StrictIntegerField
+from aiexports.singleline import SingleLineSerializerMixin
 from catalog.choices import CATEGORY_LAYER, Category, Layer, category_layer_variants
 from catalog.filtersets import country_code_values
 from catalog.models import ECCN_RE
@@ -129,7 +130,7 @@ class PackageEligibilitySerializer(serializers.Serializer):
 # --- the calculator ---------------------------------------------------------------------------------
 
 
-class ComponentInputSerializer(serializers.Serializer):
+class ComponentInputSerializer(SingleLineSerializerMixin, serializers.Serializer):
     # Strict JSON types: the schema says number, boolean, string, and a JSON client sending another type has a bug.
     name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     layer = serializers.ChoiceField(choices=Layer.choices, required=False)
@@ -156,7 +157,7 @@ class ComponentInputSerializer(serializers.Serializer):
         return attrs
 
 
-class EvaluateInputSerializer(serializers.Serializer):
+class EvaluateInputSerializer(SingleLineSerializerMixin, serializers.Serializer):
     components = ComponentInputSerializer(many=True, allow_empty=False, min_length=1, max_length=50)
     countries = serializers.ListField(
         child=serializers.ChoiceField(choices=COUNTRY_CODES), required=False, allow_empty=True, max_length=300,

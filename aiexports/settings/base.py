@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body: one over AIX_MAX_REQUEST_BYTES is refused from its Content-Length.
+    "aiexports.uploads.RequestSizeLimitMiddleware",
     # Before anything reads request.POST: uploads keep the name as sent, so hostile names are refused.
     "aiexports.uploads.ClientFileNameMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -196,8 +198,15 @@ STORAGES = {
 # only through views that check permissions.
 MEDIA_ROOT = Path(env.str("AIX_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private")))
 MEDIA_URL = "/private-media-never-served/"
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
+# The whole body of one request (all files included): refused from Content-Length, or counted while it arrives.
+AIX_MAX_REQUEST_BYTES = env.int("AIX_MAX_REQUEST_BYTES", default=64 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "aiexports.uploads.SizeLimitUploadHandler",  # stops reading past AIX_MAX_REQUEST_BYTES
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)  # larger: temp file
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=5_242_880)  # non-file fields
 DATA_UPLOAD_MAX_NUMBER_FILES = 25
 FILE_UPLOAD_PERMISSIONS = 0o640
 

@@ -66,7 +66,8 @@ class SingleLineFormMixin:
 
 
 class SingleLineSerializerMixin:
-    """Adds ``validate_single_line`` to each writable single-line ``CharField`` of the serializer."""
+    # Adds ``validate_single_line`` to each writable single-line ``CharField`` of the serializer. (A comment, not
+    # a docstring: drf-spectacular would show a mixin's docstring as the description of every schema using it.)
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()  # type: ignore[misc]

@@ -303,6 +303,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "LICENSE": {"name": "MIT", "url": "https://opensource.org/licenses/MIT"},
+    # Paths are relative to the portal the schema is served by; a client is given its base URL.
+    "SERVERS": [{"url": "/", "description": "This portal"}],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "aiexports.openapi.postprocess"],
     "ENUM_NAME_OVERRIDES": {
         "PackageStatusEnum": "catalog.choices.PackageStatus",
         "RuleSetStatusEnum": "catalog.eligibility.choices.RuleSetStatus",

@@ -146,7 +146,7 @@ class ComponentInputSerializer(SingleLineSerializerMixin, serializers.Serializer
     def openapi_request_constraints(partial: bool = False) -> dict[str, Any]:
         """``validate()`` as JSON Schema: a category of the chosen layer, or no category and an ECCN."""
         return {"anyOf": [*category_layer_variants(), {"required": ["eccn"], "properties": {"eccn": {"minLength": 1}},
-                                                       "not": {"required": ["category"]}}]}  # fmt: skip
+                                                       "not": {"required": ["category"], "properties": {"category": {}}}}]}  # fmt: skip
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         category, layer = attrs.get("category"), attrs.get("layer")

@@ -40,6 +40,7 @@ from .serializers import (
 )
 
 
+@extend_schema(summary="List every country with its EAR country groups and tier")
 class CountryList(generics.ListAPIView):
     """Every country with its EAR country groups and its tier under the active rule set."""
 
@@ -56,6 +57,7 @@ def _visible_rulesets(request: Request) -> QuerySet[RuleSet]:
     return qs if request.user.is_staff else qs.exclude(status=RuleSetStatus.DRAFT)
 
 
+@extend_schema(summary="List the rule-set versions, newest first")
 class RuleSetList(generics.ListAPIView):
     """Rule-set versions (drafts only for staff), newest first."""
 
@@ -67,6 +69,7 @@ class RuleSetList(generics.ListAPIView):
         return _visible_rulesets(self.request)
 
 
+@extend_schema(summary="One rule-set version with its tiers and rules")
 class RuleSetDetail(generics.RetrieveAPIView):
     """One rule-set version with its tiers (and their countries) and its rules."""
 
@@ -92,6 +95,7 @@ class PackageEligibility(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
+        summary="A package's export-control result for every country, or one",
         parameters=[
             OpenApiParameter(
                 "country", str, description="ISO alpha-2 code, for example JP (either case)", enum=COUNTRY_CODES
@@ -129,7 +133,11 @@ class Evaluate(APIView):
     permission_classes = [AllowAny]
     parser_classes = [JSONParser]  # a list of nested components has no form encoding
 
-    @extend_schema(request=EvaluateInputSerializer, responses={200: EvaluateOutputSerializer})
+    @extend_schema(
+        summary="Evaluate components against a rule set (nothing is saved)",
+        request=EvaluateInputSerializer,
+        responses={200: EvaluateOutputSerializer},
+    )
     def post(self, request: Request) -> Response:
         data = EvaluateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

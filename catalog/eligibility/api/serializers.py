@@ -145,8 +145,12 @@ class ComponentInputSerializer(SingleLineSerializerMixin, serializers.Serializer
     @staticmethod
     def openapi_request_constraints(partial: bool = False) -> dict[str, Any]:
         """``validate()`` as JSON Schema: a category of the chosen layer, or no category and an ECCN."""
-        return {"anyOf": [*category_layer_variants(), {"required": ["eccn"], "properties": {"eccn": {"minLength": 1}},
-                                                       "not": {"required": ["category"], "properties": {"category": {}}}}]}  # fmt: skip
+        eccn_only = {
+            "required": ["eccn"],
+            "properties": {"eccn": {"minLength": 1}},
+            "not": {"required": ["category"], "properties": {"category": {}}},
+        }
+        return {"anyOf": [*category_layer_variants(), eccn_only]}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         category, layer = attrs.get("category"), attrs.get("layer")

@@ -116,6 +116,8 @@ _ERROR_DESCRIPTIONS = {
     "400": "Invalid input: each problem is named.",
     "403": "Authentication required, or not allowed.",
     "404": "Not found (or not yours), or a page beyond the last.",
+    "414": "The address is too long: the server refuses a request line over about 4 KB (gunicorn's limit), "
+    "before the application sees it. Keep query parameters within their documented lengths.",
     "429": "Too many requests.",
 }
 
@@ -174,6 +176,8 @@ class AutoSchema(openapi.AutoSchema):
             break
         if "{" in self.path or paginator is not None:
             codes.append("404")
+        if self.method == "GET" and any(p.get("in") == "query" for p in self._get_parameters()):
+            codes.append("414")
         if view.get_throttles():
             codes.append("429")
         return codes

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aiexports.api import ApiErrorSerializer
+from aiexports.pagination import single_query_value
 from aiexports.parsers import JSONParser
 from catalog.models import Country
 
@@ -111,7 +112,7 @@ class PackageEligibility(APIView):
         package = package_for_eligibility(slug, request.user)
         if package is None:
             return Response({"detail": _("No such package.")}, status=status.HTTP_404_NOT_FOUND)
-        country = (request.query_params.get("country") or "").strip().upper()
+        country = (single_query_value(request, "country") or "").strip().upper()
         if country and not Country.objects.filter(pk=country).exists():
             return Response({"country": [_("Unknown country code: %(c)s.") % {"c": country}]}, status=400)
         results = package_results(package, country=country or None)

@@ -7,6 +7,10 @@ rules): fixes for what drf-spectacular emits in OpenAPI 3.0, applied once to the
   ECCN, in the branch whose ``format``/``pattern`` refuses ``""``) moves up to the property, where the other branch
   (``maxLength: 0``) makes it valid.
 
+- an ``enum`` whose values differ only in case (country codes are accepted as ``JP`` and ``jp``) gets
+  ``x-enum-varnames`` (``JP``, ``JP_LOWERCASE``), so that generated clients (openapi-python-client) do not
+  derive two members of one name.
+
 ``tests/hardening/test_openapi_lint.py`` runs both validators over the live schema in CI.
 """
 
@@ -29,6 +33,18 @@ def _ref_type(node: dict, schemas: dict[str, Any]) -> str | None:
     return None
 
 
+def _enum_varnames(values: list[Any]) -> list[str] | None:
+    if not all(isinstance(v, str) for v in values) or len({v.upper() for v in values}) == len(values):
+        return None
+    names = []
+    for value in values:
+        base = "".join(ch if ch.isalnum() else "_" for ch in value.upper()) or "EMPTY"
+        if not base[0].isalpha():
+            base = f"VALUE_{base}"
+        names.append(base + ("_LOWERCASE" if value != value.upper() else ""))
+    return names if len(set(names)) == len(names) else None
+
+
 def _fix(node: Any, schemas: dict[str, Any]) -> None:
     if isinstance(node, list):
         for item in node:
@@ -40,6 +56,10 @@ def _fix(node: Any, schemas: dict[str, Any]) -> None:
         kind = _ref_type(node, schemas)
         if kind:
             node["type"] = kind
+    if isinstance(node.get("enum"), list) and "x-enum-varnames" not in node:
+        names = _enum_varnames(node["enum"])
+        if names:
+            node["x-enum-varnames"] = names
     for branch in node.get("oneOf") or []:
         if isinstance(branch, dict) and "default" in branch:
             node.setdefault("default", branch.pop("default"))

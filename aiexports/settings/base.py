@@ -278,7 +278,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "aiexports.uploads.MultiPartParser",  # keeps each file's name as sent (see aiexports/uploads.py)
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "aiexports.pagination.PageNumberPagination",  # one, non-empty page
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "aiexports.api.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [

@@ -11,7 +11,7 @@ from rest_framework import serializers
 from aiexports.api import JSONObjectField
 from aiexports.singleline import SingleLineSerializerMixin
 from catalog.access import consortia_for_user
-from catalog.choices import FederalSupport, category_layer_variants
+from catalog.choices import FederalSupport
 from catalog.models import Component, Consortium, Country, Organization, Package, Region, Sector
 from catalog.readiness import package_missing
 
@@ -51,11 +51,6 @@ class ComponentSerializer(SingleLineSerializerMixin, serializers.ModelSerializer
             "specs",
         ]  # fmt: skip
         read_only_fields = ["id"]
-
-    @staticmethod
-    def openapi_request_constraints(partial: bool = False) -> dict[str, Any]:
-        """A new component's category belongs to its layer (a change is checked against the stored layer)."""
-        return {} if partial else {"anyOf": category_layer_variants()}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is not None and "layer" in attrs and attrs["layer"] != self.instance.layer:

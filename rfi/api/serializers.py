@@ -211,6 +211,23 @@ class SubmissionCreateSerializer(SingleLineSerializerMixin, serializers.Serializ
     )
 
 
+class SubmissionCreateJSONSerializer(SubmissionCreateSerializer):
+    """A response as a JSON body: answers as an object, no files (send multipart/form-data to attach files)."""
+
+    attachments = None
+    confidential_attachments = None
+    public_versions = None
+
+
+class SubmissionCreateMultipartSerializer(SubmissionCreateSerializer):
+    """A response as multipart/form-data: ``answers`` is a JSON object in a string, files in their own parts."""
+
+    answers = serializers.CharField(
+        help_text='Answers keyed by question id, as a JSON object in a string, e.g. {"12": "text"}.',
+        style={"base_template": "textarea.html"},
+    )
+
+
 class SubmissionCreatedSerializer(serializers.Serializer):
     tracking_number = serializers.CharField()
     status = serializers.CharField()

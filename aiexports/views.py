@@ -25,7 +25,7 @@ def request_too_large(request: HttpRequest, exception: Exception | None = None) 
     message = request_too_large_message()
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message, "code": "too_large"}, status=413)
-    response = render(request, "400.html", {"message": message}, status=413)
+    response = render(request, "413.html", {"message": message}, status=413)
     response["Connection"] = "close"  # the rest of the body is not read
     return response
 

@@ -5,7 +5,7 @@
 FROM node:20-slim AS assets
 WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --loglevel=error
+RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error  # the linter (@redocly/cli) is for CI only
 
 # --- The application ---------------------------------------------------------------------------
 FROM python:3.11-slim

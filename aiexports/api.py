@@ -7,13 +7,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse, QueryDict
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular import openapi
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from aiexports import jsonlimits
 from aiexports.errors import DomainError
 
 
@@ -81,6 +83,28 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class JSONObjectField(serializers.JSONField):
+    """A JSON object (``{}``), in a JSON body or as a JSON string in form data.
+
+    DRF's ``JSONField`` parses a form field's text *after* its null check, so ``specs=null`` sent as form data
+    became ``None`` and reached the database's NOT NULL constraint (a 500). The parsed value is checked here.
+    """
+
+    default_error_messages = {"not_an_object": _("Expected a JSON object (name-value pairs in braces).")}
+
+    def to_internal_value(self, data: Any) -> dict:
+        if getattr(data, "is_json_string", False):  # form data: DRF would json.loads it with no depth limit
+            try:
+                jsonlimits.check_depth(data)
+            except jsonlimits.JSONTooDeep as exc:
+                raise serializers.ValidationError(str(exc), code="too_deep") from exc
+        value = super().to_internal_value(data)
+        if not isinstance(value, dict):
+            self.fail("not_an_object")
+        return value
+
+
 class ApiErrorSerializer(serializers.Serializer):
     """Any 4xx body: ``detail`` (and ``code``) for refusals, or each invalid field with its messages."""
 
@@ -92,6 +116,8 @@ _ERROR_DESCRIPTIONS = {
     "400": "Invalid input: each problem is named.",
     "403": "Authentication required, or not allowed.",
     "404": "Not found (or not yours), or a page beyond the last.",
+    "414": "The address is too long: the server refuses a request line over about 4 KB (gunicorn's limit), "
+    "before the application sees it. Keep query parameters within their documented lengths.",
     "429": "Too many requests.",
 }
 
@@ -150,6 +176,8 @@ class AutoSchema(openapi.AutoSchema):
             break
         if "{" in self.path or paginator is not None:
             codes.append("404")
+        if self.method == "GET" and any(p.get("in") == "query" for p in self._get_parameters()):
+            codes.append("414")
         if view.get_throttles():
             codes.append("429")
         return codes

@@ -13,6 +13,8 @@ from django import forms
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
+from aiexports.singleline import SingleLineFormMixin
+
 # The first class the widget is an instance of wins (so subclasses come before their bases).
 WIDGET_CLASSES: dict[type[forms.Widget], str] = {
     forms.CheckboxSelectMultiple: "usa-checkbox__input",
@@ -60,8 +62,8 @@ class DescribedBoundField(BoundField):
         return attrs
 
 
-class USWDSFormMixin:
-    """USWDS classes on every widget, and inputs described by their hint and errors."""
+class USWDSFormMixin(SingleLineFormMixin):
+    """USWDS classes on every widget, inputs described by their hint and errors, single-line fields kept single."""
 
     bound_field_class: type[BoundField] | None = DescribedBoundField
 
@@ -89,7 +91,7 @@ class ValidateOnlyModelFormMixin:
         raise TypeError(f"{type(self).__name__} only validates: call the service with its cleaned data.")
 
 
-class HoneypotMixin(forms.Form):
+class HoneypotMixin(SingleLineFormMixin, forms.Form):
     """A field people never see (hidden by CSS, labelled "leave empty") that naive bots fill in.
 
     Views check ``is_spam()`` first and pretend success without storing anything. Render the visible

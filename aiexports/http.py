@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from aiexports.clientip import client_ip
 
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address as the web server saw it (a proxy must set REMOTE_ADDR correctly)."""
-    return request.META.get("REMOTE_ADDR") or None
+__all__ = ["client_ip"]  # the client's address, derived from AIX_TRUSTED_PROXY_COUNT (see aiexports/clientip.py)

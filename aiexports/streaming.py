@@ -13,16 +13,18 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
 
-# A spreadsheet treats a cell starting with one of these as a formula (CSV injection, OWASP):
-# such text cells get a leading apostrophe, which spreadsheets show as plain text.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet treats a cell starting with one of these as a formula (CSV injection, OWASP), also after leading
+# blanks, and some (Excel with a Japanese IME) take the full-width signs too: such text cells get a leading
+# apostrophe, which spreadsheets show as plain text. This is the one guard of every CSV the portal writes: the open
+# data downloads (``csv_lines``) and the admin's RFI export (``rfi.exports.safe_cell``).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def csv_safe(value: Any) -> Any:
     """``value`` made safe for a spreadsheet: text that could start a formula is prefixed with ``'``."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and value.lstrip(" \u3000").startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 

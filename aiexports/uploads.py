@@ -21,12 +21,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, HttpResponse
 from django.http import multipartparser as django_multipart
 from django.utils.datastructures import ImmutableList
 from django.utils.translation import gettext as _
 from rest_framework import parsers as drf_parsers
-from rest_framework.exceptions import ParseError
+from rest_framework import status
+from rest_framework.exceptions import APIException, ParseError
 
 
 def client_name(upload: Any) -> str:
@@ -113,6 +115,11 @@ class ClientFileNameMiddleware:
         return self.get_response(request)
 
 
+class RequestTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+
 class MultiPartParser(drf_parsers.MultiPartParser):
     """DRF's multipart parser with ``ClientNameMultiPartParser``; upload limits answer 400 JSON, not HTML."""
 
@@ -128,6 +135,70 @@ class MultiPartParser(drf_parsers.MultiPartParser):
             raise ParseError(_("Multipart form parse error - %(error)s") % {"error": exc}) from exc
         except TooManyFilesSent as exc:
             raise ParseError(too_many_files_message(), code="too_many_files") from exc
+        except UploadTooLarge as exc:
+            raise RequestTooLarge(request_too_large_message()) from exc
         except (TooManyFieldsSent, RequestDataTooBig) as exc:
             raise ParseError(str(exc), code="too_big") from exc
         return drf_parsers.DataAndFiles(data, files)
+
+
+# --- the per-request body cap ----------------------------------------------------------------------
+
+
+class UploadTooLarge(RequestDataTooBig):
+    """The request body is over ``AIX_MAX_REQUEST_BYTES`` (an HTTP 413)."""
+
+
+def request_too_large_message() -> str:
+    return _("The request is larger than %(max)s MB. Nothing was stored; please send smaller or fewer files.") % {
+        "max": settings.AIX_MAX_REQUEST_BYTES // (1024 * 1024)
+    }
+
+
+def _declared_length(request: HttpRequest) -> int | None:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or "")
+    except ValueError:
+        return None
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a request whose ``Content-Length`` is over ``AIX_MAX_REQUEST_BYTES`` before a byte of it is read.
+
+    First in the chain, so nothing (CSRF, sessions, the upload parser) reads the body first. A body sent without a
+    length (chunked) is counted as it arrives by ``SizeLimitUploadHandler`` instead. The reverse proxy in front
+    should refuse the same size itself (README, "Behind a reverse proxy").
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        length = _declared_length(request)
+        if length is not None and length > settings.AIX_MAX_REQUEST_BYTES:
+            from aiexports.views import request_too_large
+
+            return request_too_large(request)
+        return self.get_response(request)
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """The first upload handler: stops reading a multipart body once its files pass ``AIX_MAX_REQUEST_BYTES``.
+
+    Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` counts only the non-file fields, so without this a body of any size
+    would be received and spooled to disk before a view could refuse it.
+    """
+
+    def handle_raw_input(self, input_data: Any, META: Any, content_length: int, boundary: Any, encoding: Any = None):  # noqa: ANN201,N803
+        self.received = 0
+        if content_length and content_length > settings.AIX_MAX_REQUEST_BYTES:
+            raise UploadTooLarge(request_too_large_message())
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received = getattr(self, "received", 0) + len(raw_data)
+        if self.received > settings.AIX_MAX_REQUEST_BYTES:
+            raise UploadTooLarge(request_too_large_message())
+        return raw_data  # the next handler (memory or temporary file) stores it
+
+    def file_complete(self, file_size: int) -> None:
+        return None

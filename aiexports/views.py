@@ -16,6 +16,20 @@ def ratelimited(request: HttpRequest, exception: Exception | None = None) -> Htt
     return render(request, "429.html", status=429)
 
 
+def request_too_large(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """HTTP 413: the body is over ``AIX_MAX_REQUEST_BYTES`` (refused from its length, or while it arrived)."""
+    from django.http import JsonResponse
+
+    from aiexports.uploads import request_too_large_message
+
+    message = request_too_large_message()
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "code": "too_large"}, status=413)
+    response = render(request, "413.html", {"message": message}, status=413)
+    response["Connection"] = "close"  # the rest of the body is not read
+    return response
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """HTTP 400: a request Django could not read. Upload limits say which limit; nothing else is shown.
 
@@ -25,8 +39,10 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
     from django.http import JsonResponse
 
-    from aiexports.uploads import too_many_files_message
+    from aiexports.uploads import UploadTooLarge, too_many_files_message
 
+    if isinstance(exception, UploadTooLarge):
+        return request_too_large(request, exception)
     if isinstance(exception, TooManyFilesSent):
         message = too_many_files_message()
     elif isinstance(exception, RequestDataTooBig | TooManyFieldsSent):

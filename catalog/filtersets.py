@@ -88,6 +88,11 @@ class CountryCodeFilter(SchemaStated, django_filters.ChoiceFilter):
     field_class = CountryCodeField
 
 
+ECMA_BLANKS = (
+    "\t\n\v\f\r \u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+
+
 class EccnPrefixField(forms.CharField):
     """An ECCN or its prefix, normalized: the code in upper case, sub-paragraphs in lower case (``3A090.a``)."""
 
@@ -96,7 +101,9 @@ class EccnPrefixField(forms.CharField):
     }
 
     def to_python(self, value: Any) -> str:
-        value = super().to_python(value).strip()
+        # Exactly the blanks of the schema's ``\s`` (ECMAScript's, which includes U+FEFF and not U+001C-U+001F),
+        # so that what the schema calls valid is accepted and what it refuses is refused.
+        value = ("" if value in self.empty_values else str(value)).strip(ECMA_BLANKS)
         if not value:
             return value
         head, dot, tail = value.partition(".")

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from aiexports.singleline import SingleLineFormMixin
 from catalog.filtersets import country_choices
 
 
@@ -28,7 +29,7 @@ class FastSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe(options))  # noqa: S308 - escaped
 
 
-class InquiryForm(forms.Form):
+class InquiryForm(SingleLineFormMixin, forms.Form):
     """ "Express interest": a buyer's message to a package's consortium. ``website`` is a honeypot."""
 
     name = forms.CharField(label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))

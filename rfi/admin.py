@@ -12,13 +12,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from aiexports.audit.admin_mixins import AuditedAdminMixin
+from aiexports.singleline import SingleLineFormMixin
 
 from .admin_review import SubmissionAdmin  # registers the review queue
 from .choices import AttachmentType
 from .models import CampaignGroup, Notice, Question, Tag, TopicArea
 
 
-class NoticeAdminForm(forms.ModelForm):
+class NoticeAdminForm(SingleLineFormMixin, forms.ModelForm):
     allowed_attachment_types = forms.MultipleChoiceField(
         label=_("Allowed attachment types"),
         choices=AttachmentType.choices,

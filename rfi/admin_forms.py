@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from aiexports.singleline import SingleLineFormMixin
+
 from .choices import SubmissionStatus
 from .models import Tag
 
@@ -14,7 +16,7 @@ def staff_users():  # noqa: ANN201
     return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("email")
 
 
-class AssignForm(forms.Form):
+class AssignForm(SingleLineFormMixin, forms.Form):
     reviewer = forms.ModelChoiceField(
         label=_("Reviewer"),
         queryset=staff_users(),
@@ -24,11 +26,11 @@ class AssignForm(forms.Form):
     )
 
 
-class StatusForm(forms.Form):
+class StatusForm(SingleLineFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=SubmissionStatus.choices)
 
 
-class TagForm(forms.Form):
+class TagForm(SingleLineFormMixin, forms.Form):
     add = forms.ModelMultipleChoiceField(
         label=_("Add these topic tags"),
         queryset=Tag.objects.order_by("name"),

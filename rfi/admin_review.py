@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from aiexports.errors import DomainError
 from aiexports.http import client_ip
+from aiexports.singleline import SingleLineFormMixin
 
 from . import exports, review
 from .admin_filters import CampaignFilter, ReviewerFilter
@@ -64,7 +65,7 @@ class AttachmentInline(ReadOnlyInline):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)
 
 
-class InternalNoteForm(forms.ModelForm):
+class InternalNoteForm(SingleLineFormMixin, forms.ModelForm):
     class Meta:
         model = InternalNote
         fields = ("text",)

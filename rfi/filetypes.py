@@ -75,7 +75,9 @@ _EXECUTABLES = (
 )
 # A DOCX/XLSX is never unpacked here, but one that would unpack to a bomb or outside its folder is hostile.
 _ZIP_MAX_MEMBERS = 5000
-_ZIP_MAX_UNPACKED = 200 * 1024 * 1024
+# Total size unpacked: a real DOCX/XLSX of 10 MB unpacks to a few times that; one unpacking to 64 MB or more is
+# refused as a ZIP bomb (it would exhaust whoever opens it: a reviewer's word processor, an indexer).
+_ZIP_MAX_UNPACKED = 64 * 1024 * 1024
 _ZIP_MAX_RATIO = 500  # for members over 1 MiB unpacked; even repetitive Office XML stays well below it
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _MAX_NAME_LENGTH = 150  # kept for display and download; longer names are shortened
@@ -165,6 +167,7 @@ def detect(data: bytes) -> Detected:
         lowered = data.lower()
         if any(marker in lowered for marker in _PDF_HTML_MARKERS):
             raise FileRejected(_("the PDF file contains web page markup"))
+        _check_pdf_actions(data)
         return _kind(PDF)
     if data.startswith(_PNG_SIGNATURE):
         _check_png(data)
@@ -194,6 +197,41 @@ def _kind(kind: str) -> Detected:
 def _has_active_markup(data: bytes) -> bool:
     lowered = data.lower()
     return any(marker in lowered for marker in _ACTIVE_MARKERS)
+
+
+# PDF names that run something when the file is opened or clicked: scripts and program launches.
+_PDF_ACTIVE_NAMES = re.compile(rb"/(?:JavaScript|JS|Launch|RichMedia)(?![A-Za-z0-9])")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_FLATE_STREAM = re.compile(rb"/FlateDecode[^>]*>>\s*stream\r?\n", re.DOTALL)
+_PDF_MAX_INFLATED = 32 * 1024 * 1024  # budget for looking inside compressed object streams
+
+
+def _pdf_has_active_names(chunk: bytes) -> bool:
+    if b"#" in chunk:  # /J#61vaScript is /JavaScript
+        chunk = _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), chunk)
+    return bool(_PDF_ACTIVE_NAMES.search(chunk))
+
+
+def _check_pdf_actions(data: bytes) -> None:
+    """Refuse a PDF carrying JavaScript or a launch action, in clear or in compressed (object) streams.
+
+    Reviewers open attachments in their own PDF readers; a script there runs with the reader's rights. Streams
+    are inflated up to a budget; a PDF whose streams inflate past it is refused too (a decompression bomb).
+    """
+    if _pdf_has_active_names(data):
+        raise FileRejected(_("the PDF file contains JavaScript or a launch action, which are not accepted"))
+    budget = _PDF_MAX_INFLATED
+    for match in _PDF_FLATE_STREAM.finditer(data):
+        inflater = zlib.decompressobj()
+        try:
+            inflated = inflater.decompress(memoryview(data)[match.end() :], budget + 1)
+        except zlib.error:
+            continue  # a damaged stream: readers skip it too
+        budget -= len(inflated)
+        if budget < 0:
+            raise FileRejected(_("the document would unpack to far more data than it holds (a ZIP bomb)"))
+        if _pdf_has_active_names(inflated):
+            raise FileRejected(_("the PDF file contains JavaScript or a launch action, which are not accepted"))
 
 
 def _check_png(data: bytes) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aiexports.singleline import SingleLineFormMixin
 from catalog.models import Country
 
 from .choices import OrganizationType, RespondentType
@@ -78,7 +79,7 @@ class CountryChoiceField(forms.ModelChoiceField):
         return obj.localized_name  # the visitor's language (django-countries)
 
 
-class SubmissionForm(forms.Form):
+class SubmissionForm(SingleLineFormMixin, forms.Form):
     """The response form. Field checks here are about shape; the business rules live in the service."""
 
     respondent_type = forms.ChoiceField(
@@ -211,7 +212,7 @@ class SubmissionForm(forms.Form):
         return any(self.files.getlist(name) for name in ("attachments", "confidential_attachments", "public_versions"))
 
 
-class TrackForm(forms.Form):
+class TrackForm(SingleLineFormMixin, forms.Form):
     tracking_number = forms.CharField(
         label=_("Tracking number"), max_length=20, help_text=_("For example AIX-7K3M-Q9PD.")
     )

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body: one over AIX_MAX_REQUEST_BYTES is refused from its Content-Length.
+    "aiexports.uploads.RequestSizeLimitMiddleware",
     # Before anything reads request.POST: uploads keep the name as sent, so hostile names are refused.
     "aiexports.uploads.ClientFileNameMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -124,6 +126,14 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "aiexports"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# --- Client address ---------------------------------------------------------------------------
+# How many reverse proxies we run in front of the application server, each appending to X-Forwarded-For.
+# 0: the peer address is the client and X-Forwarded-For is ignored (it is the client's to write).
+# aiexports/clientip.py reads it for throttles, rate limits, the sign-in lockout and audit rows alike.
+AIX_TRUSTED_PROXY_COUNT = env.int("AIX_TRUSTED_PROXY_COUNT", default=0)
+if AIX_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("AIX_TRUSTED_PROXY_COUNT must be 0 or more.")
+
 # --- Authentication ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -140,14 +150,19 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "catalog:dashboard"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# django-axes: lock an account (per user name and per IP) after 5 failures within 15 minutes.
+# django-axes: sign-in locks for 15 minutes after 5 failures for one account from one address, 20 for one account
+# from anywhere, 50 from one address for any accounts (so one client cannot lock out everyone behind its address).
+# Each counter has its own limit through aiexports/accounts/lockout.py.
+AXES_HANDLER = "aiexports.accounts.lockout.TieredLockoutHandler"
 AXES_FAILURE_LIMIT = env.int("AIX_LOGIN_FAILURE_LIMIT", default=5)
+AIX_LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("AIX_LOGIN_ACCOUNT_FAILURE_LIMIT", default=20)
+AIX_LOGIN_ADDRESS_FAILURE_LIMIT = env.int("AIX_LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "aiexports.clientip.client_ip"
 
 # Second factor for the admin (django-otp: TOTP authenticator apps, single-use recovery codes). Staff must
 # pass it to use any /admin/ page; a system check warns when it is off outside debug mode.
@@ -202,8 +217,15 @@ STORAGES = {
 # only through views that check permissions.
 MEDIA_ROOT = Path(env.str("AIX_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private")))
 MEDIA_URL = "/private-media-never-served/"
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
+# The whole body of one request (all files included): refused from Content-Length, or counted while it arrives.
+AIX_MAX_REQUEST_BYTES = env.int("AIX_MAX_REQUEST_BYTES", default=64 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "aiexports.uploads.SizeLimitUploadHandler",  # stops reading past AIX_MAX_REQUEST_BYTES
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)  # larger: temp file
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", default=5_242_880)  # non-file fields
 DATA_UPLOAD_MAX_NUMBER_FILES = 25
 FILE_UPLOAD_PERMISSIONS = 0o640
 
@@ -259,6 +281,9 @@ AIX_ELIGIBILITY_SWEEP_BATCH = env.int("AIX_ELIGIBILITY_SWEEP_BATCH", default=500
 AIX_ELIGIBILITY_FANOUT_CHUNK = env.int("AIX_ELIGIBILITY_FANOUT_CHUNK", default=500)
 CELERY_BEAT_SCHEDULE["eligibility-sweep"] = {"task": "eligibility.sweep", "schedule": AIX_ELIGIBILITY_SWEEP_SECONDS}
 
+# Arrays/objects nested deeper than this in any JSON a client sends are refused with a 400 (aiexports/jsonlimits.py).
+AIX_JSON_MAX_DEPTH = env.int("AIX_JSON_MAX_DEPTH", default=32)
+
 # --- REST framework and OpenAPI ---------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -268,17 +293,19 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "aiexports.parsers.JSONParser",  # refuses nesting deeper than AIX_JSON_MAX_DEPTH (a RecursionError otherwise)
         "rest_framework.parsers.FormParser",
         "aiexports.uploads.MultiPartParser",  # keeps each file's name as sent (see aiexports/uploads.py)
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "aiexports.pagination.PageNumberPagination",  # one, non-empty page
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "aiexports.api.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "aiexports.throttling.AnonRateThrottle",
+        "aiexports.throttling.UserRateThrottle",
     ],
+    # The throttles above key on aiexports.clientip.client_ip; DRF's own reading agrees for any other throttle.
+    "NUM_PROXIES": AIX_TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("AIX_API_ANON_RATE", default="120/min"),
         "user": env.str("AIX_API_USER_RATE", default="600/min"),
@@ -295,6 +322,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "LICENSE": {"name": "MIT", "url": "https://opensource.org/licenses/MIT"},
+    # Paths are relative to the portal the schema is served by; a client is given its base URL.
+    "SERVERS": [{"url": "/", "description": "This portal"}],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "aiexports.openapi.postprocess"],
     "ENUM_NAME_OVERRIDES": {
         "PackageStatusEnum": "catalog.choices.PackageStatus",
         "RuleSetStatusEnum": "catalog.eligibility.choices.RuleSetStatus",
@@ -304,6 +335,7 @@ SPECTACULAR_SETTINGS = {
 # --- Rate limits for public forms (django-ratelimit) --------------------------------------------
 RATELIMIT_ENABLE = env.bool("AIX_RATELIMIT_ENABLE", default=True)
 RATELIMIT_VIEW = "aiexports.views.ratelimited"
+RATELIMIT_IP_META_KEY = "aiexports.clientip.ratelimit_ip"  # key="ip" means the same client address as everywhere
 AIX_RATE_CONTACT = env.str("AIX_RATE_CONTACT", default="5/h")
 AIX_RATE_SIGNUP = env.str("AIX_RATE_SIGNUP", default="10/h")
 AIX_RATE_PASSWORD_RESET = env.str("AIX_RATE_PASSWORD_RESET", default="10/h")

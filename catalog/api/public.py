@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, permissions, viewsets
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from aiexports.pagination import PageNumberPagination
 from catalog import selectors
 from catalog.choices import PackageStatus
 from catalog.filtersets import PackageFilterSet

@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from aiexports.api import JSONObjectField
+from aiexports.singleline import SingleLineSerializerMixin
 from catalog.access import consortia_for_user
-from catalog.choices import FederalSupport, category_layer_variants
+from catalog.choices import FederalSupport
 from catalog.models import Component, Consortium, Country, Organization, Package, Region, Sector
 from catalog.readiness import package_missing
 
@@ -34,7 +36,7 @@ class IncompleteErrorSerializer(ErrorSerializer):
     missing = MissingItemSerializer(many=True, required=False)
 
 
-class ComponentSerializer(serializers.ModelSerializer):
+class ComponentSerializer(SingleLineSerializerMixin, serializers.ModelSerializer):
     supplier = serializers.SlugRelatedField(
         slug_field="slug",
         queryset=Organization.objects.all(),
@@ -42,6 +44,7 @@ class ComponentSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Slug of a member organization of the consortium.",
     )
+    specs = JSONObjectField(required=False, help_text="Free-form specifications, a JSON object.")
 
     class Meta:
         model = Component
@@ -51,11 +54,6 @@ class ComponentSerializer(serializers.ModelSerializer):
             "weights_published", "specs",
         ]  # fmt: skip
         read_only_fields = ["id"]
-
-    @staticmethod
-    def openapi_request_constraints(partial: bool = False) -> dict[str, Any]:
-        """A new component's category belongs to its layer (a change is checked against the stored layer)."""
-        return {} if partial else {"anyOf": category_layer_variants()}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is not None and "layer" in attrs and attrs["layer"] != self.instance.layer:
@@ -75,7 +73,7 @@ class DraftListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DraftSerializer(serializers.ModelSerializer):
+class DraftSerializer(SingleLineSerializerMixin, serializers.ModelSerializer):
     """A package of one of the user's consortia. ``consortium`` is set on creation only."""
 
     consortium = serializers.SlugRelatedField(slug_field="slug", queryset=Consortium.objects.none())

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aiexports.audit.admin_mixins import AuditedAdminMixin
 from aiexports.errors import DomainError
+from aiexports.singleline import SingleLineFormMixin
 
 from . import impact, services
 from .choices import RuleSetStatus
@@ -80,7 +81,7 @@ class RuleInline(_DraftOnlyInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class CloneForm(forms.Form):
+class CloneForm(SingleLineFormMixin, forms.Form):
     new_version = forms.SlugField(label=_("New version"), max_length=40)
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
 

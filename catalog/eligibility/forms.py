@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aiexports.singleline import SingleLineFormMixin
 from catalog.choices import Category, Layer
 from catalog.forms_public import FastSelect
 from catalog.models import Country, eccn_validator
@@ -28,7 +29,7 @@ def country_choices() -> list[tuple[str, str]]:
     return [("", _("Choose a country"))] + countries
 
 
-class CountryForm(forms.Form):
+class CountryForm(SingleLineFormMixin, forms.Form):
     # Rendered in Python: Django's per-option template made this select most of a package page's render time.
     country = forms.ChoiceField(label=_("Your country"), choices=(), widget=FastSelect)
     next = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -42,7 +43,7 @@ class CountryForm(forms.Form):
 WEIGHTS = [("", _("Not applicable or unknown")), ("false", _("No (closed weights)")), ("true", _("Yes"))]
 
 
-class CalculatorComponentForm(forms.Form):
+class CalculatorComponentForm(SingleLineFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     category = forms.ChoiceField(label=_("Category"), choices=[("", "—")] + list(Category.choices), required=False)
     eccn = forms.CharField(
@@ -126,7 +127,7 @@ ComponentFormSet = forms.formset_factory(
 )
 
 
-class CalculatorForm(forms.Form):
+class CalculatorForm(SingleLineFormMixin, forms.Form):
     country = forms.ChoiceField(label=_("Country (optional)"), choices=(), required=False)
     ruleset = forms.ModelChoiceField(
         label=_("Rule-set version"),

@@ -6,10 +6,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from aiexports.singleline import SingleLineFormMixin
 from catalog.choices import ConsultationPosition, RejectionReason
 
 
-class _SelectedPackagesForm(forms.Form):
+class _SelectedPackagesForm(SingleLineFormMixin, forms.Form):
     """Carries the packages chosen on the change list through the intermediate page."""
 
     # The admin's name for the selected rows (helpers.ACTION_CHECKBOX_NAME) and the action to run again.

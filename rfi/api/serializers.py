@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from aiexports import jsonlimits
+from aiexports.singleline import SingleLineSerializerMixin
 from catalog.models import Country
 from rfi.choices import OrganizationType, RespondentType
 from rfi.models import Answer, Attachment, Notice, Question, Submission, TopicArea
@@ -137,7 +138,7 @@ class AnswersField(serializers.Field):
     def to_internal_value(self, data: Any) -> dict[int, str]:
         if isinstance(data, str | bytes):
             try:
-                data = json.loads(data)
+                data = jsonlimits.loads(data)
             except ValueError:
                 self.fail("invalid")
         if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
@@ -166,9 +167,9 @@ class IdListField(serializers.Field):
     def to_internal_value(self, data: Any) -> list[int]:
         try:
             if isinstance(data, str):
-                data = json.loads(data) if data.strip().startswith("[") else data.split(",")
+                data = jsonlimits.loads(data) if data.strip().startswith("[") else data.split(",")
             if isinstance(data, list) and len(data) == 1 and isinstance(data[0], str) and data[0].strip()[:1] == "[":
-                data = json.loads(data[0])
+                data = jsonlimits.loads(data[0])
             if not isinstance(data, list | tuple):
                 self.fail("invalid")
             return [int(v) for v in data if str(v).strip()]
@@ -179,7 +180,7 @@ class IdListField(serializers.Field):
         return value
 
 
-class SubmissionCreateSerializer(serializers.Serializer):
+class SubmissionCreateSerializer(SingleLineSerializerMixin, serializers.Serializer):
     """Input of ``POST /api/v1/rfi/notices/{docket}/submissions/`` (multipart for files)."""
 
     respondent_type = serializers.ChoiceField(choices=RespondentType.choices)
@@ -195,7 +196,9 @@ class SubmissionCreateSerializer(serializers.Serializer):
     answers = AnswersField(help_text='Answers keyed by question id, e.g. {"12": "text"} (a JSON string in multipart).')
     confidential_answers = IdListField(required=False, default=list, help_text="Ids of confidential answers.")
     is_confidential = serializers.BooleanField(required=False, default=False)
-    confidentiality_justification = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    confidentiality_justification = serializers.CharField(
+        required=False, allow_blank=True, max_length=5000, default="", style={"base_template": "textarea.html"}
+    )
     certified = serializers.BooleanField(required=False, default=False)
     attachments = serializers.ListField(
         child=serializers.FileField(allow_empty_file=True), required=False, default=list
@@ -205,6 +208,23 @@ class SubmissionCreateSerializer(serializers.Serializer):
     )
     public_versions = serializers.ListField(
         child=serializers.FileField(allow_empty_file=True), required=False, default=list
+    )
+
+
+class SubmissionCreateJSONSerializer(SubmissionCreateSerializer):
+    """A response as a JSON body: answers as an object, no files (send multipart/form-data to attach files)."""
+
+    attachments = None
+    confidential_attachments = None
+    public_versions = None
+
+
+class SubmissionCreateMultipartSerializer(SubmissionCreateSerializer):
+    """A response as multipart/form-data: ``answers`` is a JSON object in a string, files in their own parts."""
+
+    answers = serializers.CharField(
+        help_text='Answers keyed by question id, as a JSON object in a string, e.g. {"12": "text"}.',
+        style={"base_template": "textarea.html"},
     )
 
 

@@ -8,13 +8,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
+from aiexports.api import ApiErrorSerializer
 from aiexports.http import client_ip
+from aiexports.parsers import JSONParser
+from aiexports.throttling import ScopedRateThrottle
 from aiexports.uploads import MultiPartParser
 from rfi import selectors
 from rfi.models import Notice, Question, TopicArea
@@ -26,6 +28,8 @@ from .serializers import (
     ProblemSerializer,
     PublicSubmissionSerializer,
     SubmissionCreatedSerializer,
+    SubmissionCreateJSONSerializer,
+    SubmissionCreateMultipartSerializer,
     SubmissionCreateSerializer,
 )
 
@@ -89,8 +93,19 @@ class NoticeSubmissionsView(generics.GenericAPIView):
     @extend_schema(
         tags=["rfi"],
         summary="Public submissions to a closed notice (the reading room)",
-        parameters=[OpenApiParameter("q", str, description="Search in names, organizations and public answers")],
-        responses={200: PublicSubmissionSerializer(many=True), 403: ProblemSerializer, 404: ProblemSerializer},
+        parameters=[
+            OpenApiParameter(
+                "q",
+                {"type": "string", "maxLength": 200},
+                description="Search in names, organizations and public answers",
+            )
+        ],
+        responses={
+            200: PublicSubmissionSerializer(many=True),
+            400: OpenApiResponse(ApiErrorSerializer, description="A query parameter is invalid (each is named)."),
+            403: ProblemSerializer,
+            404: ProblemSerializer,
+        },
     )
     def get(self, request: Request, docket: str) -> Response:
         notice = get_object_or_404(Notice, docket_id=docket)
@@ -103,7 +118,10 @@ class NoticeSubmissionsView(generics.GenericAPIView):
                 },
                 status=status.HTTP_403_FORBIDDEN,
             )
-        queryset = selectors.reading_room(notice, query=request.query_params.get("q", ""))
+        query = request.query_params.get("q", "")
+        if len(query) > 200:
+            return Response({"q": [_("At most 200 characters.")]}, status=status.HTTP_400_BAD_REQUEST)
+        queryset = selectors.reading_room(notice, query=query)
         page = self.paginate_queryset(queryset)
         serializer = PublicSubmissionSerializer(page, many=True, context=self.get_serializer_context())
         return self.get_paginated_response(serializer.data)
@@ -112,7 +130,12 @@ class NoticeSubmissionsView(generics.GenericAPIView):
         tags=["rfi"],
         summary="Submit a response to an open notice",
         parameters=[IDEMPOTENCY_KEY],
-        request={"multipart/form-data": SubmissionCreateSerializer, "application/json": SubmissionCreateSerializer},
+        # One schema per media type: a JSON body has no files and answers as an object; multipart has the files and
+        # answers as a JSON string. (One schema for both made generated clients send multipart labelled as JSON.)
+        request={
+            "application/json": SubmissionCreateJSONSerializer,
+            "multipart/form-data": SubmissionCreateMultipartSerializer,
+        },
         responses={
             200: OpenApiResponse(
                 SubmissionCreatedSerializer, description="Already stored with this Idempotency-Key: the earlier one"

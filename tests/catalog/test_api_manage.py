@@ -192,3 +192,42 @@ def test_the_schema_documents_the_submitter_routes(api):
     assert "/api/v1/drafts/{slug}/components/{id}/" in paths
     assert "400" in paths["/api/v1/packages/{slug}/submit/"]["post"]["responses"]
     assert Package.objects.count() == 0
+
+
+@pytest.mark.parametrize("fmt", ["multipart", None])  # None: application/x-www-form-urlencoded
+@pytest.mark.parametrize("specs", ["null", "[1, 2]", "3", "{not json"])
+def test_specs_that_are_not_a_json_object_in_form_data_answer_400_on_create_and_patch(api, manager, fmt, specs):
+    _user, _org, consortium = manager
+    package = PackageFactory(consortium=consortium)
+    url = f"/api/v1/drafts/{package.slug}/components/"
+    data = {"layer": "hardware", "category": "accelerator", "name": "Chip", "specs": specs}
+    if fmt is None:
+        from urllib.parse import urlencode
+
+        created = api.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")
+    else:
+        created = api.post(url, data, format=fmt)
+    assert created.status_code == 400, created.content[:300]
+    assert "specs" in created.json()
+    component = api.post(url, {**data, "specs": "{}"}, format="multipart")
+    assert component.status_code == 201, component.json()
+    patched = api.patch(f"{url}{component.json()['id']}/", {"specs": specs}, format="multipart")
+    assert patched.status_code == 400 and "specs" in patched.json()
+
+
+def test_specs_as_a_json_object_in_form_data_are_stored_as_that_object(api, manager):
+    _user, _org, consortium = manager
+    package = PackageFactory(consortium=consortium)
+    url = f"/api/v1/drafts/{package.slug}/components/"
+    data = {"layer": "hardware", "category": "accelerator", "name": "Chip", "specs": '{"hbm_gb": 192}'}
+    created = api.post(url, data, format="multipart")
+    assert created.status_code == 201, created.json()
+    assert Component.objects.get().specs == {"hbm_gb": 192}
+
+
+def test_specs_null_in_a_json_body_answers_400(api, manager):
+    _user, _org, consortium = manager
+    package = PackageFactory(consortium=consortium)
+    data = {"layer": "hardware", "category": "accelerator", "name": "Chip", "specs": None}
+    response = api.post(f"/api/v1/drafts/{package.slug}/components/", data, format="json")
+    assert response.status_code == 400 and "specs" in response.json()

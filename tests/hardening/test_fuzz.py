@@ -18,7 +18,6 @@ import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.config import SchemathesisConfig
@@ -33,11 +32,10 @@ from catalog.eligibility.selectors import ruleset_active
 from catalog.eligibility.services import eligibility_compute_now
 from catalog.models import Package
 from rfi import demo as rfi_demo
-from rfi.models import Notice
+from tests.hardening.fuzzconfig import fuzz_objects, operations
 
 EXAMPLES = 8  # generated cases per operation in the fuzzing phase (on top of the schema's own examples)
 SEED = 20251128
-ACCEPTED = ["2xx", "3xx", 401, 403, 404, 409, 429]  # schemathesis's default for schema-valid input
 
 
 def fuzz_config(*, token: str, objects: dict[str, str | int]) -> SchemathesisConfig:
@@ -51,35 +49,8 @@ def fuzz_config(*, token: str, objects: dict[str, str | int]) -> SchemathesisCon
             # ``make fuzz`` runs it, with the stateful phase.
             "phases": {"examples": {"enabled": True}, "fuzzing": {"enabled": True}, "coverage": {"enabled": False}},
             "auth": {"openapi": {"tokenAuth": {"api_key": f"Token {token}"}}},
-            # Objects that exist (a draft and a component the user owns, a published package, a closed notice with
-            # public submissions, an open one, a rule set), so that those operations reach more than a 404.
-            "operations": [
-                {"include-path-regex": "^/api/v1/drafts/\\{slug\\}/", "parameters": {"path.slug": objects["draft"]}},
-                {"include-path-regex": "\\{id\\}", "parameters": {"path.id": objects["component"]}},
-                {"include-path-regex": "/submit/$", "parameters": {"path.slug": objects["draft"]}},
-                {
-                    "include-path-regex": "^/api/v1/packages/\\{slug\\}/(eligibility/)?$",
-                    "parameters": {"path.slug": objects["package"]},
-                },
-                {
-                    "include-method": "GET",
-                    "include-path-regex": "\\{docket\\}",
-                    "parameters": {"path.docket": objects["closed"]},
-                },
-                {
-                    "include-method": "POST",
-                    "include-path-regex": "\\{docket\\}",
-                    "parameters": {"path.docket": objects["open"]},
-                },
-                {"include-path-regex": "\\{version\\}", "parameters": {"path.version": objects["ruleset"]}},
-                # A new draft names one of the user's consortia, a component a supplier among its members: a
-                # schema cannot list those, so a well-formed name of another object is a 400 naming the field.
-                {
-                    "include-path-regex": "^/api/v1/drafts/",
-                    "include-method": ["POST", "PATCH"],
-                    "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, 400]}},
-                },
-            ],
+            # Real objects, so that those operations reach more than a 404 (the same as ``make fuzz``).
+            "operations": operations(objects),
         }
     )
 
@@ -97,17 +68,7 @@ def api_schema(request, db, settings, monkeypatch):
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", lifted)
     _load_demo_data()
     token = Token.objects.create(user_id=_company_user_id())
-    draft = Package.objects.filter(status=PackageStatus.DRAFT, created_by=token.user).order_by("pk").first()
-    assert draft is not None, "the demo data gives the company user a draft"
-    now = timezone.now()
-    objects = {
-        "draft": draft.slug,
-        "component": draft.components.order_by("pk").first().pk,
-        "package": Package.objects.filter(status=PackageStatus.PUBLISHED).order_by("pk").first().slug,
-        "closed": Notice.objects.filter(closes_at__lt=now).order_by("-closes_at").first().docket_id,
-        "open": Notice.objects.filter(opens_at__lte=now, closes_at__gt=now).order_by("pk").first().docket_id,
-        "ruleset": ruleset_active().version,
-    }
+    objects = fuzz_objects(token.user)
     config = fuzz_config(token=token.key, objects=objects)
     return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application(), config=config)
 

@@ -53,6 +53,76 @@ def test_a_failed_sign_in_below_the_limit_does_not_lock_out(client, settings):
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
+def _fail(client, email, remote="127.0.0.1"):
+    return client.post("/accounts/sign-in/", {"username": email, "password": "wrong-guess"}, REMOTE_ADDR=remote)
+
+
+def _sign_in(client, email, password, remote="127.0.0.1"):
+    response = client.post("/accounts/sign-in/", {"username": email, "password": password}, REMOTE_ADDR=remote)
+    return response.status_code
+
+
+def test_five_failures_with_made_up_e_mails_do_not_lock_out_other_accounts_from_that_address(client, settings):
+    user = UserFactory(email="real@example.com", password="correct-horse-battery")
+    staff = UserFactory(email="staff@example.com", password="staff-horse-battery", is_staff=True)
+    for n in range(settings.AXES_FAILURE_LIMIT * 2):
+        assert _fail(client, f"made-up-{n}@example.com").status_code in {200, 400}
+    assert _sign_in(client, user.email, "correct-horse-battery") == 302
+    client.logout()
+    assert _sign_in(client, staff.email, "staff-horse-battery") == 302
+
+
+def test_an_account_locked_from_one_address_can_still_sign_in_from_another(client, settings):
+    user = UserFactory(email="target@example.com", password="correct-horse-battery")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _fail(client, user.email, remote="203.0.113.1")
+    assert _sign_in(client, user.email, "correct-horse-battery", remote="203.0.113.1") == 429
+    assert _sign_in(client, user.email, "correct-horse-battery", remote="203.0.113.2") == 302
+
+
+def test_an_account_guessed_at_from_many_addresses_is_locked_everywhere_at_the_account_limit(client, settings):
+    settings.AIX_LOGIN_ACCOUNT_FAILURE_LIMIT = 6
+    user = UserFactory(email="target@example.com", password="correct-horse-battery")
+    for n in range(6):
+        _fail(client, user.email, remote=f"203.0.113.{n + 1}")  # below the per-address-and-account limit each
+    assert _sign_in(client, user.email, "correct-horse-battery", remote="198.51.100.1") == 429
+    other = UserFactory(email="other@example.com", password="other-horse-battery")
+    assert _sign_in(client, other.email, "other-horse-battery", remote="198.51.100.1") == 302
+
+
+def test_one_address_spraying_many_accounts_is_locked_at_the_softer_address_limit(client, settings):
+    settings.AIX_LOGIN_ADDRESS_FAILURE_LIMIT = 12
+    user = UserFactory(email="real@example.com", password="correct-horse-battery")
+    for n in range(11):
+        _fail(client, f"made-up-{n}@example.com", remote="203.0.113.9")
+    assert _sign_in(client, user.email, "correct-horse-battery", remote="203.0.113.9") == 302
+    client.logout()
+    _fail(client, "made-up-last@example.com", remote="203.0.113.9")
+    assert _sign_in(client, user.email, "correct-horse-battery", remote="203.0.113.9") == 429
+    assert _sign_in(client, user.email, "correct-horse-battery", remote="203.0.113.10") == 302
+
+
+def test_a_lockout_is_audited_and_staff_can_lift_it_by_deleting_the_attempts(client, settings):
+    from axes.models import AccessAttempt
+
+    from aiexports.audit.models import AuditEvent
+
+    user = UserFactory(email="target@example.com", password="correct-horse-battery")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _fail(client, user.email)
+    assert AuditEvent.objects.filter(action="auth.locked_out", actor_repr=user.email).exists()
+    assert _sign_in(client, user.email, "correct-horse-battery") == 429
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    attempts = list(AccessAttempt.objects.values_list("pk", flat=True))
+    response = client.post(
+        "/admin/axes/accessattempt/", {"action": "delete_selected", "_selected_action": attempts, "post": "yes"}
+    )
+    assert response.status_code == 302
+    client.logout()
+    assert _sign_in(client, user.email, "correct-horse-battery") == 302
+
+
 # --- RFI responses ------------------------------------------------------------------------------------
 
 

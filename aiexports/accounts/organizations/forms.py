@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aiexports.forms import USWDSFormMixin, ValidateOnlyModelFormMixin
+from aiexports.singleline import SingleLineFormMixin
 from catalog.choices import OrganizationRole
 from catalog.models import Country, Organization
 
@@ -79,5 +80,5 @@ class MemberAddForm(USWDSFormMixin, forms.Form):
     )
 
 
-class MemberRoleForm(forms.Form):
+class MemberRoleForm(SingleLineFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=OrganizationRole.choices)

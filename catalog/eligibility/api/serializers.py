@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aiexports.api import StrictBooleanField, StrictCharField, StrictFloatField, StrictIntegerField
+from aiexports.singleline import SingleLineSerializerMixin
 from catalog.choices import CATEGORY_LAYER, Category, Layer, category_layer_variants
 from catalog.filtersets import country_code_values
 from catalog.models import ECCN_RE
@@ -210,7 +211,7 @@ class PackageEligibilitySerializer(serializers.Serializer):
 # --- the calculator ---------------------------------------------------------------------------------
 
 
-class ComponentInputSerializer(serializers.Serializer):
+class ComponentInputSerializer(SingleLineSerializerMixin, serializers.Serializer):
     # Strict JSON types: the schema says number, boolean, string, and a JSON client sending another type has a bug.
     name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     layer = serializers.ChoiceField(choices=Layer.choices, required=False)
@@ -229,8 +230,12 @@ class ComponentInputSerializer(serializers.Serializer):
     @staticmethod
     def openapi_request_constraints(partial: bool = False) -> dict[str, Any]:
         """``validate()`` as JSON Schema: a category of the chosen layer, or no category and an ECCN."""
-        return {"anyOf": [*category_layer_variants(), {"required": ["eccn"], "properties": {"eccn": {"minLength": 1}},
-                                                       "not": {"required": ["category"]}}]}  # fmt: skip
+        eccn_only = {
+            "required": ["eccn"],
+            "properties": {"eccn": {"minLength": 1}},
+            "not": {"required": ["category"], "properties": {"category": {}}},
+        }
+        return {"anyOf": [*category_layer_variants(), eccn_only]}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         category, layer = attrs.get("category"), attrs.get("layer")
@@ -241,7 +246,7 @@ class ComponentInputSerializer(serializers.Serializer):
         return attrs
 
 
-class EvaluateInputSerializer(serializers.Serializer):
+class EvaluateInputSerializer(SingleLineSerializerMixin, serializers.Serializer):
     components = ComponentInputSerializer(many=True, allow_empty=False, min_length=1, max_length=50)
     countries = serializers.ListField(
         child=serializers.ChoiceField(choices=COUNTRY_CODES), required=False, allow_empty=True, max_length=300,

@@ -9,13 +9,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aiexports.api import ApiErrorSerializer
+from aiexports.pagination import single_query_value
+from aiexports.parsers import JSONParser
 from catalog.models import Country
 
 from ..choices import RuleSetStatus
@@ -41,6 +42,7 @@ from .serializers import (
 )
 
 
+@extend_schema(summary="List every country with its EAR country groups and tier")
 class CountryList(generics.ListAPIView):
     """Every country with its EAR country groups and its tier under the active rule set."""
 
@@ -57,6 +59,7 @@ def _visible_rulesets(request: Request) -> QuerySet[RuleSet]:
     return qs if request.user.is_staff else qs.exclude(status=RuleSetStatus.DRAFT)
 
 
+@extend_schema(summary="List the rule-set versions, newest first")
 class RuleSetList(generics.ListAPIView):
     """Rule-set versions (drafts only for staff), newest first."""
 
@@ -68,6 +71,7 @@ class RuleSetList(generics.ListAPIView):
         return _visible_rulesets(self.request)
 
 
+@extend_schema(summary="One rule-set version with its tiers and rules")
 class RuleSetDetail(generics.RetrieveAPIView):
     """One rule-set version with its tiers (and their countries) and its rules."""
 
@@ -93,6 +97,7 @@ class PackageEligibility(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
+        summary="A package's export-control result for every country, or one",
         parameters=[
             OpenApiParameter(
                 "country", str, description="ISO alpha-2 code, for example JP (either case)", enum=COUNTRY_CODES
@@ -108,7 +113,7 @@ class PackageEligibility(APIView):
         package = package_for_eligibility(slug, request.user)
         if package is None:
             return Response({"detail": _("No such package.")}, status=status.HTTP_404_NOT_FOUND)
-        country = (request.query_params.get("country") or "").strip().upper()
+        country = (single_query_value(request, "country") or "").strip().upper()
         if country and not Country.objects.filter(pk=country).exists():
             return Response({"country": [_("Unknown country code: %(c)s.") % {"c": country}]}, status=400)
         results = package_results(package, country=country or None)
@@ -130,7 +135,11 @@ class Evaluate(APIView):
     permission_classes = [AllowAny]
     parser_classes = [JSONParser]  # a list of nested components has no form encoding
 
-    @extend_schema(request=EvaluateInputSerializer, responses={200: EvaluateOutputSerializer})
+    @extend_schema(
+        summary="Evaluate components against a rule set (nothing is saved)",
+        request=EvaluateInputSerializer,
+        responses={200: EvaluateOutputSerializer},
+    )
     def post(self, request: Request) -> Response:
         data = EvaluateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -8,12 +8,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aiexports.singleline import SingleLineFormMixin
 from aiexports.uploads import client_name, refusal_message
 
 from .choices import ListFormat
 
 
-class ScreeningUploadForm(forms.Form):
+class ScreeningUploadForm(SingleLineFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Consolidated Screening List file"),
         help_text=_('The CSL as CSV (consolidated.csv) or JSON (the API\'s {"results": [...]} shape).'),
@@ -53,7 +54,7 @@ class ScreeningUploadForm(forms.Form):
         return upload
 
 
-class HitDecisionForm(forms.Form):
+class HitDecisionForm(SingleLineFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),

@@ -21,6 +21,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django_countries import countries as iso_countries
 
+from aiexports import jsonlimits
 from aiexports.errors import DomainError
 
 from .choices import EntryType, ListFormat
@@ -206,7 +207,9 @@ def _split(column: str, value: str | None) -> Any:
 
 def _json_rows(text: str) -> list[tuple[int, dict[str, Any]]]:
     try:
-        document = json.loads(text)
+        document = jsonlimits.loads(text)
+    except jsonlimits.JSONTooDeep as exc:
+        raise ScreeningFileInvalid(str(exc)) from exc
     except json.JSONDecodeError as exc:
         raise ScreeningFileInvalid(
             _("The JSON cannot be read (line %(line)d, column %(column)d: %(error)s).")

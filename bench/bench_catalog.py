@@ -156,10 +156,10 @@ def inspect(n: int) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from catalog.cache import bump as catalog_version_bump
     from catalog.filtersets import PackageFilterSet
     from catalog.models import Organization, OrganizationMembership, Package
     from catalog.selectors import published_packages
-    from catalog.services.search import catalog_version_bump
 
     catalog_version_bump()  # a fresh cache generation: nothing cached by another catalog size is served
     user_model = django.contrib.auth.get_user_model()

@@ -24,6 +24,7 @@ from django_ratelimit.decorators import ratelimit
 
 from aiexports.http import client_ip
 from aiexports.views import ratelimited
+from catalog import cache as catalog_cache
 from catalog import selectors
 from catalog.eligibility.buyer import buyer_country
 from catalog.eligibility.presentation import panel_context
@@ -87,17 +88,15 @@ def _options(choices: Iterable[tuple[str, str]], selected: str) -> str:
     )
 
 
-def _package_cards(packages: list[Package]) -> list[str]:
-    """The packages' list cards, each rendered once per catalog version and language: reading a page's
-    relations and rendering its cards was half of a list request."""
+def _package_cards(ids: list[int]) -> list[str]:
+    """The list cards of these packages (in this order), each rendered once per catalog version and language:
+    only the packages missing from the cache are read (with their relations) and rendered."""
 
-    def render_cards(missing: list[Package]) -> list[str]:
-        return [
-            render_to_string("catalog/public/_package_card.html", {"package": p})
-            for p in selectors.attach_list_data(missing)
-        ]
+    def render_cards(missing: list[int]) -> list[str]:
+        packages = {p.pk: p for p in selectors.attach_list_data(selectors.published_packages().filter(pk__in=missing))}
+        return [render_to_string("catalog/public/_package_card.html", {"package": packages[pk]}) for pk in missing]
 
-    return selectors.cached_per_package(packages, "card", render_cards)
+    return catalog_cache.get_many_or_build("card", ids, render_cards, local=True)
 
 
 def _facets_fragment_key(request: HttpRequest, filterset: PackageFilterSet) -> str:
@@ -107,10 +106,12 @@ def _facets_fragment_key(request: HttpRequest, filterset: PackageFilterSet) -> s
     return f"{selectors.facets_cache_key(filterset)}:{hashlib.sha256(state.encode()).hexdigest()[:32]}"
 
 
-def package_list(request: HttpRequest) -> HttpResponse:
-    """``/catalog/``: published packages, searched, filtered by facets, sorted and paginated (GET only)."""
+def _list_context(request: HttpRequest) -> dict[str, object]:
     filterset = PackageFilterSet(request.GET, queryset=selectors.published_packages(), request=request)
-    paginator = selectors.CachedCountPaginator(filterset.qs, _page_size(request))
+    # Only ids are read for the page: its cards come from the cache (see ``_package_cards``).
+    paginator = selectors.CachedCountPaginator(filterset.qs.values_list("pk", flat=True), _page_size(request))
+    if not filterset.errors:
+        paginator.count_key = selectors.filters_digest(filterset)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     # Lazy: when the filter column comes from the cache, its options are never built.
@@ -122,6 +123,7 @@ def package_list(request: HttpRequest) -> HttpResponse:
         "form": filterset.form,
         "page_obj": page,
         "cards": _package_cards(page.object_list),
+        "filter_errors": bool(filterset.errors),
         # The filter column is cached as rendered HTML under the facet counts' key (see package_list.html).
         "facets_cache_seconds": selectors.catalog_cache_seconds(),
         "facets_fragment_key": _facets_fragment_key(request, filterset),
@@ -149,7 +151,42 @@ def package_list(request: HttpRequest) -> HttpResponse:
         },
         "page_sizes": PAGE_SIZES,
     }
-    return render(request, "catalog/public/package_list.html", context, status=400 if filterset.errors else 200)
+    return context
+
+
+PLAIN_LIST_PAGES = 20  # the first pages of the unfiltered list are cached whole (a bounded number of entries)
+
+
+def _plain_list_page(request: HttpRequest) -> int | None:
+    """The page number of an unfiltered, default-sized list address (``/catalog/``, ``?page=2``), else None."""
+    if not request.GET:
+        return 1
+    if set(request.GET) == {"page"} and len(request.GET.getlist("page")) == 1:
+        raw = request.GET["page"]
+        if raw.isdigit() and str(int(raw)) == raw and 1 <= int(raw) <= PLAIN_LIST_PAGES:
+            return int(raw)
+    return None
+
+
+def package_list(request: HttpRequest) -> HttpResponse:
+    """``/catalog/``: published packages, searched, filtered by facets, sorted and paginated (GET only).
+
+    The content of an unfiltered page (its first pages) is cached whole under the catalog version and the
+    language, so a warm plain list builds no filter set and reads nothing; the layout around it (the header,
+    messages, the language form's token) is rendered for each visitor."""
+    number = _plain_list_page(request)
+    if number is not None:
+        content = catalog_cache.get_or_build(
+            "list-content",
+            (request.path, number),
+            lambda: render_to_string("catalog/public/_package_list_content.html", _list_context(request), request),
+            local=True,
+        )
+        context = {"content_html": mark_safe(content), "current": {"q": ""}}  # noqa: S308 - our template's output
+        return render(request, "catalog/public/package_list.html", context)
+    context = _list_context(request)
+    status = 400 if context["filter_errors"] else 200
+    return render(request, "catalog/public/package_list.html", context, status=status)
 
 
 def _inquiry_rate(group: str, request: HttpRequest) -> str:

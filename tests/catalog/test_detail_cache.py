@@ -70,6 +70,8 @@ def test_the_inquiry_form_shows_its_errors_and_a_fresh_token_on_a_cached_page(cl
     assert package.title in body
 
 
+# Committed writes: the catalog version moves when a change commits (catalog.cache).
+@pytest.mark.django_db(transaction=True)
 def test_the_cached_page_follows_eligibility_results_and_renamed_references(client, package):
     assert "has not been computed yet" in page(client, package)
     eligibility.eligibility_compute_now(package_id=package.pk)
@@ -85,6 +87,8 @@ def test_the_cached_page_follows_eligibility_results_and_renamed_references(clie
     assert "Renamed Member Org" in page(client, package)
 
 
+# Committed writes: the catalog version moves when a change commits (catalog.cache).
+@pytest.mark.django_db(transaction=True)
 def test_cached_available_in_counts_follow_new_eligibility_results(client, package, settings):
     def available_in_kenya() -> int:
         return client.get(

@@ -30,6 +30,7 @@ and ``get_many`` for the several keys of one request.
 from __future__ import annotations
 
 import contextvars
+import hashlib
 import threading
 import time
 from collections import OrderedDict
@@ -217,3 +218,75 @@ def get_many_or_build(kind: str, ids: list[int], build: Callable[[list[int]], li
         for full_key in keys.values():
             _lru_set(full_key, found[full_key])
     return [found[keys[pk]] for pk in ids]
+
+
+# --- HTTP validators: ETag, Cache-Control, Vary and 304 on the public catalog's GET responses ----------------
+
+
+def response_etag(request: Any, *, per_visitor: bool) -> str | None:
+    """A weak ETag for a public catalog GET response, or None when the response must not be validated (caching
+    disabled, messages waiting to be shown). It changes whenever what the response shows can change: the catalog
+    version, the language, the address (scheme, host, path, query), the ``Accept`` header, the buyer's country
+    (eligibility panels) and, for HTML (``per_visitor``), the signed-in user and the CSRF cookie the page's
+    forms carry a token for. Costs no query for an anonymous visitor without a session."""
+    if not cache_seconds():
+        return None
+    from django.contrib.messages import get_messages
+
+    from catalog.eligibility.buyer import buyer_country
+
+    storage = get_messages(request)
+    if getattr(storage, "_queued_messages", None) or getattr(storage, "_loaded_messages", None):
+        return None
+    parts = [version(), get_language() or "", request.build_absolute_uri(), request.META.get("HTTP_ACCEPT", ""),
+             buyer_country(request) or ""]  # fmt: skip
+    if per_visitor:
+        user = getattr(request, "user", None)
+        parts += [getattr(user, "pk", None) or "", request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")]
+    return 'W/"' + hashlib.sha256(repr(parts).encode()).hexdigest()[:32] + '"'
+
+
+def etag_matches(request: Any, etag: str) -> bool:
+    """Whether ``If-None-Match`` names ``etag`` (weak comparison, as RFC 9110 asks for GET)."""
+    header = request.META.get("HTTP_IF_NONE_MATCH", "")
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    bare = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == bare for tag in header.split(","))
+
+
+def add_validators(response: Any, etag: str | None, *, per_visitor: bool) -> Any:
+    """ETag, ``Cache-Control`` (revalidate every time: ``private`` for per-visitor HTML, else ``public``) and
+    ``Vary`` on a 200 or 304 response."""
+    from django.utils.cache import patch_cache_control, patch_vary_headers
+
+    if etag is None or response.status_code not in (200, 304):
+        return response
+    response["ETag"] = etag
+    if per_visitor:
+        patch_cache_control(response, private=True, no_cache=True)
+    else:
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    patch_vary_headers(response, ("Accept", "Accept-Language", "Cookie"))
+    return response
+
+
+def conditional_page(view: Callable) -> Callable:
+    """Decorate a public catalog HTML view: answer ``304 Not Modified`` without running it when the visitor's
+    copy is current, and send the validators with every 200 (see ``response_etag``)."""
+    from functools import wraps
+
+    from django.http import HttpResponseNotModified
+
+    @wraps(view)
+    def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        etag = response_etag(request, per_visitor=True)
+        if etag is not None and etag_matches(request, etag):
+            return add_validators(HttpResponseNotModified(), etag, per_visitor=True)
+        return add_validators(view(request, *args, **kwargs), etag, per_visitor=True)
+
+    return wrapped

@@ -61,6 +61,26 @@ def plain_list_address(request: Request) -> bool:
             and size in {"10", "20", "50", "100"})  # fmt: skip
 
 
+class ConditionalGetMixin:
+    """``ETag`` + ``Cache-Control`` + ``Vary`` on GET answers, and ``304 Not Modified`` without building the
+    response when the client's copy is current (``catalog.cache.response_etag``). Throttling still applies."""
+
+    def handle_conditional(self, request: Request) -> Response | None:
+        self._etag = catalog_cache.response_etag(request, per_visitor=False)
+        if self._etag is not None and catalog_cache.etag_matches(request, self._etag):
+            return Response(status=304)
+        return None
+
+    def finalize_response(self, request: Request, response: Response, *args: object, **kwargs: object) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD"):
+            catalog_cache.add_validators(response, getattr(self, "_etag", None), per_visitor=False)
+            signed_in = getattr(request, "user", None) is not None and request.user.is_authenticated
+            if signed_in and "Cache-Control" in response:
+                response["Cache-Control"] = response["Cache-Control"].replace("public", "private")
+        return response
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Search and filter published packages",
@@ -68,7 +88,7 @@ def plain_list_address(request: Request) -> bool:
     ),
     retrieve=extend_schema(summary="One published package with its components"),
 )
-class PackageViewSet(viewsets.ReadOnlyModelViewSet):
+class PackageViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     """Published packages only; anything else is 404."""
 
     permission_classes = [permissions.AllowAny]
@@ -89,6 +109,8 @@ class PackageViewSet(viewsets.ReadOnlyModelViewSet):
         """A page of packages. Only ids are read for the page; the items come from the cache, one per package
         (they hold absolute URLs: cached per scheme and host). An unfiltered address (its first pages) is
         cached whole, so a warm plain list builds no filter set and reads nothing."""
+        if (not_modified := self.handle_conditional(request)) is not None:
+            return not_modified
         root = request.build_absolute_uri("/")
         if plain_list_address(request):
             data = catalog_cache.get_or_build(
@@ -113,6 +135,8 @@ class PackageViewSet(viewsets.ReadOnlyModelViewSet):
         return dict(self.get_paginated_response(items).data)
 
     def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
+        if (not_modified := self.handle_conditional(request)) is not None:
+            return not_modified
         if request.query_params:  # filters apply to the lookup too: only the plain address is cached
             return super().retrieve(request, *args, **kwargs)
 

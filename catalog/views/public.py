@@ -168,6 +168,7 @@ def _plain_list_page(request: HttpRequest) -> int | None:
     return None
 
 
+@catalog_cache.conditional_page
 def package_list(request: HttpRequest) -> HttpResponse:
     """``/catalog/``: published packages, searched, filtered by facets, sorted and paginated (GET only).
 
@@ -233,11 +234,27 @@ def _eligibility_panel(request: HttpRequest, package_id: int) -> str:
     return mark_safe(zlib.decompress(packed).decode())  # noqa: S308
 
 
+@require_http_methods(["GET", "HEAD"])
+@catalog_cache.conditional_page
+def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """``/catalog/<slug>/``: a published package (404 unless published), from the cache (see ``_package_page``).
+    Its "express interest" form is a page of its own (``package_contact``), so this page holds nothing
+    per-visitor but the layout."""
+    page = _package_page(slug)
+    context = {
+        "page": page,
+        "package": page,
+        "consortium": page["consortium"],
+        "eligibility_panel": _eligibility_panel(request, page["pk"]),
+    }
+    return render(request, "catalog/public/package_detail.html", context)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=_inquiry_rate, method="POST", block=False, group="catalog.inquiry")
-def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """``/catalog/<slug>/``: a published package and its "express interest" form (404 unless published).
-    The package's fragments come from the cache (see ``_package_page``); the form never does."""
+def package_contact(request: HttpRequest, slug: str) -> HttpResponse:
+    """``/catalog/<slug>/contact/``: the "express interest" form of a published package (404 unless published).
+    A sent message returns to the package page, which shows the confirmation."""
     page = _package_page(slug)
     form = InquiryForm()
     if request.method == "POST":
@@ -259,18 +276,13 @@ def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(
                 request, _("Thank you. Your message was sent to the consortium, who will reply by e-mail.")
             )
-            # No fragment: the confirmation is shown at the top of the page, where the browser lands.
+            # No fragment: the confirmation is shown at the top of the package page, where the browser lands.
             return redirect(reverse("catalog:package_detail", args=[page["slug"]]))
-    context = {
-        "page": page,
-        "package": page,
-        "consortium": page["consortium"],
-        "form": form,
-        "eligibility_panel": _eligibility_panel(request, page["pk"]),
-    }
-    return render(request, "catalog/public/package_detail.html", context, status=400 if form.errors else 200)
+    context = {"package": page, "consortium": page["consortium"], "form": form}
+    return render(request, "catalog/public/package_contact.html", context, status=400 if form.errors else 200)
 
 
+@catalog_cache.conditional_page
 def consortium_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """``/catalog/consortia/<slug>/``: a consortium with published packages, its members and their countries."""
     consortium = selectors.public_consortium_detail(slug=slug)

@@ -1,5 +1,5 @@
-"""A package page and its API item are cached under the catalog version: the same bytes as uncached, never the
-inquiry form, and fresh again as soon as the package, its eligibility results or the names it shows change."""
+"""A package page and its API item are cached under the catalog version: the same bytes as uncached (the
+inquiry form is a page of its own), and fresh again as soon as the package, its eligibility results or the names it shows change."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def test_a_warm_package_page_and_api_item_read_almost_nothing(client, package):
 
 def test_the_inquiry_form_shows_its_errors_and_a_fresh_token_on_a_cached_page(client, package):
     page(client, package)  # warm
-    response = client.post(f"/catalog/{package.slug}/", {"name": "", "email": "not-an-email"})
+    response = client.post(f"/catalog/{package.slug}/contact/", {"name": "", "email": "not-an-email"})
     body = response.content.decode()
     assert response.status_code == 400
     assert 'name="csrfmiddlewaretoken"' in body and "usa-error-message" in body

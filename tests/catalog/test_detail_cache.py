@@ -1,5 +1,6 @@
 """A package page and its API item are cached under the catalog version: the same bytes as uncached (the
-inquiry form is a page of its own), and fresh again as soon as the package, its eligibility results or the names it shows change."""
+inquiry form is a page of its own), and fresh again as soon as the package, its eligibility results or the
+names it shows change."""
 
 from __future__ import annotations
 

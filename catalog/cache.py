@@ -59,7 +59,7 @@ def _local_seconds() -> float:
 
 
 def _local_entries() -> int:
-    return max(0, int(getattr(settings, "AIX_CATALOG_LOCAL_CACHE_ENTRIES", 256)))
+    return max(0, int(getattr(settings, "AIX_CATALOG_LOCAL_CACHE_ENTRIES", 128)))
 
 
 # --- the version ---------------------------------------------------------------------------------------
@@ -150,6 +150,17 @@ def _lru_set(full_key: str, value: Any) -> None:
         _lru.move_to_end(full_key)
         while len(_lru) > limit:
             _lru.popitem(last=False)
+
+
+def local_get(full_key: str, default: Any = None) -> Any:
+    """The in-process copy of ``full_key`` (a ``key()``), or ``default``."""
+    value = _lru_get(full_key)
+    return default if value is _MISSING else value
+
+
+def local_set(full_key: str, value: Any) -> None:
+    """Keep ``value`` in the in-process LRU under ``full_key`` (a ``key()``, so as fresh as the version)."""
+    _lru_set(full_key, value)
 
 
 def clear_local() -> None:

@@ -302,7 +302,7 @@ AIX_CATALOG_FACETS_CACHE_SECONDS = env.int("AIX_CATALOG_FACETS_CACHE_SECONDS", d
 # How long a process trusts its copy of the catalog version (at most 1 s: a committed change is visible on
 # every worker within it), and how many hot catalog fragments it keeps in memory (see catalog/cache.py).
 AIX_CATALOG_VERSION_LOCAL_SECONDS = min(1.0, env.float("AIX_CATALOG_VERSION_LOCAL_SECONDS", default=1.0))
-AIX_CATALOG_LOCAL_CACHE_ENTRIES = env.int("AIX_CATALOG_LOCAL_CACHE_ENTRIES", default=256)
+AIX_CATALOG_LOCAL_CACHE_ENTRIES = env.int("AIX_CATALOG_LOCAL_CACHE_ENTRIES", default=128)
 
 # --- Site ------------------------------------------------------------------------------------
 AIX_SITE_NAME = env.str("AIX_SITE_NAME", default="AI Exports Program")

@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -49,6 +50,22 @@ done = function(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
   io.write(string.format("AIX_RESULT %d %d %d %d %d %d\\n", summary.requests, summary.duration,
     latency:percentile(50), latency:percentile(95), summary.errors.status, errors))
+end
+"""
+# The "uncached, varied queries" scenario: every request a random search of two words and two random facets, so
+# that (almost) no total, facet count or page of ids is ever asked for twice.
+VARIED_SCRIPT = """
+local words = {"sovereign", "cloud", "model", "language", "arabic", "secure", "data", "accelerator", "server",
+  "pipeline", "privacy", "training", "inference", "edge", "health", "energy", "finance", "vision", "speech",
+  "storage", "network", "cluster", "open", "safety", "label", "dataset", "compute", "national", "regional",
+  "platform", "managed", "hybrid", "private", "public", "agent", "search", "analytics", "fraud", "grid", "climate"}
+local sectors = {"health", "energy", "finance", "agriculture", "education", "manufacturing"}
+local layers = {"hardware", "software", "data", "security"}
+math.randomseed(os.time())
+request = function()
+  local path = PREFIX .. "?q=" .. words[math.random(#words)] .. "+" .. words[math.random(#words)]
+    .. "&sector=" .. sectors[math.random(#sectors)] .. "&layer=" .. layers[math.random(#layers)]
+  return wrk.format("GET", path)
 end
 """
 SEARCH = "sovereign cloud"
@@ -111,11 +128,24 @@ def stop(proc: subprocess.Popen) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
-def run_wrk(url: str, *, duration: int, script: str) -> dict[str, float]:
-    urllib.request.urlopen(url, timeout=30).read()  # warm up (and fail loudly on a non-2xx)
+def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, dict[str, str]]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as exc:  # a 304 is an HTTPError to urllib
+        if exc.code != 304:
+            raise
+        return exc.code, exc.read(), dict(exc.headers)
+
+
+def run_wrk(url: str, *, duration: int, script: str, headers: dict[str, str] | None = None) -> dict[str, float]:
+    status, body, _headers = fetch(url, headers)  # warm up (and fail loudly on an error)
+    cmd = ["wrk", "-t2", "-c32", f"-d{duration}s", "--timeout", "10s", "-s", script]
+    for name, value in (headers or {}).items():
+        cmd += ["-H", f"{name}: {value}"]
     out = subprocess.run(
-        ["wrk", "-t2", "-c32", f"-d{duration}s", "--timeout", "10s", "-s", script, url],
-        capture_output=True, text=True, timeout=duration + 60, check=True,
+        [*cmd, url], capture_output=True, text=True, timeout=duration + 60, check=True,
     ).stdout  # fmt: skip
     line = next(line for line in out.splitlines() if line.startswith("AIX_RESULT"))
     requests, duration_us, p50, p95, status_errors, socket_errors = map(int, line.split()[1:])
@@ -126,10 +156,13 @@ def run_wrk(url: str, *, duration: int, script: str) -> dict[str, float]:
         "requests": requests,
         "non2xx": status_errors,
         "socket_errors": socket_errors,
+        "bytes": len(body),
+        "status": status,
     }
 
 
 def scenarios(base: str, detail_slug: str) -> list[tuple[str, str]]:
+    """(label, URL); a label with "304" is sent with the ETag of its URL, "varied" ones with random queries."""
     q = SEARCH.replace(" ", "+")
     return [
         ("trivial Django JSON view (before)", f"{base}/bench/trivial"),
@@ -140,6 +173,13 @@ def scenarios(base: str, detail_slug: str) -> list[tuple[str, str]]:
         (f"HTML list, search “{SEARCH}”", f"{base}/catalog/?q={q}"),
         ("HTML list, search + 2 facets", f"{base}/catalog/?q={q}&sector=health&layer=hardware"),
         ("API list, search + 2 facets", f"{base}/api/v1/packages/?q={q}&sector=health&layer=hardware"),
+        ("HTML detail, conditional GET answered 304", f"{base}/catalog/{detail_slug}/"),
+        ("API detail, conditional GET answered 304", f"{base}/api/v1/packages/{detail_slug}/"),
+        # Its URL is only a sample (for the bytes column): wrk's Lua ``request`` draws every request's query.
+        (
+            "HTML list, search + 2 facets, uncached varied queries",
+            f"{base}/catalog/?q=secure+data&sector=energy&layer=data",
+        ),
         ("trivial Django JSON view (after)", f"{base}/bench/trivial"),
     ]
 
@@ -156,11 +196,16 @@ def inspect(n: int) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from catalog.cache import bump as catalog_version_bump
     from catalog.filtersets import PackageFilterSet
     from catalog.models import Organization, OrganizationMembership, Package
     from catalog.selectors import published_packages
-    from catalog.services.search import catalog_version_bump
 
+    detail_slug = f"bench-{n // 2}"
+    # The detail scenarios show a package with its eligibility results (the map and the table are on the page).
+    from catalog.eligibility.services import eligibility_compute_now
+
+    eligibility_compute_now(package_id=Package.objects.get(slug=detail_slug).pk)
     catalog_version_bump()  # a fresh cache generation: nothing cached by another catalog size is served
     user_model = django.contrib.auth.get_user_model()
     user = user_model.objects.filter(email=DASHBOARD_USER).first()
@@ -168,7 +213,6 @@ def inspect(n: int) -> dict:
         user = user_model.objects.create_user(email=DASHBOARD_USER, password=None, full_name="Bench Dashboard")
     org = Organization.objects.get(slug="bench-org-0")
     OrganizationMembership.objects.get_or_create(organization=org, user=user, defaults={"role": "admin"})
-    detail_slug = f"bench-{n // 2}"
     dashboard_packages = Package.objects.filter(consortium__anchor=org).count()
 
     anonymous, signed_in = Client(), Client()
@@ -245,7 +289,20 @@ def measure(n: int, sizes: list[int], duration: int, script: str) -> dict:
     try:
         for label, url in scenarios(f"http://127.0.0.1:{port}", f"bench-{n // 2}"):
             print(f"  {label} …", flush=True)
-            results.append((label, run_wrk(url, duration=duration, script=script)))
+            headers, lua = None, script
+            if "304" in label:
+                etag = fetch(url)[2].get("ETag")
+                headers = {"If-None-Match": etag} if etag else None
+            if "varied" in label:
+                prefix = url.split("127.0.0.1:", 1)[1].split("/", 1)[1].split("?", 1)[0]
+                with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as varied:
+                    varied.write(f'PREFIX = "/{prefix}"\n' + VARIED_SCRIPT + Path(script).read_text())
+                lua = varied.name
+            try:
+                results.append((label, run_wrk(url, duration=duration, script=lua, headers=headers)))
+            finally:
+                if lua != script:
+                    Path(lua).unlink(missing_ok=True)
     finally:
         stop(proc)
     return {"n": n, "generation_s": generation, "wrk": results, **inspected}
@@ -290,14 +347,17 @@ def main() -> int:
     for m in measured:
         trivial = (m["wrk"][0][1]["rps"] + m["wrk"][-1][1]["rps"]) / 2
         print(f"\nCatalog of {m['n']:,} published packages; gunicorn 2 sync workers; wrk -t2 -c32 -d{duration}s")
-        print(f"{'scenario':<38} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'vs trivial':>11} {'errors':>7}")
+        head = f"{'scenario':<52} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'vs trivial':>11} {'errors':>7}"
+        print(f"{head} {'bytes':>8}")
         rows = []
         for label, r in m["wrk"]:
             errors = r["non2xx"] + r["socket_errors"]
             failed |= bool(r["non2xx"])
             ratio = r["rps"] / trivial
-            print(f"{label:<38} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} {ratio:>10.1%} {errors:>7}")
-            rows.append([label, f"{r['rps']:,.1f}", f"{r['p50']:.1f}", f"{r['p95']:.1f}", f"{ratio:.1%}", errors])
+            print(f"{label:<52} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} {ratio:>10.1%} {errors:>7} "
+                  f"{r['bytes']:>8,}")  # fmt: skip
+            rows.append([label, f"{r['rps']:,.1f}", f"{r['p50']:.1f}", f"{r['p95']:.1f}", f"{ratio:.1%}", errors,
+                         f"{r['bytes']:,} ({r['status']})"])  # fmt: skip
         print("queries per page (cold cache / warm):", ", ".join(f"{c['page']}: {c['cold']}/{c['warm']}"
                                                                for c in m["counts"]))  # fmt: skip
         wrk = dict(m["wrk"])
@@ -321,8 +381,11 @@ def main() -> int:
             )  # fmt: skip
             + f"Throughput: gunicorn, 2 sync workers, `wrk -t2 -c32 -d{duration}s` per row, loopback; ratio to the "
             f"mean of the trivial view before and after ({trivial:,.0f} req/s). Facet counts and totals are cached "
-            "in Redis under the catalog version, so these are warm-cache figures.",
-            _report.table(["scenario", "req/s", "p50 ms", "p95 ms", "vs trivial", "errors"], rows),
+            "in Redis under the catalog version, so these are warm-cache figures, except the “uncached varied "
+            "queries” row (a random two-word search and two random facets per request). The detail rows show a "
+            "package with its eligibility results (map and table on the page); the 304 rows send the ETag of the "
+            "page (`If-None-Match`). Bytes: the body of one answer (its HTTP status).",
+            _report.table(["scenario", "req/s", "p50 ms", "p95 ms", "vs trivial", "errors", "bytes (status)"], rows),
             "Queries per page (Django test client, `CaptureQueriesContext`; the first request with an empty cache, "
             "then the same request again):",
             _report.table(

@@ -206,9 +206,10 @@ def generate(n: int, *, force: bool, seed: int = 7, chunk: int = 5000) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from catalog.cache import bump as catalog_version_bump
     from catalog.choices import CATEGORY_LAYER, Layer, SectorChoice
     from catalog.models import Component, Consortium, ConsortiumMember, Organization, Package, Region
-    from catalog.services.search import catalog_version_bump, packages_search_refresh
+    from catalog.services.search import packages_search_refresh
 
     existing = Package.objects.filter(slug__startswith="bench-", status="published").count()
     if existing == n and not force:

@@ -11,16 +11,15 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import ngettext
 
+from catalog import cache as catalog_cache
 from catalog.choices import (
     CATEGORY_LAYER,
     Category,
@@ -33,7 +32,6 @@ from catalog.choices import (
 from catalog.filtersets import PackageFilterSet, country_choices
 from catalog.models import Component, Consortium, ConsortiumMember, OrganizationMembership, Package, Region
 from catalog.models.reference import localized_country_name
-from catalog.services.search import catalog_version
 
 T = TypeVar("T")
 
@@ -111,63 +109,48 @@ def _attach_layer_counts(packages: list[Package]) -> None:
 
 def catalog_cache_seconds() -> int:
     """How long derived catalog data (totals, facet counts, rendered fragments) is cached; 0 disables it."""
-    return getattr(settings, "AIX_CATALOG_FACETS_CACHE_SECONDS", 300)
+    return catalog_cache.cache_seconds()
 
 
 def cached_per_package(
     packages: list[Package], kind: str, build: Callable[[list[Package]], list[T]], *, vary: str = ""
 ) -> list[T]:
     """``build(packages)``, one cached value per package (a rendered card, an API list item) under the catalog
-    version, the language and ``vary``: only the packages missing from the cache are built, so a warm page
-    reads none of its relations. Disabled, like the facet counts, by ``AIX_CATALOG_FACETS_CACHE_SECONDS=0``."""
-    seconds = catalog_cache_seconds()
-    if not seconds:
-        return build(packages)
-    prefix = f"catalog:{kind}:{catalog_version()}:{get_language() or ''}:{vary}"
-    keys = {p.pk: f"{prefix}:{p.pk}" for p in packages}
-    cached = cache.get_many(list(keys.values()))
-    missing = [p for p in packages if keys[p.pk] not in cached]
-    fresh = dict(zip((p.pk for p in missing), build(missing) if missing else [], strict=True))
-    if fresh:
-        cache.set_many({keys[pk]: value for pk, value in fresh.items()}, seconds)
-    return [fresh[p.pk] if p.pk in fresh else cached[keys[p.pk]] for p in packages]
+    version, the language and ``vary`` (see ``catalog.cache.get_many_or_build``): only the packages missing from
+    the cache are built, so a warm page reads none of its relations."""
+    by_id = {p.pk: p for p in packages}
+    return catalog_cache.get_many_or_build(
+        kind, [p.pk for p in packages], lambda ids: build([by_id[pk] for pk in ids]), vary=vary, local=True
+    )
 
 
 def cached_catalog_value(kind: str, key: str, build: Callable[[], T]) -> T:
     """``build()``, cached under the catalog version, the language, ``kind`` and ``key`` (a package page's
-    rendered fragments, an API detail): any catalog change (a package, its components, targets, eligibility
-    results, the reference data they show) bumps the version. A ``build()`` that raises (404) caches nothing.
-    Disabled, like the facet counts, by ``AIX_CATALOG_FACETS_CACHE_SECONDS=0``."""
-    seconds = catalog_cache_seconds()
-    if not seconds:
-        return build()
-    full_key = f"catalog:{kind}:{catalog_version()}:{get_language() or ''}:{key}"
-    value = cache.get(full_key)
-    if value is None:
-        value = build()
-        cache.set(full_key, value, seconds)
-    return value
+    rendered fragments, an API detail; see ``catalog.cache``). A ``build()`` that raises (404) caches nothing."""
+    return catalog_cache.get_or_build(kind, (key,), build, local=True)
 
 
 class CachedCountPaginator(Paginator):
     """A paginator whose total is cached under the catalog version: counting 10,000 wide rows for every page
-    view cost more than fetching the page itself. Disabled with ``AIX_CATALOG_FACETS_CACHE_SECONDS=0``."""
+    view cost more than fetching the page itself. The key is ``count_key`` when the caller knows one (the
+    normalised filter parameters), else a digest of the query's SQL. Disabled with
+    ``AIX_CATALOG_FACETS_CACHE_SECONDS=0``."""
+
+    count_key: str | None = None
 
     @cached_property
     def count(self) -> int:
-        seconds = catalog_cache_seconds()
-        if not seconds or not isinstance(self.object_list, QuerySet):
+        if not catalog_cache_seconds() or not isinstance(self.object_list, QuerySet):
             return super().count
-        try:
-            sql = str(self.object_list.query)
-        except EmptyResultSet:
-            return 0
-        key = f"catalog:count:{catalog_version()}:{hashlib.sha256(sql.encode()).hexdigest()[:32]}"
-        total = cache.get(key)
-        if total is None:
-            total = super().count
-            cache.set(key, total, seconds)
-        return total
+        part = self.count_key
+        if part is None:
+            try:
+                sql = str(self.object_list.query)
+            except EmptyResultSet:
+                return 0
+            part = hashlib.sha256(sql.encode()).hexdigest()[:32]
+        return catalog_cache.get_or_build("count", (part,), lambda: Paginator.count.func(self), language=False,
+                                          local=True)  # fmt: skip
 
 
 # --- facets ----------------------------------------------------------------------------------
@@ -232,12 +215,22 @@ def _country_counts(packages: QuerySet) -> dict[str, int]:
         return {code: n for code, n in cursor.fetchall() if code}
 
 
-def facets_cache_key(filterset: PackageFilterSet) -> str:
-    """The key of a filterset's facet counts (the catalog version and every filter but the ordering)."""
+def _facets_digest(filterset: PackageFilterSet) -> str:
     data = filterset.form.cleaned_data if hasattr(filterset.form, "cleaned_data") else {}
     parts = [(name, sorted(_selected(filterset, name))) for name in sorted(data) if name != "ordering"]
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"catalog:facets:{catalog_version()}:{digest}"
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def filters_digest(filterset: PackageFilterSet) -> str:
+    """A digest of every filter but the ordering: the key part of a filtered list's cached total and counts
+    (normalised by the form, so it needs no SQL to be compiled)."""
+    return _facets_digest(filterset)
+
+
+def facets_cache_key(filterset: PackageFilterSet) -> str:
+    """The key of a filterset's facet counts (the catalog version and every filter but the ordering)."""
+    digest = _facets_digest(filterset)
+    return catalog_cache.key("facets", digest, language=False)
 
 
 def _facet_counts(filterset: PackageFilterSet) -> dict[str, Any]:
@@ -272,13 +265,8 @@ def package_facets(filterset: PackageFilterSet) -> Facets:
     At 10,000 packages the unfiltered counts take most of a list request, so they are cached for
     ``AIX_CATALOG_FACETS_CACHE_SECONDS`` (0 disables it) under a version that any catalog change bumps.
     """
-    seconds = catalog_cache_seconds()
-    key = facets_cache_key(filterset) if seconds else ""
-    counts = cache.get(key) if seconds else None
-    if counts is None:
-        counts = _facet_counts(filterset)
-        if seconds:
-            cache.set(key, counts, seconds)
+    counts = catalog_cache.get_or_build("facets", (_facets_digest(filterset),), lambda: _facet_counts(filterset),
+                                        language=False, local=True)  # fmt: skip
 
     # A chosen region or consortium stays in its list (with its count, possibly 0) so it can be unticked.
     regions = {code: name for code, name, _n in counts["regions"]}

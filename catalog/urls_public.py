@@ -12,6 +12,7 @@ urlpatterns = [
     path("catalog/download.json", opendata.catalog_json, name="open_data_json"),
     path("catalog/consortia/<slug:slug>/", public.consortium_detail, name="consortium_detail"),
     path("catalog/<slug:slug>/", public.package_detail, name="package_detail"),
+    path("catalog/<slug:slug>/contact/", public.package_contact, name="package_contact"),
 ]
 
 # The benchmark's baseline (bench/bench_catalog.py): a trivial JSON view, routed only when asked for.

@@ -397,11 +397,15 @@ def _isolated_media(settings, tmp_path):
 def _clear_cache():
     """Rate-limit counters and lockouts live in the cache: start every test with an empty one.
 
-    The content-type cache is cleared too: a transactional test empties the table and ids may change.
+    The content-type cache is cleared too: a transactional test empties the table and ids may change; and so
+    are the catalog's in-process copies (its version and hot fragments, ``catalog.cache``).
     """
     from django.contrib.contenttypes.models import ContentType
     from django.core.cache import cache
 
+    from catalog.cache import clear_local
+
     cache.clear()
+    clear_local()
     ContentType.objects.clear_cache()
     yield

@@ -121,7 +121,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis, cache, sessions --------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # One pooled client per process (Django's RedisCache builds a client per call).
+    CACHES = {"default": {"BACKEND": "aiexports.redis_cache.PooledRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "aiexports"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -301,8 +302,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "aiexports.api.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "aiexports.throttling.AnonRateThrottle",
-        "aiexports.throttling.UserRateThrottle",
+        # DRF's anon + user rates in one Redis round trip (aiexports/throttling.py).
+        "aiexports.throttling.AnonAndUserRateThrottle",
     ],
     # The throttles above key on aiexports.clientip.client_ip; DRF's own reading agrees for any other throttle.
     "NUM_PROXIES": AIX_TRUSTED_PROXY_COUNT,
@@ -351,6 +352,10 @@ AIX_RATE_CALCULATOR = env.str("AIX_RATE_CALCULATOR", default="60/h")
 # Catalog totals, facet counts, rendered list cards and API list items are cached under a catalog version that
 # any package change bumps; 0 disables the cache. Several processes need a shared cache (REDIS_URL) to agree.
 AIX_CATALOG_FACETS_CACHE_SECONDS = env.int("AIX_CATALOG_FACETS_CACHE_SECONDS", default=300)
+# How long a process trusts its copy of the catalog version (at most 1 s: a committed change is visible on
+# every worker within it), and how many hot catalog fragments it keeps in memory (see catalog/cache.py).
+AIX_CATALOG_VERSION_LOCAL_SECONDS = min(1.0, env.float("AIX_CATALOG_VERSION_LOCAL_SECONDS", default=1.0))
+AIX_CATALOG_LOCAL_CACHE_ENTRIES = env.int("AIX_CATALOG_LOCAL_CACHE_ENTRIES", default=128)
 
 # --- Site ------------------------------------------------------------------------------------
 AIX_SITE_NAME = env.str("AIX_SITE_NAME", default="AI Exports Program")

@@ -6,22 +6,23 @@ transaction with its audit row; Celery work is enqueued with ``transaction.on_co
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aiexports.audit.services import audit_record
 from aiexports.errors import DomainError, InvalidTransition
+from catalog.cache import bump as catalog_version_bump
 from catalog.choices import Layer, PackageStatus
 from catalog.models import Country, Package
-from catalog.services.search import catalog_version_bump
 
 from . import engine
 from .choices import CheckStatus, CheckTrigger, RuleSetStatus
@@ -286,8 +287,77 @@ def program_evaluate(package: Package) -> engine.ProgramResult:
 def eligibility_results_write(
     *, package_id: int, ruleset: RuleSet, evaluation: engine.PackageEvaluation, program: engine.ProgramResult
 ) -> int:
-    """Upsert one result per package × country (call inside a transaction). Returns the row count."""
+    """Upsert one result per package × country (call inside a transaction). Returns the row count.
+
+    Exactly one current result per package × country (the unique constraint), and a result of a rule set that
+    is no longer active never replaces one of the active rule set (a check that lost a race with an activation
+    cannot overwrite the new results). On PostgreSQL the rows go through ``COPY`` into a temporary table and
+    one ``INSERT … ON CONFLICT``; elsewhere through ``bulk_create``.
+    """
     now = timezone.now()
+    if connection.vendor == "postgresql":
+        count = _results_copy(package_id=package_id, ruleset=ruleset, evaluation=evaluation, now=now)
+    else:
+        count = _results_bulk_create(package_id=package_id, ruleset=ruleset, evaluation=evaluation, now=now)
+    ProgramEligibility.objects.update_or_create(
+        package_id=package_id,
+        defaults={
+            "eligible": program.eligible,
+            "issues": [i.as_dict() for i in program.issues],
+            "computed_at": now,
+        },
+    )
+    # Cached facet counts ("available in") and package pages show these results: bumped once committed.
+    catalog_version_bump()
+    return count
+
+
+_RESULT_COLUMNS = ("package_id", "country_id", "ruleset_id", "ruleset_version", "tier_code", "outcome", "reasons",
+                   "computed_at")  # fmt: skip
+_STAGE = "aix_eligibility_result_stage"
+
+
+def _results_copy(*, package_id: int, ruleset: RuleSet, evaluation: engine.PackageEvaluation, now: Any) -> int:
+    table = EligibilityResult._meta.db_table
+    ruleset_table = RuleSet._meta.db_table
+    columns = ", ".join(_RESULT_COLUMNS)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _RESULT_COLUMNS[2:])
+    reasons_json: dict[tuple, str] = {}  # many countries share the same reasons: serialise each once
+    with connection.cursor() as cursor:
+        # Per session, emptied at every commit or rollback; same column types as the results table.
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {_STAGE} ON COMMIT DELETE ROWS AS "  # noqa: S608
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        cursor.execute(f"TRUNCATE {_STAGE}")  # a savepoint rolled back earlier in this transaction left nothing
+        with cursor.cursor.copy(f"COPY {_STAGE} ({columns}) FROM STDIN") as copy:
+            for code, o in evaluation.outcomes.items():
+                reasons = tuple(o.reasons)
+                text = reasons_json.get(reasons)
+                if text is None:
+                    text = reasons_json[reasons] = json.dumps([r.as_dict() for r in o.reasons])
+                copy.write_row((package_id, code, ruleset.pk, ruleset.version, o.tier, o.outcome, text, now))
+        cursor.execute(
+            f"""
+            INSERT INTO {table} ({columns}) SELECT {columns} FROM {_STAGE}
+            ON CONFLICT (package_id, country_id) DO UPDATE SET {updates}
+            WHERE {table}.ruleset_id = EXCLUDED.ruleset_id OR NOT EXISTS (
+                SELECT 1 FROM {ruleset_table} AS r WHERE r.id = {table}.ruleset_id AND r.status = %s
+            )
+            """,  # noqa: S608 - table names from the models, values as parameters
+            [RuleSetStatus.ACTIVE],
+        )
+        # Countries no longer in the rule set keep no stale result.
+        cursor.execute(
+            f"DELETE FROM {table} AS t WHERE t.package_id = %s AND NOT EXISTS "  # noqa: S608
+            f"(SELECT 1 FROM {_STAGE} AS s WHERE s.country_id = t.country_id)",
+            [package_id],
+        )
+        cursor.execute(f"TRUNCATE {_STAGE}")
+    return len(evaluation.outcomes)
+
+
+def _results_bulk_create(*, package_id: int, ruleset: RuleSet, evaluation: engine.PackageEvaluation, now: Any) -> int:
     rows = [
         EligibilityResult(
             package_id=package_id,
@@ -310,18 +380,6 @@ def eligibility_results_write(
     )
     # Countries no longer in the rule set keep no stale result.
     EligibilityResult.objects.filter(package_id=package_id).exclude(country_id__in=evaluation.outcomes).delete()
-    ProgramEligibility.objects.update_or_create(
-        package_id=package_id,
-        defaults={
-            "eligible": program.eligible,
-            "issues": [i.as_dict() for i in program.issues],
-            "computed_at": now,
-        },
-    )
-    # Cached facet counts ("available in") and package pages show these results: bump now, and again once
-    # the transaction commits, so that no reader caches the old results under the new version meanwhile.
-    catalog_version_bump()
-    transaction.on_commit(catalog_version_bump)
     return len(rows)
 
 

@@ -1,6 +1,7 @@
 """Keep derived data fresh when a package or one of its components changes: the package's full-text search
 vector, and the catalog version under which facet counts, rendered list cards and package pages are cached
-(eligibility results bump it in ``catalog.eligibility.services.eligibility_results_write``).
+(``catalog.cache.bump``: on commit, once per transaction; eligibility results bump it in
+``catalog.eligibility.services.eligibility_results_write``, a rule set's name here).
 
 Signals only maintain derived data here (house rule); the workflow itself lives in services. Bulk writes
 (``bulk_create``, ``QuerySet.update``) bypass signals: call ``catalog.services.search.packages_search_refresh``
@@ -14,7 +15,8 @@ from typing import Any
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from catalog.services.search import catalog_version_bump, package_search_refresh, search_enabled
+from catalog.cache import bump as catalog_version_bump
+from catalog.services.search import package_search_refresh, search_enabled
 
 from .organizations import Consortium, ConsortiumMember, Organization
 from .packages import Component, Package
@@ -52,6 +54,13 @@ def _package_deleted(sender: type[Package], **kwargs: Any) -> None:
 def _shown_reference_changed(sender: type, raw: bool = False, **kwargs: Any) -> None:
     # Cached cards, package pages and facet labels show these names (a consortium, its members, suppliers,
     # countries, regions, sectors); a region's countries decide the "available in" facet.
+    catalog_version_bump()
+
+
+@receiver(post_save, sender="eligibility.RuleSet", dispatch_uid="catalog.search.ruleset_saved")
+@receiver(post_delete, sender="eligibility.RuleSet", dispatch_uid="catalog.search.ruleset_deleted")
+def _ruleset_changed(sender: type, raw: bool = False, **kwargs: Any) -> None:
+    # Package pages name the rule set their results come from.
     catalog_version_bump()
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.cache import cache
 from django.db import connection
 
 SEARCH_CONFIG = "english"
@@ -55,21 +54,3 @@ def packages_search_refresh(*, package_ids: Iterable[int] | None = None) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
-
-
-# --- the catalog's content version, for cached facet counts ------------------------------------------
-
-CATALOG_VERSION_KEY = "catalog:version"
-
-
-def catalog_version() -> int:
-    """A number that changes whenever a package, a component or a package's targets change."""
-    return cache.get_or_set(CATALOG_VERSION_KEY, 1, None)
-
-
-def catalog_version_bump() -> None:
-    """Invalidate everything cached under the current catalog version (facet counts)."""
-    try:
-        cache.incr(CATALOG_VERSION_KEY)
-    except ValueError:  # not set yet, or evicted: a fresh value also invalidates the old keys
-        cache.set(CATALOG_VERSION_KEY, 1, None)

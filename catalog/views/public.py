@@ -24,6 +24,7 @@ from django_ratelimit.decorators import ratelimit
 
 from aiexports.http import client_ip
 from aiexports.views import ratelimited
+from catalog import cache as catalog_cache
 from catalog import selectors
 from catalog.eligibility.buyer import buyer_country
 from catalog.eligibility.presentation import panel_context
@@ -87,17 +88,15 @@ def _options(choices: Iterable[tuple[str, str]], selected: str) -> str:
     )
 
 
-def _package_cards(packages: list[Package]) -> list[str]:
-    """The packages' list cards, each rendered once per catalog version and language: reading a page's
-    relations and rendering its cards was half of a list request."""
+def _package_cards(ids: list[int]) -> list[str]:
+    """The list cards of these packages (in this order), each rendered once per catalog version and language:
+    only the packages missing from the cache are read (with their relations) and rendered."""
 
-    def render_cards(missing: list[Package]) -> list[str]:
-        return [
-            render_to_string("catalog/public/_package_card.html", {"package": p})
-            for p in selectors.attach_list_data(missing)
-        ]
+    def render_cards(missing: list[int]) -> list[str]:
+        packages = {p.pk: p for p in selectors.attach_list_data(selectors.published_packages().filter(pk__in=missing))}
+        return [render_to_string("catalog/public/_package_card.html", {"package": packages[pk]}) for pk in missing]
 
-    return selectors.cached_per_package(packages, "card", render_cards)
+    return catalog_cache.get_many_or_build("card", ids, render_cards, local=True)
 
 
 def _facets_fragment_key(request: HttpRequest, filterset: PackageFilterSet) -> str:
@@ -107,10 +106,12 @@ def _facets_fragment_key(request: HttpRequest, filterset: PackageFilterSet) -> s
     return f"{selectors.facets_cache_key(filterset)}:{hashlib.sha256(state.encode()).hexdigest()[:32]}"
 
 
-def package_list(request: HttpRequest) -> HttpResponse:
-    """``/catalog/``: published packages, searched, filtered by facets, sorted and paginated (GET only)."""
+def _list_context(request: HttpRequest) -> dict[str, object]:
     filterset = PackageFilterSet(request.GET, queryset=selectors.published_packages(), request=request)
-    paginator = selectors.CachedCountPaginator(filterset.qs, _page_size(request))
+    # Only ids are read for the page: its cards come from the cache (see ``_package_cards``).
+    paginator = selectors.CachedCountPaginator(filterset.qs.values_list("pk", flat=True), _page_size(request))
+    if not filterset.errors:
+        paginator.count_key = selectors.filters_digest(filterset)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     # Lazy: when the filter column comes from the cache, its options are never built.
@@ -122,6 +123,7 @@ def package_list(request: HttpRequest) -> HttpResponse:
         "form": filterset.form,
         "page_obj": page,
         "cards": _package_cards(page.object_list),
+        "filter_errors": bool(filterset.errors),
         # The filter column is cached as rendered HTML under the facet counts' key (see package_list.html).
         "facets_cache_seconds": selectors.catalog_cache_seconds(),
         "facets_fragment_key": _facets_fragment_key(request, filterset),
@@ -149,7 +151,43 @@ def package_list(request: HttpRequest) -> HttpResponse:
         },
         "page_sizes": PAGE_SIZES,
     }
-    return render(request, "catalog/public/package_list.html", context, status=400 if filterset.errors else 200)
+    return context
+
+
+PLAIN_LIST_PAGES = 20  # the first pages of the unfiltered list are cached whole (a bounded number of entries)
+
+
+def _plain_list_page(request: HttpRequest) -> int | None:
+    """The page number of an unfiltered, default-sized list address (``/catalog/``, ``?page=2``), else None."""
+    if not request.GET:
+        return 1
+    if set(request.GET) == {"page"} and len(request.GET.getlist("page")) == 1:
+        raw = request.GET["page"]
+        if raw.isdigit() and str(int(raw)) == raw and 1 <= int(raw) <= PLAIN_LIST_PAGES:
+            return int(raw)
+    return None
+
+
+@catalog_cache.conditional_page
+def package_list(request: HttpRequest) -> HttpResponse:
+    """``/catalog/``: published packages, searched, filtered by facets, sorted and paginated (GET only).
+
+    The content of an unfiltered page (its first pages) is cached whole under the catalog version and the
+    language, so a warm plain list builds no filter set and reads nothing; the layout around it (the header,
+    messages, the language form's token) is rendered for each visitor."""
+    number = _plain_list_page(request)
+    if number is not None:
+        content = catalog_cache.get_or_build(
+            "list-content",
+            (request.path, number),
+            lambda: render_to_string("catalog/public/_package_list_content.html", _list_context(request), request),
+            local=True,
+        )
+        context = {"content_html": mark_safe(content), "current": {"q": ""}}  # noqa: S308 - our template's output
+        return render(request, "catalog/public/package_list.html", context)
+    context = _list_context(request)
+    status = 400 if context["filter_errors"] else 200
+    return render(request, "catalog/public/package_list.html", context, status=status)
 
 
 def _inquiry_rate(group: str, request: HttpRequest) -> str:
@@ -192,15 +230,38 @@ def _eligibility_panel(request: HttpRequest, package_id: int) -> str:
     key = f"{package_id}:{request.path}:{buyer_country(request) or ''}"
     # Stored compressed: the map's 250 shapes make ~230 kB of HTML that compresses about tenfold, and the cache
     # shares its Redis with the Celery broker (no eviction), so its size is kept small.
-    packed = selectors.cached_catalog_value("detail-eligibility", key, lambda: zlib.compress(build().encode(), 1))
-    return mark_safe(zlib.decompress(packed).decode())  # noqa: S308
+    # In this process's memory it is kept inflated: inflating 230 kB on every request was a third of its cost.
+    local_key = catalog_cache.key("detail-eligibility-html", key)
+    html = catalog_cache.local_get(local_key)
+    if html is None:
+        packed = catalog_cache.get_or_build("detail-eligibility", (key,), lambda: zlib.compress(build().encode(), 1))
+        html = mark_safe(zlib.decompress(packed).decode())  # noqa: S308
+        if catalog_cache.cache_seconds():
+            catalog_cache.local_set(local_key, html)
+    return html
+
+
+@require_http_methods(["GET", "HEAD"])
+@catalog_cache.conditional_page
+def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """``/catalog/<slug>/``: a published package (404 unless published), from the cache (see ``_package_page``).
+    Its "express interest" form is a page of its own (``package_contact``), so this page holds nothing
+    per-visitor but the layout."""
+    page = _package_page(slug)
+    context = {
+        "page": page,
+        "package": page,
+        "consortium": page["consortium"],
+        "eligibility_panel": _eligibility_panel(request, page["pk"]),
+    }
+    return render(request, "catalog/public/package_detail.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=_inquiry_rate, method="POST", block=False, group="catalog.inquiry")
-def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """``/catalog/<slug>/``: a published package and its "express interest" form (404 unless published).
-    The package's fragments come from the cache (see ``_package_page``); the form never does."""
+def package_contact(request: HttpRequest, slug: str) -> HttpResponse:
+    """``/catalog/<slug>/contact/``: the "express interest" form of a published package (404 unless published).
+    A sent message returns to the package page, which shows the confirmation."""
     page = _package_page(slug)
     form = InquiryForm()
     if request.method == "POST":
@@ -222,18 +283,13 @@ def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(
                 request, _("Thank you. Your message was sent to the consortium, who will reply by e-mail.")
             )
-            # No fragment: the confirmation is shown at the top of the page, where the browser lands.
+            # No fragment: the confirmation is shown at the top of the package page, where the browser lands.
             return redirect(reverse("catalog:package_detail", args=[page["slug"]]))
-    context = {
-        "page": page,
-        "package": page,
-        "consortium": page["consortium"],
-        "form": form,
-        "eligibility_panel": _eligibility_panel(request, page["pk"]),
-    }
-    return render(request, "catalog/public/package_detail.html", context, status=400 if form.errors else 200)
+    context = {"package": page, "consortium": page["consortium"], "form": form}
+    return render(request, "catalog/public/package_contact.html", context, status=400 if form.errors else 200)
 
 
+@catalog_cache.conditional_page
 def consortium_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """``/catalog/consortia/<slug>/``: a consortium with published packages, its members and their countries."""
     consortium = selectors.public_consortium_detail(slug=slug)

@@ -1,5 +1,6 @@
-"""A package page and its API item are cached under the catalog version: the same bytes as uncached, never the
-inquiry form, and fresh again as soon as the package, its eligibility results or the names it shows change."""
+"""A package page and its API item are cached under the catalog version: the same bytes as uncached (the
+inquiry form is a page of its own), and fresh again as soon as the package, its eligibility results or the
+names it shows change."""
 
 from __future__ import annotations
 
@@ -63,13 +64,15 @@ def test_a_warm_package_page_and_api_item_read_almost_nothing(client, package):
 
 def test_the_inquiry_form_shows_its_errors_and_a_fresh_token_on_a_cached_page(client, package):
     page(client, package)  # warm
-    response = client.post(f"/catalog/{package.slug}/", {"name": "", "email": "not-an-email"})
+    response = client.post(f"/catalog/{package.slug}/contact/", {"name": "", "email": "not-an-email"})
     body = response.content.decode()
     assert response.status_code == 400
     assert 'name="csrfmiddlewaretoken"' in body and "usa-error-message" in body
     assert package.title in body
 
 
+# Committed writes: the catalog version moves when a change commits (catalog.cache).
+@pytest.mark.django_db(transaction=True)
 def test_the_cached_page_follows_eligibility_results_and_renamed_references(client, package):
     assert "has not been computed yet" in page(client, package)
     eligibility.eligibility_compute_now(package_id=package.pk)
@@ -87,6 +90,8 @@ def test_the_cached_page_follows_eligibility_results_and_renamed_references(clie
     assert "Renamed Member Org" in page(client, package)
 
 
+# Committed writes: the catalog version moves when a change commits (catalog.cache).
+@pytest.mark.django_db(transaction=True)
 def test_cached_available_in_counts_follow_new_eligibility_results(client, package, settings):
     def available_in_kenya() -> int:
         return client.get(

@@ -37,7 +37,18 @@ def package():
 
 
 def post(client, package, **overrides):
-    return client.post(f"/catalog/{package.slug}/", {**VALID, **overrides})
+    return client.post(f"/catalog/{package.slug}/contact/", {**VALID, **overrides})
+
+
+def test_the_package_page_links_to_its_inquiry_page_and_carries_no_inquiry_form(client, package):
+    html = client.get(f"/catalog/{package.slug}/").content.decode()
+    assert f'href="/catalog/{package.slug}/contact/"' in html
+    assert 'name="message"' not in html
+    assert client.post(f"/catalog/{package.slug}/", VALID).status_code == 405
+    contact = client.get(f"/catalog/{package.slug}/contact/")
+    assert contact.status_code == 200
+    body = contact.content.decode()
+    assert 'name="message"' in body and 'name="csrfmiddlewaretoken"' in body and package.title in body
 
 
 def test_a_valid_inquiry_is_stored_audited_and_redirects_with_a_confirmation(client, package):
@@ -120,9 +131,9 @@ def test_the_form_is_rate_limited_per_ip_address(client, package, settings):
     response = post(client, package)
     assert response.status_code == 429
     assert Inquiry.objects.count() == 2
-    other_ip = client.post(f"/catalog/{package.slug}/", VALID, REMOTE_ADDR="10.0.0.9")
+    other_ip = client.post(f"/catalog/{package.slug}/contact/", VALID, REMOTE_ADDR="10.0.0.9")
     assert other_ip.status_code == 302, "another address has its own budget"
-    assert client.get(f"/catalog/{package.slug}/").status_code == 200, "reading is never limited"
+    assert client.get(f"/catalog/{package.slug}/contact/").status_code == 200, "reading is never limited"
 
 
 @pytest.mark.parametrize("status", [PackageStatus.DRAFT, PackageStatus.IN_REVIEW, PackageStatus.WITHDRAWN])
@@ -137,7 +148,7 @@ def test_nobody_can_send_an_inquiry_about_a_package_that_is_not_published(client
 def test_the_form_requires_a_csrf_token(package):
     from django.test import Client
 
-    response = Client(enforce_csrf_checks=True).post(f"/catalog/{package.slug}/", VALID)
+    response = Client(enforce_csrf_checks=True).post(f"/catalog/{package.slug}/contact/", VALID)
     assert response.status_code == 403
     assert Inquiry.objects.count() == 0
 

@@ -132,7 +132,7 @@ def _values(route: Route, w: dict) -> Iterator[dict[str, str]]:
         yield {"slug": w["page_slug"]}
     elif name == "catalog:consortium_detail":
         yield {"slug": w["public_consortium"].slug}
-    elif name in ("catalog:package_detail", "eligibility:package"):
+    elif name in ("catalog:package_detail", "catalog:package_contact", "eligibility:package"):
         yield {"slug": w["published"].slug}
     elif name in ("rfi:notice_detail", "rfi:submission_create"):
         yield {"docket": w["open_docket"]}

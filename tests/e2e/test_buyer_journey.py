@@ -65,6 +65,10 @@ def test_a_buyer_searches_filters_opens_a_package_and_sends_an_inquiry(page, ass
     assert page.locator("caption").first.inner_text().startswith("Hardware")
     assert_accessible(page)
 
+    # The form is a page of its own, linked from the package page.
+    page.get_by_role("link", name="Write to the consortium").click()
+    page.wait_for_url(f"**/catalog/{catalog_data.slug}/contact/")
+    assert_accessible(page)
     page.get_by_role("button", name="Send message").click()
     summary = page.locator("#error-summary")
     summary.wait_for()

@@ -120,6 +120,7 @@ def _rfi(w: dict) -> dict:
 PRIVATE_BY_NAME: dict[str, Callable[[dict], dict]] = {
     "catalog:manage_package_withdraw": _in_review,
     "catalog:package_detail": _draft,  # a draft is not a published package page
+    "catalog:package_contact": _draft,  # nor has it an inquiry page
     "eligibility:package": _draft,
     "api-package-detail": _draft,
     "eligibility-package": _draft,
@@ -213,8 +214,8 @@ def test_company_a_itself_reaches_its_private_pages(world):
     # Only state-bound routes may 404 for the owner: a draft has no public page, and the held-back
     # submission is in no reading room.
     assert set(broken) <= {
-        "catalog:package_detail", "eligibility:package", "api-package-detail", "eligibility-package",
-        "rfi:reading_room_detail",
+        "catalog:package_detail", "catalog:package_contact", "eligibility:package", "api-package-detail",
+        "eligibility-package", "rfi:reading_room_detail",
     }, broken  # fmt: skip
 
 

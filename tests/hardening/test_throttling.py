@@ -154,7 +154,7 @@ def test_the_rfi_api_answers_429_with_json_after_the_submission_rate(client, thr
 def test_the_express_interest_form_answers_429_after_the_rate(client, settings):
     settings.AIX_RATE_INQUIRY = "2/h"
     package = published_package()
-    url = f"/catalog/{package.slug}/"
+    url = f"/catalog/{package.slug}/contact/"  # the form's own page
     for _ in range(2):
         assert client.post(url, {"name": ""}).status_code == 400
     assert client.post(url, {"name": ""}).status_code == 429

@@ -44,11 +44,8 @@ format: install ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-messages: install ## extract and compile translations (en, ja, es, fr) for the project and each app
-	$(DEV_ENV) $(PY) manage.py makemessages -l ja -l es -l fr --no-location --ignore 'catalog/*' --ignore 'rfi/*' --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'tests/*' --ignore 'bench/*'
-	for app in catalog rfi catalog/eligibility; do \
-	  (cd $$app && DJANGO_SETTINGS_MODULE=aiexports.settings.base $(DEV_ENV) PYTHONPATH=$(CURDIR) $(CURDIR)/$(PY) -P -m django makemessages -l ja -l es -l fr --no-location $$( [ $$app = catalog ] && echo --ignore 'eligibility/*' )) ; \
-	done
+messages: install ## extract and compile translations (en, ja, es, fr); each file's strings go to the nearest app's locale/
+	$(DEV_ENV) $(PY) manage.py makemessages -l ja -l es -l fr --no-location --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'staticfiles/*' --ignore 'var/*'
 	$(DEV_ENV) $(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
 
 bench: install ## run every bench/bench_*.py and write docs/benchmarks.md (needs DATABASE_URL, REDIS_URL; ~35 min)

@@ -22,6 +22,7 @@ from aiexports.accounts.organizations.services import organization_unverify, org
 from aiexports.audit.admin_mixins import AuditedAdminMixin
 from aiexports.errors import DomainError
 from aiexports.http import client_ip
+from aiexports.singleline import SingleLineFormMixin
 
 from . import models
 
@@ -32,7 +33,7 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("user",)
 
 
-class VerificationForm(forms.Form):
+class VerificationForm(SingleLineFormMixin, forms.Form):
     """The note of a verification decision, and the rows chosen on the change list (carried through)."""
 
     _selected_action = forms.CharField(widget=forms.MultipleHiddenInput)

@@ -22,6 +22,7 @@ from catalog import services
 from catalog.access import consortium_for_member_or_404, is_consortium_manager, memberships_for_org_admin
 from catalog.models import Consortium, ConsortiumMember
 
+from .manage import JSON_BODY
 from .serializers_manage import ErrorSerializer
 from .serializers_memberships import InviteSerializer, MembershipSerializer
 
@@ -57,7 +58,7 @@ class ConsortiumMembersView(APIView):
     @extend_schema(
         summary="Invite an organization (it becomes a member when one of its admins accepts)",
         parameters=[SLUG],
-        request=InviteSerializer,
+        request=JSON_BODY(InviteSerializer),
         responses={201: MembershipSerializer, **ERRORS},
     )
     def post(self, request: Request, slug: str) -> Response:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from aiexports.singleline import SingleLineSerializerMixin
 from catalog.choices import ConsortiumRole, Layer
 from catalog.models import ConsortiumMember, Organization
 
@@ -26,7 +27,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InviteSerializer(serializers.Serializer):
+class InviteSerializer(SingleLineSerializerMixin, serializers.Serializer):
     """Invite an organization (by slug) with its role and the layers it would contribute."""
 
     organization = serializers.SlugRelatedField(

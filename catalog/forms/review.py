@@ -42,7 +42,7 @@ class RejectForm(_SelectedPackagesForm):
     )
 
 
-class PublishForm(forms.Form):
+class PublishForm(SingleLineFormMixin, forms.Form):
     """The publish confirmation: an override per warning (or one for all), the reason, the public message."""
 
     overrides = forms.MultipleChoiceField(
@@ -91,7 +91,7 @@ class PublishForm(forms.Form):
         return list(self.cleaned_data.get("overrides") or ())
 
 
-class ConsultationAnswerForm(forms.Form):
+class ConsultationAnswerForm(SingleLineFormMixin, forms.Form):
     """One office's answer; ``office`` is limited to the offices the signed-in staff member belongs to."""
 
     office = forms.ModelChoiceField(label=_("Office"), queryset=None, empty_label=None)  # type: ignore[arg-type]

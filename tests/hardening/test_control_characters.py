@@ -89,12 +89,12 @@ def test_a_package_title_with_a_line_break_is_refused_by_the_api_on_create_and_p
 @pytest.mark.parametrize("field", ["organization", "name"])
 def test_an_inquiry_with_a_cr_in_the_organization_or_name_is_refused_and_not_stored(client, field):
     package = published_package(consortium=consortium_with_manager(email="lead-admin@example.com"))
-    response = client.post(f"/catalog/{package.slug}/", {**INQUIRY, field: "Osaka\rBcc: x@example.com"})
+    response = client.post(f"/catalog/{package.slug}/contact/", {**INQUIRY, field: "Osaka\rBcc: x@example.com"})
     assert response.status_code == 400
     assert "single line" in response.content.decode()
     assert not Inquiry.objects.exists()
     # The message, a multi-line field, keeps its line breaks.
-    ok = client.post(f"/catalog/{package.slug}/", {**INQUIRY, "message": "Hello,\r\nplease call."})
+    ok = client.post(f"/catalog/{package.slug}/contact/", {**INQUIRY, "message": "Hello,\r\nplease call."})
     assert ok.status_code == 302
     assert Inquiry.objects.get().message == "Hello,\r\nplease call."
 

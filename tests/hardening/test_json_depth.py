@@ -48,7 +48,8 @@ def test_a_thousand_levels_of_nesting_answer_400_naming_the_limit(method, path, 
     package = PackageFactory(consortium=consortium)
     component = ComponentFactory(package=package)
     notice = notice_with_questions(questions=1, topics=1)
-    url = path.format(slug=package.slug, id=component.pk, pk=component.pk, docket=notice.docket_id)
+    slug = consortium.slug if path.startswith("/api/v1/consortia/") else package.slug
+    url = path.format(slug=slug, id=component.pk, pk=component.pk, docket=notice.docket_id)
     api = APIClient()
     api.force_authenticate(user)
     response = getattr(api, method)(url, body, content_type="application/json")

@@ -110,6 +110,16 @@ EXCLUDED: dict[str, str] = {
     "catalog.eligibility.services.program_evaluate": READS,
     "catalog.eligibility.services.ruleset_validate": READS,
     "catalog.eligibility.screening.services.organization_screen_request": QUEUE,
+    "aiexports.accounts.services.email_confirmation_send": QUEUE + " (the send stamps no audited field)",
+    "aiexports.accounts.services.require_confirmed_email": READS,
+    "aiexports.accounts.two_factor.demo.demo_totp_secret": READS + " (the demo key derived from settings)",
+    "aiexports.accounts.two_factor.services.format_recovery_code": READS,
+    "aiexports.accounts.two_factor.services.normalize_code": READS,
+    "catalog.eligibility.impact.compare_outcomes": READS,
+    "catalog.eligibility.impact.impact_preview_execute": "worker bookkeeping of the preview asked for by "
+    "impact_preview_request (ruleset.impact_requested, walked); it fills in the preview's own result row",
+    "catalog.services.memberships.clean_layers": READS,
+    "catalog.services.memberships.notify_member_event": QUEUE + " (the e-mail of an audited membership step)",
     "catalog.eligibility.screening.services.screening_sweep": QUEUE + " (organization_screen, walked)",
 }
 
@@ -141,6 +151,17 @@ def _package_transition(service: str, status: str, after: str, **kwargs: Any) ->
         return Expect(action, {"status": (status, after)})
 
     return case
+
+
+def case_package_publish() -> Expect:
+    from catalog.review_panel import publication_warnings
+    from tests.catalog.factories import publish_over_warnings
+
+    _user, package = manager_and_package(PackageStatus.IN_REVIEW)
+    warnings = [w.as_dict() for w in publication_warnings(package)]
+    assert warnings  # an unverified organization and unanswered consultations: publishing must override them
+    publish_over_warnings(StaffFactory(), package, reason="The board weighed each warning.")
+    return Expect("package.publish", {"status": ("in_review", "published")}, plain=("warnings", "overrides"))
 
 
 def case_package_create() -> Expect:
@@ -193,15 +214,6 @@ def case_consortium_create() -> Expect:
     user, org, _consortium = company()
     consortium_create(actor=user, name="Nairobi AI", anchor=org, website="https://ke.example")
     return Expect("consortium.create", {"name": (None, "Nairobi AI"), "website": (None, "https://ke.example")})
-
-
-def case_consortium_member_add() -> Expect:
-    from catalog.services import consortium_member_add
-
-    user, _org, consortium = company()
-    other = OrganizationFactory(name="Data Partner Ltd")
-    consortium_member_add(actor=user, consortium=consortium, organization=other, role=ConsortiumRole.TECHNOLOGY)
-    return Expect("consortium.member_add", {}, plain=("organization", "role", "layers"))
 
 
 def case_consortium_member_remove() -> Expect:
@@ -535,8 +547,195 @@ def case_campaigns_recompute() -> Expect:
     return Expect("rfi.campaigns.recompute")
 
 
+def _recorded(value: Any) -> Any:
+    """A value as the audit log records it (datetimes and users as their JSON form)."""
+    return field_changes({"v": None}, {"v": value})["v"]["after"]
+
+
+def case_organization_verify() -> Expect:
+    from aiexports.accounts.organizations.services import organization_verify
+
+    _user, org = _org_admin()
+    staff = StaffFactory(email="checker@example.gov")
+    org = organization_verify(actor=staff, organization=org, note="Checked the registry.")
+    return Expect("organization.verify", {
+        "verified": (False, True), "verified_by": (None, _recorded(staff)),
+        "verified_at": (None, _recorded(org.verified_at)), "verification_note": ("", "Checked the registry."),
+    })  # fmt: skip
+
+
+def case_organization_unverify() -> Expect:
+    from aiexports.accounts.organizations.services import organization_unverify, organization_verify
+
+    _user, org = _org_admin()
+    staff = StaffFactory(email="checker@example.gov")
+    org = organization_verify(actor=staff, organization=org, note="Checked.")
+    verified_at = org.verified_at
+    organization_unverify(actor=staff, organization=org, note="Registry lapsed.")
+    return Expect("organization.unverify", {
+        "verified": (True, False), "verified_by": (_recorded(staff), None),
+        "verified_at": (_recorded(verified_at), None), "verification_note": ("Checked.", "Registry lapsed."),
+    })  # fmt: skip
+
+
+def case_user_email_change() -> Expect:
+    from aiexports.accounts.services import user_email_change
+
+    user = UserFactory(email="old@example.com")
+    confirmed = user.email_confirmed_at
+    user_email_change(actor=user, user=user, email="New@Example.com")
+    return Expect("account.email_change", {
+        "email": ("old@example.com", "new@example.com"), "email_confirmed_at": (_recorded(confirmed), None),
+    })  # fmt: skip
+
+
+def case_user_email_confirm() -> Expect:
+    from aiexports.accounts.services import user_email_confirm
+    from aiexports.accounts.tokens import make_token
+
+    user = UserFactory(email_confirmed_at=None)
+    _state, confirmed = user_email_confirm(token=make_token(user))
+    return Expect("account.email_confirm", {"email_confirmed_at": (None, _recorded(confirmed.email_confirmed_at))})
+
+
+def case_mfa_enrolment_begin() -> Expect:
+    from aiexports.accounts.two_factor.services import mfa_enrolment_begin
+
+    mfa_enrolment_begin(user=StaffFactory())
+    return Expect("mfa.enrolment_started")  # an access (a key was shown): the event's message says so
+
+
+def case_mfa_enrolment_confirm() -> Expect:
+    from aiexports.accounts.two_factor.services import mfa_enrolment_begin, mfa_enrolment_confirm
+    from tests.accounts.otp import code_for
+
+    staff = StaffFactory()
+    device = mfa_enrolment_begin(user=staff)
+    assert mfa_enrolment_confirm(user=staff, code=code_for(device)).ok
+    return Expect("mfa.enrolled", {"authenticator_apps": (0, 1), "recovery_codes_left": (0, 10)})
+
+
+def case_mfa_verify() -> Expect:
+    from aiexports.accounts.two_factor.services import mfa_verify
+    from tests.accounts.otp import recovery_codes, totp_device
+
+    staff = StaffFactory()
+    totp_device(staff)
+    recovery_codes(staff, ["abcd1234", "efgh5678"])
+    assert mfa_verify(user=staff, code="abcd-1234").ok
+    return Expect("mfa.recovery_code_used", {"recovery_codes_left": (2, 1)})
+
+
+def case_mfa_recovery_codes_regenerate() -> Expect:
+    from aiexports.accounts.two_factor.services import mfa_recovery_codes_regenerate
+    from tests.accounts.otp import recovery_codes, totp_device
+
+    staff = StaffFactory()
+    totp_device(staff)
+    recovery_codes(staff, ["abcd1234"])
+    mfa_recovery_codes_regenerate(user=staff)
+    return Expect("mfa.recovery_codes_regenerated", {"recovery_codes_left": (1, 10)})
+
+
+def case_mfa_reset() -> Expect:
+    from aiexports.accounts.two_factor.services import mfa_reset
+    from tests.accounts.otp import recovery_codes, totp_device
+
+    staff = StaffFactory()
+    totp_device(staff)
+    recovery_codes(staff, ["abcd1234"])
+    mfa_reset(user=staff, actor=StaffFactory(), reason="Lost phone.")
+    return Expect("mfa.reset", {"authenticator_apps": (1, 0), "recovery_codes_left": (1, 0), "devices": (2, 0)})
+
+
+def case_impact_preview_request() -> Expect:
+    from catalog.eligibility.impact import impact_preview_request
+    from catalog.eligibility.models import RuleSet
+
+    other = RuleSet.objects.exclude(status="active").first()
+    impact_preview_request(ruleset=other, actor=StaffFactory())
+    return Expect("ruleset.impact_requested", {}, plain=("impact", "baseline", "packages"))
+
+
+def _office():
+    from django.contrib.auth.models import Group
+
+    from catalog.models import ConsultedOffice
+
+    group = Group.objects.create(name="Walk office")
+    return ConsultedOffice(code="walk", name="Walk Office", group=group, position=1)
+
+
+def case_consulted_office_save() -> Expect:
+    from catalog.services.consultation import consulted_office_save
+
+    office = consulted_office_save(actor=StaffFactory(), office=_office())
+    office.name, office.active = "Walk Bureau", False
+    consulted_office_save(actor=StaffFactory(), office=office)
+    return Expect("consulted_office.change", {"name": ("Walk Office", "Walk Bureau"), "active": (True, False)})
+
+
+def case_consultation_answer() -> Expect:
+    from catalog.services.consultation import consultation_answer, consulted_office_save
+
+    _user, package = manager_and_package(PackageStatus.IN_REVIEW)
+    office = consulted_office_save(actor=StaffFactory(), office=_office())
+    staff = StaffFactory(email="office@example.gov")
+    staff.groups.add(office.group)
+    consultation_answer(actor=staff, package=package, office=office, position="concur")
+    consultation_answer(actor=staff, package=package, office=office, position="object", comment="Check the chips.")
+    changed = {"position": ("concur", "object"), "comment": ("", "Check the chips.")}
+    return Expect("package.consultation_answer", changed, plain=("office",))
+
+
+def _invitation(status: str = "pending"):
+    """A consortium's manager, an invited organization's admin and the membership row."""
+    from catalog.choices import MemberStatus
+
+    manager, _org, consortium = company()
+    admin, invited, _own = company("Invited Partner Ltd")
+    member = add_member(consortium, organization=invited, status=getattr(MemberStatus, status.upper()))
+    return manager, admin, member
+
+
+def case_consortium_member_invite() -> Expect:
+    from catalog.services.memberships import consortium_member_invite
+
+    user, _org, consortium = company()
+    other = OrganizationFactory(name="Data Partner Ltd")
+    consortium_member_invite(actor=user, consortium=consortium, organization=other, role=ConsortiumRole.TECHNOLOGY,
+                             layers=[Layer.DATA])  # fmt: skip
+    return Expect("consortium.member_invite", {"status": (None, "pending"), "role": (None, "technology"),
+                  "layers": (None, ["data"]), "invited_by": (None, _recorded(user))},
+                  plain=("organization", "member_id", "invited_at"))  # fmt: skip
+
+
+def _member_step(service: str, actor: str, start: str, after: str, stamp: str) -> Callable[[], Expect]:
+    def case() -> Expect:
+        from catalog.services import memberships
+
+        manager, admin, member = _invitation(start)
+        who = manager if actor == "manager" else admin
+        getattr(memberships, service)(actor=who, member=member)
+        member.refresh_from_db()
+        action = f"consortium.member_{service.removeprefix('consortium_member_')}"
+        return Expect(action, {"status": (start, after), f"{stamp}_by": (None, _recorded(who)),
+                               f"{stamp}_at": (None, _recorded(getattr(member, f"{stamp}_at")))})  # fmt: skip
+
+    return case
+
+
 CASES: dict[str, Callable[[], Expect]] = {
     "aiexports.accounts.services.user_sign_up": case_user_sign_up,
+    "aiexports.accounts.services.user_email_change": case_user_email_change,
+    "aiexports.accounts.services.user_email_confirm": case_user_email_confirm,
+    "aiexports.accounts.organizations.services.organization_verify": case_organization_verify,
+    "aiexports.accounts.organizations.services.organization_unverify": case_organization_unverify,
+    "aiexports.accounts.two_factor.services.mfa_enrolment_begin": case_mfa_enrolment_begin,
+    "aiexports.accounts.two_factor.services.mfa_enrolment_confirm": case_mfa_enrolment_confirm,
+    "aiexports.accounts.two_factor.services.mfa_verify": case_mfa_verify,
+    "aiexports.accounts.two_factor.services.mfa_recovery_codes_regenerate": case_mfa_recovery_codes_regenerate,
+    "aiexports.accounts.two_factor.services.mfa_reset": case_mfa_reset,
     "aiexports.accounts.organizations.services.organization_create": case_organization_create,
     "aiexports.accounts.organizations.services.organization_member_add": case_organization_member_add,
     "aiexports.accounts.organizations.services.organization_member_set_role": case_organization_member_set_role,
@@ -554,7 +753,7 @@ CASES: dict[str, Callable[[], Expect]] = {
     "catalog.services.review.package_start_review": _package_transition(
         "package_start_review", "submitted", "in_review"
     ),
-    "catalog.services.review.package_publish": _package_transition("package_publish", "in_review", "published"),
+    "catalog.services.review.package_publish": case_package_publish,
     "catalog.services.review.package_request_changes": _package_transition(
         "package_request_changes", "in_review", "changes_requested", message="Add a data pipeline."
     ),
@@ -562,7 +761,22 @@ CASES: dict[str, Callable[[], Expect]] = {
         "package_reject", "in_review", "rejected", reason="out_of_scope", message="Not an AI stack."
     ),
     "catalog.services.consortia.consortium_create": case_consortium_create,
-    "catalog.services.consortia.consortium_member_add": case_consortium_member_add,
+    "catalog.services.memberships.consortium_member_invite": case_consortium_member_invite,
+    "catalog.services.memberships.consortium_member_accept": _member_step(
+        "consortium_member_accept", "admin", "pending", "accepted", "responded"
+    ),
+    "catalog.services.memberships.consortium_member_decline": _member_step(
+        "consortium_member_decline", "admin", "pending", "declined", "responded"
+    ),
+    "catalog.services.memberships.consortium_member_withdraw": _member_step(
+        "consortium_member_withdraw", "manager", "pending", "withdrawn", "ended"
+    ),
+    "catalog.services.memberships.consortium_member_leave": _member_step(
+        "consortium_member_leave", "admin", "accepted", "left", "ended"
+    ),
+    "catalog.services.consultation.consultation_answer": case_consultation_answer,
+    "catalog.services.consultation.consulted_office_save": case_consulted_office_save,
+    "catalog.eligibility.impact.impact_preview_request": case_impact_preview_request,
     "catalog.services.consortia.consortium_member_remove": case_consortium_member_remove,
     "catalog.services.tokens.api_token_create": case_api_token_create,
     "catalog.services.tokens.api_token_revoke": case_api_token_revoke,
@@ -643,7 +857,11 @@ def test_a_write_service_records_its_change(name, django_capture_on_commit_callb
     since = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with django_capture_on_commit_callbacks(execute=False):
         expect = CASES[name]()
-    assert_audited(since, expect)
+    event = assert_audited(since, expect)
+    if name == "catalog.services.review.package_publish":  # the overridden warnings, and why, are on the row
+        codes = [w["code"] for w in event.changes["warnings"]]
+        assert codes and event.changes["overrides"] == codes
+        assert event.changes["override_reason"] == "The board weighed each warning."
 
 
 # --- Edit services: every field they can change, one at a time -------------------------------------------------
@@ -656,6 +874,7 @@ COMPONENT_CHANGES: dict[str, tuple[Any, Any, Any]] = {
     "position": (0, 3, 3),
     "eccn": ("", "3A090.a", "3A090.a"),
     "tpp": (None, 4000.0, 4000.0),
+    "dram_bandwidth": (None, 3350.0, 3350.0),
     "performance_density": (None, 4.5, 4.5),
     "unit_value_usd": (None, Decimal("25000.00"), "25000.00"),
     "us_origin_share": (None, Decimal("80.00"), "80.00"),
@@ -929,25 +1148,36 @@ def admin_form(client, url: str) -> dict[str, list[str]]:
 
 
 @pytest.mark.django_db
-def test_a_staff_edit_of_a_consortium_and_its_members_in_the_admin_is_audited_with_before_and_after(client):
+def test_a_staff_edit_of_a_consortium_in_the_admin_is_audited_and_its_members_cannot_be_added_there(client):
+    """Membership is by consent (the invited organization accepts): the members inline is read-only, with no add."""
     _user, _org, consortium = company()
     member = add_member(consortium, role=ConsortiumRole.TECHNOLOGY)
+    old_name, old_description = consortium.name, consortium.description
     staff = StaffFactory()
     client.force_login(staff)
     url = reverse("admin:catalog_consortium_change", args=[consortium.pk])
     data = admin_form(client, url)
     data["name"] = ["Renamed in the admin"]
+    data["description"] = ["Edited by staff."]
     prefix = next(k.removesuffix("-TOTAL_FORMS") for k in data if k.endswith("-TOTAL_FORMS"))
-    row = next(i for i in range(5) if data.get(f"{prefix}-{i}-id") == [str(member.pk)])
-    data[f"{prefix}-{row}-role"] = [ConsortiumRole.OPERATOR]
+    rows = consortium.members.count()  # the anchor and the member: shown, no empty row to add from
+    assert data[f"{prefix}-TOTAL_FORMS"] == data[f"{prefix}-INITIAL_FORMS"] == [str(rows)]
+    assert not any(k.startswith(f"{prefix}-") and k.endswith(("-role", "-status", "-organization")) for k in data)
+    # A hand-made extra row (an organization added without its consent) is ignored, not saved.
+    other = OrganizationFactory(name="Never Asked Ltd")
+    data.update({f"{prefix}-TOTAL_FORMS": [str(rows + 1)], f"{prefix}-{rows}-organization": [str(other.pk)],
+                 f"{prefix}-{rows}-role": [ConsortiumRole.OPERATOR]})  # fmt: skip
     response = client.post(url, data)
     assert response.status_code == 302, re.findall(r"errorlist[^>]*>(.*?)</ul>", response.content.decode(), re.S)
     change = AuditEvent.objects.get(action="catalog.consortium.admin_change")
     assert change.actor == staff
-    assert change.changes["name"]["after"] == "Renamed in the admin"
-    inline = AuditEvent.objects.get(action="catalog.consortiummember.admin_change")
-    assert inline.changes["role"] == {"before": ConsortiumRole.TECHNOLOGY, "after": ConsortiumRole.OPERATOR}
-    assert inline.target_id == str(consortium.pk)
+    assert change.changes["name"] == {"before": old_name, "after": "Renamed in the admin"}
+    assert change.changes["description"] == {"before": old_description, "after": "Edited by staff."}
+    assert consortium.members.count() == rows
+    assert not ConsortiumMember.objects.filter(consortium=consortium, organization=other).exists()
+    assert not AuditEvent.objects.filter(action__startswith="catalog.consortiummember.").exists()
+    member.refresh_from_db()
+    assert member.role == ConsortiumRole.TECHNOLOGY
 
 
 @pytest.mark.django_db

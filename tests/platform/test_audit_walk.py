@@ -93,9 +93,7 @@ EXCLUDED: dict[str, str] = {
     "catalog.services.revisions.revision_diff": READS,
     "catalog.services.revisions.revision_merge": "called only by package_publish, whose package.revision_merged "
     "and package.publish_revision events record the merge (walked there)",
-    "catalog.services.search.catalog_version": READS,
     "catalog.services.search.search_enabled": READS,
-    "catalog.services.search.catalog_version_bump": DERIVED,
     "catalog.services.search.package_search_refresh": DERIVED,
     "catalog.services.search.packages_search_refresh": DERIVED,
     "catalog.eligibility.services.eligibility_checks_create": "creates the check rows of an audited request "

@@ -6,7 +6,8 @@ which starts with the current **catalog version**. Invariants (tested in ``tests
 
 1. **A bump hides every older entry.** Keys contain the version; ``bump()`` moves it to a new number that no
    earlier key used (an increment, or — when the version was lost from Redis — the current time in
-   milliseconds, which is larger than any earlier version). Old entries are never read again and expire after
+   microseconds, larger than any earlier version unless more than a million bumps a second were made). Old
+   entries are never read again and expire after
    ``AIX_CATALOG_FACETS_CACHE_SECONDS``.
 2. **Bumps happen on commit.** ``bump()`` registers one ``transaction.on_commit`` callback per transaction (at
    once outside a transaction): a rolled-back change never invalidates anything, a committed one always does.
@@ -70,7 +71,9 @@ _request_version: contextvars.ContextVar[int | None] = contextvars.ContextVar("c
 
 
 def _fresh_version() -> int:
-    return int(time.time() * 1000)
+    # Microseconds, not milliseconds: a version set from the clock and bumped once (+1) within the same millisecond
+    # would otherwise be above the clock when it is lost and read again at once.
+    return int(time.time() * 1_000_000)
 
 
 def _read_version() -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -128,7 +128,7 @@ class AutoSchema(openapi.AutoSchema):
     Views may document an error themselves with ``@extend_schema(responses=...)``; that one is kept.
     """
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
@@ -150,11 +150,12 @@ class AutoSchema(openapi.AutoSchema):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         # A nested ``many=True`` serializer's length limits are validated, so the schema must say them too.
         if isinstance(field, serializers.ListSerializer) and schema.get("type") == "array":
-            minimum = field.min_length if field.min_length is not None else (0 if field.allow_empty else 1)
+            min_length, max_length = getattr(field, "min_length", None), getattr(field, "max_length", None)
+            minimum = min_length if min_length is not None else (0 if field.allow_empty else 1)
             if minimum:
                 schema.setdefault("minItems", minimum)
-            if field.max_length is not None:
-                schema.setdefault("maxItems", field.max_length)
+            if max_length is not None:
+                schema.setdefault("maxItems", max_length)
         return schema
 
     def _error_codes(self) -> list[str]:

@@ -91,11 +91,17 @@ class ValidateOnlyModelFormMixin:
         raise TypeError(f"{type(self).__name__} only validates: call the service with its cleaned data.")
 
 
-class HoneypotMixin(SingleLineFormMixin, forms.Form):
-    """A field people never see (hidden by CSS, labelled "leave empty") that naive bots fill in.
+HONEYPOT_ERROR = _("Your message could not be accepted. Please check it and send it again.")
 
-    Views check ``is_spam()`` first and pretend success without storing anything. Render the visible
-    fields with ``form.visible_fields`` and this one with ``partials/honeypot.html``.
+
+class HoneypotMixin(SingleLineFormMixin, forms.Form):
+    """A field people never see (off-screen, skipped by the keyboard, labelled "leave empty") that naive bots fill in.
+
+    One policy for every public form that has one: a filled-in trap makes the form invalid with a neutral error
+    (the view answers 400 as for any invalid form), nothing is stored or sent, everything else typed is kept, and
+    the trap is emptied so that a person whose browser filled it in by mistake succeeds by sending again. Views
+    need no check of their own. Render the visible fields with ``form.visible_fields`` and the trap with
+    ``partials/honeypot.html``.
     """
 
     website = forms.CharField(
@@ -106,6 +112,14 @@ class HoneypotMixin(SingleLineFormMixin, forms.Form):
 
     def is_spam(self) -> bool:
         return bool(str(self.data.get("website", "")).strip())
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if self.is_spam():
+            self.data = data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict or a dict
+            data["website"] = ""
+            raise forms.ValidationError(HONEYPOT_ERROR, code="honeypot")
+        return cleaned
 
     def visible_fields(self) -> list[BoundField]:  # type: ignore[override]
         return [f for f in super().visible_fields() if f.name != "website"]

@@ -1,5 +1,10 @@
-"""Every e-mail the portal sends goes through ``send_templated_mail``: one subject line, a plain-text part and an
-HTML part, links made absolute from ``AIX_SITE_URL``.
+"""Rendering and sending e-mail: one subject line, a plain-text part and an HTML part, links made absolute from
+``AIX_SITE_URL``.
+
+Code that sends an e-mail calls ``aiexports.outbox.services.queue_mail`` (same arguments as
+``send_templated_mail``, plus a ``dedupe_key``) inside its transaction: the message is rendered here, stored as an
+outbox row and delivered after commit (``send_rendered_mail``), with a sweeper for lost messages. Only the outbox
+calls the senders of this module (``tests/platform/test_outbox.py`` enforces it).
 
 Templates come in threes, named by a prefix: ``<prefix>_subject.txt``, ``<prefix>.txt`` and ``<prefix>.html``
 (the HTML part usually extends ``email/base.html``). The subject and text parts are rendered without HTML
@@ -54,7 +59,7 @@ def mail_subject(text: str, *, max_length: int = SUBJECT_MAX_LENGTH) -> str:
 def _render_plain(template_name: str, context: Mapping[str, Any]) -> str:
     """Render a text template without HTML escaping (``&`` stays ``&`` in a subject or a plain-text body)."""
     template = get_template(template_name)
-    return template.template.render(Context(dict(context), autoescape=False))
+    return template.template.render(Context(dict(context), autoescape=False))  # type: ignore[attr-defined]  # the engine's own Template
 
 
 def render_templated_mail(
@@ -78,22 +83,48 @@ def send_templated_mail(
     from_email: str | None = None,
     reply_to: Sequence[str] | None = None,
     fail_silently: bool = False,
+    headers: Mapping[str, str] | None = None,
 ) -> int:
     """Render ``<template_prefix>_subject.txt``, ``.txt`` and ``.html`` and send one message to ``to``.
 
     ``language`` (default ``LANGUAGE_CODE``) is the language of the recipient; ``from_email`` defaults to
-    ``DEFAULT_FROM_EMAIL``. Returns the number of messages sent (0 when ``to`` is empty, 1 otherwise).
+    ``DEFAULT_FROM_EMAIL``; ``headers`` are extra message headers (``List-Unsubscribe``). Returns the number of
+    messages sent (0 when ``to`` is empty, 1 otherwise).
     """
     recipients = [address for address in to if address]
     if not recipients:
         return 0
     subject, text, html = render_templated_mail(template_prefix, context, language=language)
-    message = EmailMultiAlternatives(
+    return send_rendered_mail(
         subject=subject,
+        text=text,
+        html=html,
+        to=recipients,
+        from_email=from_email,
+        reply_to=reply_to,
+        fail_silently=fail_silently,
+    )
+
+
+def send_rendered_mail(
+    *,
+    subject: str,
+    text: str,
+    html: str,
+    to: Sequence[str],
+    from_email: str | None = None,
+    reply_to: Sequence[str] | None = None,
+    headers: Mapping[str, str] | None = None,
+    fail_silently: bool = False,
+) -> int:
+    """Send one already rendered message (text with an HTML alternative); the outbox's delivery calls this."""
+    message = EmailMultiAlternatives(
+        subject=mail_subject(subject),
         body=text,
         from_email=from_email or settings.DEFAULT_FROM_EMAIL,
-        to=recipients,
+        to=list(to),
         reply_to=list(reply_to) if reply_to else None,
+        headers=dict(headers) if headers else None,
     )
     message.attach_alternative(html, "text/html")
     return message.send(fail_silently=fail_silently)

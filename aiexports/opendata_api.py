@@ -7,13 +7,15 @@ renderers; only errors (404, 429) go through a renderer, and they are JSON whate
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -21,10 +23,12 @@ from rest_framework.views import APIView
 class URLDecidesFormat(BaseContentNegotiation):
     """Ignore the Accept header (no 406): the file's suffix in the URL says what comes back."""
 
-    def select_parser(self, request: Request, parsers: list) -> Any:
+    def select_parser(self, request: Request, parsers: Sequence[BaseParser]) -> Any:  # type: ignore[override]
         return parsers[0] if parsers else None
 
-    def select_renderer(self, request: Request, renderers: list, format_suffix: str | None = None) -> tuple:
+    def select_renderer(  # type: ignore[override]
+        self, request: Request, renderers: Sequence[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple:
         return (renderers[0], renderers[0].media_type)
 
 

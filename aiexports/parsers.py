@@ -16,7 +16,7 @@ class JSONParser(parsers.JSONParser):
     """``rest_framework.parsers.JSONParser``, refusing a document nested deeper than ``AIX_JSON_MAX_DEPTH``."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
-        encoding = parsers.get_encoding(parser_context or {})
+        encoding = parsers.get_encoding(parser_context or {})  # type: ignore[attr-defined]  # DRF's helper, not in the stubs
         try:
             text = stream.read().decode(encoding)
         except UnicodeDecodeError as exc:

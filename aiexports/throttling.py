@@ -83,12 +83,14 @@ class AnonAndUserRateThrottle(ClientIpMixin, SimpleRateThrottle):
         """``[(cache key, num_requests, duration)]`` of the windows this request counts against."""
         scopes = ["user"] if request.user and request.user.is_authenticated else ["anon", "user"]
         ident = str(request.user.pk) if request.user and request.user.is_authenticated else self.get_ident(request)
-        windows = []
+        windows: list[tuple[str, int, int]] = []
         for scope in scopes:
             rate = self.THROTTLE_RATES.get(scope)
             if rate is None:
                 continue
             num, duration = self.parse_rate(rate)
+            if num is None or duration is None:
+                continue
             windows.append((self.cache_format % {"scope": scope, "ident": ident}, num, duration))
         return windows
 

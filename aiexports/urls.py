@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("catalog.api.urls")),
     path("", include("catalog.eligibility.api.urls")),
     path("rfi/", include("rfi.api.urls")),
+    path("staff/", include("buyer_requests.api.urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +28,8 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("eligibility/", include("catalog.eligibility.urls")),
     path("rfi/", include("rfi.urls")),
+    path("alerts/", include("alerts.urls")),
+    path("requests/", include("buyer_requests.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

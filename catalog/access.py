@@ -16,6 +16,7 @@ from django.http import Http404
 
 from catalog.choices import OrganizationRole
 from catalog.models import Consortium, ConsortiumMember, Organization, OrganizationMembership, Package
+from catalog.models.organizations import ConsortiumMemberQuerySet
 
 
 def _authenticated(user: Any) -> bool:
@@ -70,7 +71,7 @@ def is_organization_admin(user: Any, organization_id: int) -> bool:
     ).exists()
 
 
-def memberships_for_org_admin(user: Any) -> QuerySet[ConsortiumMember]:
+def memberships_for_org_admin(user: Any) -> ConsortiumMemberQuerySet:
     """Every consortium membership (any status) of the organizations where ``user`` is an admin: the rows
     they may answer (a pending invitation) or end (an accepted membership). Others are not theirs: 404."""
     if not _authenticated(user):

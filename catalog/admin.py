@@ -18,9 +18,10 @@ from aiexports.audit.admin_mixins import AuditedAdminMixin
 from aiexports.audit.models import AuditEvent
 from aiexports.errors import DomainError
 from catalog import services
+from catalog.services.consortia import CONSORTIUM_FIELDS
 
-from . import models
-from .choices import Layer, MemberStatus, PackageStatus
+from . import models, workflow
+from .choices import Layer, MemberStatus
 from .forms.review import AssignForm, ConsultationAnswerForm, PublishForm, RejectForm, RequestChangesForm
 from .review_panel import consultation_offices, offices_of, review_panel
 
@@ -50,6 +51,10 @@ class ConsortiumMemberInline(admin.TabularInline):
 
 @admin.register(models.Consortium)
 class ConsortiumAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """A staff edit calls ``consortium_update`` (its audit row); a deletion is audited by ``AuditedAdminMixin``.
+    Consortia are created on the site (``consortium_create`` makes the anchor its first member), not here; the
+    slug (public links) and the anchor do not change here."""
+
     list_display = ("name", "anchor", "anchor_country", "member_count", "package_count", "created_at")
     list_filter = ("anchor__country", "members__role", "created_at")
     search_fields = ("name", "slug", "description", "anchor__name", "organizations__name")
@@ -67,6 +72,26 @@ class ConsortiumAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 n_packages=Count("packages", distinct=True),
             )
         )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("slug", "anchor") if obj is not None else ()
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, tuple[str, ...]]:
+        return {} if obj is not None else dict(self.prepopulated_fields)
+
+    def save_model(self, request: HttpRequest, obj: models.Consortium, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        services.consortium_update(
+            actor=request.user, consortium=obj, by_staff=True,
+            **{name: data[name] for name in CONSORTIUM_FIELDS if name in data},
+        )  # fmt: skip
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        # The members inline is read-only: membership changes by consent, on the site. Nothing is saved here.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     @admin.display(description=_("anchor country"), ordering="anchor__country__name")
     def anchor_country(self, obj: models.Consortium) -> str:
@@ -144,7 +169,8 @@ class ComponentInline(admin.TabularInline):
     can_delete = False
     fields = (
         "layer", "category", "name", "supplier", "quantity", "eccn", "tpp", "performance_density",
-        "dram_bandwidth", "unit_value_usd", "us_origin_share", "training_operations", "weights_published",
+        "dram_bandwidth", "designed_for_data_centers", "unit_value_usd", "us_origin_share", "training_operations",
+        "weights_published",
     )  # fmt: skip
     readonly_fields = fields
     ordering = ("layer", "position", "id")
@@ -219,6 +245,9 @@ class PackageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # consortia create packages on the site
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # no delete, one or in bulk: a package is withdrawn or rejected through its audited services
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(component_count=Count("components", distinct=True))
@@ -331,7 +360,7 @@ class PackageAdmin(admin.ModelAdmin):
         title = _("Consultation on “%(title)s”") % {"title": package.title}
         return self._page(
             request, package, "consultation_answer.html", title=title, form=form, has_offices=offices.exists(),
-            in_review=package.status == PackageStatus.IN_REVIEW, panel=review_panel(package),
+            in_review=workflow.can(workflow.Action.CONSULT, package.status), panel=review_panel(package),
         )  # fmt: skip
 
     def _back_url(self, request: HttpRequest, queryset: QuerySet) -> str:

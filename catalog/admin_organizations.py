@@ -1,6 +1,10 @@
 """Organizations in the admin. Verification is read-only on the form and changes only through the
 "Verify…" / "Withdraw verification…" actions (also offered as buttons on the change page), which ask for a
-note on an intermediate page and call the audited services."""
+note on an intermediate page and call the audited services.
+
+A staff edit of an organization and of its members goes through the same services as the site
+(``organization_update``, ``organization_member_add/set_role/remove`` with ``by_staff=True``): the same rules
+(control from abroad, at least one admin), the same audit rows, and a renamed organization is screened again."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from aiexports.accounts.organizations import services as organization_services
 from aiexports.accounts.organizations.services import organization_unverify, organization_verify
 from aiexports.audit.admin_mixins import AuditedAdminMixin
 from aiexports.errors import DomainError
@@ -25,12 +30,60 @@ from aiexports.http import client_ip
 from aiexports.singleline import SingleLineFormMixin
 
 from . import models
+from .choices import OrganizationRole
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = models.OrganizationMembership
+        fields = ("user", "role")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.instance.pk and "user" in self.changed_data:
+            raise ValidationError(_("Remove this member and add the other person instead."))
+        return data
+
+
+class MembershipFormSet(forms.BaseInlineFormSet):
+    """An organization that has an admin keeps one (the services refuse it too; here it is a form error)."""
+
+    def clean(self) -> None:
+        super().clean()
+        had_admin = any(f.initial.get("role") == OrganizationRole.ADMIN for f in self.initial_forms)
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if had_admin and not any(f.cleaned_data.get("role") == OrganizationRole.ADMIN for f in kept):
+            raise ValidationError(_("An organization needs at least one admin: make someone else admin first."))
 
 
 class MembershipInline(admin.TabularInline):
     model = models.OrganizationMembership
+    form = MembershipForm
+    formset = MembershipFormSet
     extra = 0
     autocomplete_fields = ("user",)
+
+
+class OrganizationAdminForm(SingleLineFormMixin, forms.ModelForm):
+    """The staff form, refusing what the organization service refuses (a foreign-controlled organization must
+    name the controlling country, not its own)."""
+
+    class Meta:
+        model = models.Organization
+        fields = ("name", "slug", "country", "website", "description", "foreign_controlled", "controlling_country",
+                  "created_by")  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        try:
+            organization_services.validate_control(
+                country=data.get("country"),
+                foreign_controlled=bool(data.get("foreign_controlled")),
+                controlling_country=data.get("controlling_country"),
+            )
+        except ValidationError as error:
+            self.add_error(None, error)  # a dict of field errors lands on its fields
+        return data
 
 
 class VerificationForm(SingleLineFormMixin, forms.Form):
@@ -50,6 +103,9 @@ class VerificationForm(SingleLineFormMixin, forms.Form):
 
 @admin.register(models.Organization)
 class OrganizationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Adding and deleting here are audited by ``AuditedAdminMixin``; a change and member edits call the services."""
+
+    form = OrganizationAdminForm
     list_display = ("name", "country", "foreign_controlled", "controlling_country", "verified", "verified_at",
                     "created_at")  # fmt: skip
     list_filter = ("verified", "foreign_controlled", "country")
@@ -82,6 +138,57 @@ class OrganizationAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("verified_by")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("verification", "created_by") if obj is not None else ("verification",)
+
+    def save_model(self, request: HttpRequest, obj: models.Organization, form: Any, change: bool) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)  # audited as catalog.organization.admin_add
+            return
+        data = form.cleaned_data
+        organization_services.organization_update(
+            actor=request.user,
+            organization=obj,
+            by_staff=True,
+            name=data["name"],
+            slug=data["slug"],
+            country=data["country"],
+            website=data.get("website", ""),
+            description=data.get("description", ""),
+            foreign_controlled=bool(data.get("foreign_controlled")),
+            controlling_country=data.get("controlling_country"),
+            ip_address=client_ip(request),
+        )
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not models.OrganizationMembership:
+            super().save_formset(request, form, formset, change)
+            return
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []  # the change message
+        common = {"actor": request.user, "by_staff": True, "ip_address": client_ip(request)}
+        # Additions and promotions first, demotions and removals last: the organization never lacks an admin.
+        steps: list[tuple[int, Any, dict[str, Any]]] = []
+        for member_form in formset.forms:
+            data, membership = member_form.cleaned_data, member_form.instance
+            if not data:
+                continue
+            if data.get("DELETE") and membership.pk:
+                steps.append((2, organization_services.organization_member_remove, {"membership": membership}))
+            elif not membership.pk and data.get("user"):
+                add = {"organization": form.instance, "email": data["user"].email, "role": data["role"]}
+                steps.append((0, organization_services.organization_member_add, add))
+            elif membership.pk and "role" in member_form.changed_data:
+                stored = models.OrganizationMembership.objects.get(pk=membership.pk)
+                order = 0 if data["role"] == OrganizationRole.ADMIN else 1
+                steps.append((order, organization_services.organization_member_set_role,
+                              {"membership": stored, "role": data["role"]}))  # fmt: skip
+        for _order, service, kwargs in sorted(steps, key=lambda step: step[0]):
+            try:
+                service(**kwargs, **common)
+            except (DomainError, ValidationError) as exc:
+                text = str(exc) if isinstance(exc, DomainError) else "; ".join(exc.messages)
+                self.message_user(request, text, messages.ERROR)
 
     def _decide(self, request: HttpRequest, queryset: QuerySet, action: str, service: Any, title: str, done: Any):
         initial = {"action": action, helpers.ACTION_CHECKBOX_NAME: [str(o.pk) for o in queryset]}

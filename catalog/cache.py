@@ -124,7 +124,8 @@ def bump(using: str = DEFAULT_DB_ALIAS) -> None:
     """Invalidate everything cached under the current version once the current transaction commits (at once
     outside a transaction). Called many times in one transaction, it bumps once."""
     connection = connections[using]
-    if connection.in_atomic_block and any(func is _bump_now for _sids, func, _robust in connection.run_on_commit):
+    pending = connection.run_on_commit  # (savepoint ids, callback, robust) triples in Django 5.2
+    if connection.in_atomic_block and any(item[1] is _bump_now for item in pending):
         return
     transaction.on_commit(_bump_now, using=using, robust=True)
 

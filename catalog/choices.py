@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aiexports.typed import StrOrPromise
+
 
 class Layer(models.TextChoices):
     HARDWARE = "hardware", _("Hardware")
@@ -62,7 +64,7 @@ CATEGORY_LAYER: dict[str, str] = {
 MODEL_CATEGORIES = frozenset({Category.FOUNDATION_MODEL, Category.FINETUNED_MODEL})
 
 
-def categories_for_layer(layer: str) -> list[tuple[str, str]]:
+def categories_for_layer(layer: str) -> list[tuple[str, StrOrPromise]]:
     """The (value, label) pairs of the categories that belong to ``layer``."""
     return [(value, label) for value, label in Category.choices if CATEGORY_LAYER[value] == layer]
 

@@ -1,5 +1,6 @@
-"""Demo data of the catalog: fictional companies and consortia, ~30 published packages, and packages in
-every stage of review. Idempotent: running it twice leaves the same rows."""
+"""Demo data of the catalog: fictional companies and consortia, ~30 published packages (several of them also in
+Japanese, Spanish and French), packages in every stage of review and a revision waiting for review. Idempotent:
+running it twice leaves the same rows."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from catalog.choices import ConsortiumRole, Layer, MemberStatus, OrganizationRole, PackageStatus
-from catalog.models import Consortium, ConsortiumMember, OrganizationMembership, Package
+from catalog.demo_translations import load_translations
+from catalog.models import Component, Consortium, ConsortiumMember, OrganizationMembership, Package
 from catalog.sample_data import build_packages, ensure_consortia, ensure_organizations
+from catalog.services.packages import component_values
+from catalog.services.search import packages_search_refresh
 
 DEMO_COMPANY_EMAIL = "company@aiexports.example"
 DEMO_STAFF_EMAIL = "staff@aiexports.example"
@@ -37,6 +41,39 @@ def invite_demo_company(consortia: list[Consortium]) -> None:
             "invited_at": timezone.now(),
         },
     )
+
+
+REVISION_SUMMARY_NOTE = " Revised: a second 20 MW data hall and a Swahili speech model are added."
+
+
+def ensure_pending_revision(consortium: Consortium, *, created_by: object = None) -> Package | None:
+    """A revision of the consortium's first published package, submitted and waiting for review (once): the
+    public keeps seeing the published version; staff see the revision and its diff."""
+    original = (
+        Package.objects.filter(consortium=consortium, status=PackageStatus.PUBLISHED, revision_of=None)
+        .order_by("pk")
+        .first()
+    )
+    if original is None:
+        return None
+    existing = original.revisions.first()
+    if existing is not None:
+        return existing
+    fields = {name: getattr(original, name) for name in ("title", "description", "builder", "owner", "operator",
+              "business_model", "federal_support", "federal_support_details", "us_content_statement")}  # fmt: skip
+    revision = Package.objects.create(
+        consortium=consortium, revision_of=original, slug=f"{original.slug}-revision"[:220],
+        status=PackageStatus.SUBMITTED, submitted_at=timezone.now(), created_by=created_by,
+        summary=(original.summary + REVISION_SUMMARY_NOTE)[:500], **fields,
+    )  # fmt: skip
+    for name in ("sectors", "target_countries", "target_regions"):
+        getattr(revision, name).set(getattr(original, name).all())
+    for component in original.components.all():
+        values = component_values(component)
+        if component.category == "datacenter":
+            values["quantity"] = component.quantity + 1
+        Component.objects.create(package=revision, revision_source=component, **values)
+    return revision
 
 
 def load(stdout: IO[str]) -> None:
@@ -72,8 +109,12 @@ def load(stdout: IO[str]) -> None:
             created_by=company, reviewer=staff if status == PackageStatus.IN_REVIEW else None,
             reviewer_feedback=feedback,
         )  # fmt: skip
+    revision = ensure_pending_revision(own, created_by=company)
+    versions = load_translations()
+    packages_search_refresh()  # the packages and components above were bulk-created, without signals
     stdout.write(
         f"Catalog: {len(orgs)} organizations, {len(consortia)} consortia, "
         f"{len(published)} published and {len(pipeline)} other packages created "
-        f"({Package.objects.count()} packages in all)."
+        f"({Package.objects.count()} packages in all); "
+        f"{'a revision pending review' if revision else 'no revision'}; {versions} language versions (ja, es, fr)."
     )

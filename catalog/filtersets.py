@@ -16,19 +16,46 @@ import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from django_filters import fields as filter_fields
 from drf_spectacular.drainage import set_override
 
+from catalog import countries
 from catalog.choices import Category, Layer, SectorChoice
 from catalog.eligibility.selectors import packages_available_in
-from catalog.models import Component, Consortium, Package, Region
-from catalog.services.search import SEARCH_CONFIG, search_enabled
+from catalog.models import Component, ComponentTranslation, Consortium, Package, PackageTranslation, Region
+from catalog.services.search import SEARCH_CONFIG, SplitQuery, search_enabled, split_query
 
 # An ECCN or its beginning: "3A090", "3A090.a", "4A", "5A992.c" or "EAR99" (case-insensitive on input).
 ECCN_PREFIX_RE = re.compile(r"^(EAR99|[0-9]([A-E]([0-9]{1,3}(\.[a-z0-9]+)*)?)?)$")
+
+
+class NgramQuery(SearchQuery):
+    """A tsquery written by ``SplitQuery.ngram_tsquery`` (bigram phrases of quoted lexemes), cast as it is: the
+    lexemes are already what the vector holds, so no text-search configuration may parse them again."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__(value)
+
+    def as_sql(self, compiler: Any, connection: Any, function: Any = None, template: Any = None) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql})::tsquery", params
+
+
+def search_query(split: SplitQuery) -> SearchQuery | None:
+    """The PostgreSQL query of a search: its words (websearch syntax, English stems) and its no-space runs
+    (bigram phrases), all required; None when there is nothing to look for."""
+    parts: list[SearchQuery] = []
+    if split.has_words:
+        parts.append(SearchQuery(split.words, config=SEARCH_CONFIG, search_type="websearch"))
+    if split.runs:
+        parts.append(NgramQuery(split.ngram_tsquery()))
+    if not parts:
+        return None
+    query = parts[0]
+    for part in parts[1:]:
+        query = query & part
+    return query
 
 
 class Ordering:
@@ -48,14 +75,8 @@ class Availability:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """ISO 3166-1 alpha-2 codes with names in the active language (the ``Country`` table holds the same codes)."""
-    return list(_country_choices(get_language() or "en"))
-
-
-@functools.lru_cache(maxsize=16)
-def _country_choices(language: str) -> tuple[tuple[str, str], ...]:
-    # Sorting 249 translated names costs more than the rest of a list request's Python: do it once per language.
-    return tuple((code, str(name)) for code, name in countries)
+    """ISO 3166-1 alpha-2 codes with CLDR names in the active language, in its order (``catalog.countries``)."""
+    return countries.country_choices()
 
 
 class SchemaStated:
@@ -80,7 +101,8 @@ class CountryCodeField(filter_fields.ChoiceField):
 @functools.lru_cache(maxsize=1)
 def country_code_values() -> list[str]:
     """What a country filter accepts, for the API schema: blank (no filter) or a code in either case."""
-    return ["", *sorted({code for code, _name in countries} | {code.lower() for code, _name in countries})]
+    codes = countries.country_codes()
+    return ["", *sorted(set(codes) | {code.lower() for code in codes})]
 
 
 class CountryCodeFilter(SchemaStated, django_filters.ChoiceFilter):
@@ -149,10 +171,27 @@ class SlugChoicesFilter(SchemaStated, django_filters.ModelMultipleChoiceFilter):
     field_class = SlugChoicesField
 
 
+class SearchField(forms.CharField):
+    """Words to look for, in any language. A search of punctuation and symbols alone is refused with a message
+    (it could only ever find nothing)."""
+
+    default_error_messages = {
+        "unsearchable": _(
+            "Enter a word or a few characters to search for: punctuation and symbols alone find nothing."
+        ),
+    }
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and not split_query(value).searchable:
+            raise forms.ValidationError(self.error_messages["unsearchable"], code="unsearchable")
+
+
 class SearchFilter(SchemaStated, django_filters.CharFilter):
     """Words to look for (forms refuse the NUL character)."""
 
     openapi_schema = {"type": "string", "maxLength": 200, "pattern": r"^[^\x00]*$"}
+    field_class = SearchField
 
 
 class PackageFilterSet(django_filters.FilterSet):
@@ -246,12 +285,22 @@ class PackageFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        split = split_query(value)
         if search_enabled():
-            query = SearchQuery(value, config=SEARCH_CONFIG, search_type="websearch")
+            query = search_query(split)
+            if query is None:
+                return queryset.none()
             return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
-        # SQLite (the embedded default): every word must appear in the package or one of its components.
-        for word in value.split()[:10]:
+        # SQLite (the embedded default): every word (and every run of Japanese, Chinese... text) must appear in the
+        # package, one of its translations, one of its components or their translations.
+        for word in split.terms()[:10]:
             in_components = Component.objects.filter(package=OuterRef("pk")).filter(
+                Q(name__icontains=word) | Q(description__icontains=word)
+            )
+            in_translations = PackageTranslation.objects.filter(package=OuterRef("pk")).filter(
+                Q(title__icontains=word) | Q(summary__icontains=word) | Q(description__icontains=word)
+            )
+            in_component_translations = ComponentTranslation.objects.filter(component__package=OuterRef("pk")).filter(
                 Q(name__icontains=word) | Q(description__icontains=word)
             )
             queryset = queryset.filter(
@@ -259,6 +308,8 @@ class PackageFilterSet(django_filters.FilterSet):
                 | Q(summary__icontains=word)
                 | Q(description__icontains=word)
                 | Exists(in_components)
+                | Exists(in_translations)
+                | Exists(in_component_translations)
             )
         return queryset
 

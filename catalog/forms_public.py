@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from aiexports.singleline import SingleLineFormMixin
+from aiexports.forms import HoneypotMixin
 from catalog.filtersets import country_choices
 
 
@@ -19,7 +19,7 @@ class FastSelect(forms.Select):
     """A ``<select>`` rendered in Python: Django renders each ``<option>`` through a template, and 249 countries
     made that the most expensive part of a package page."""
 
-    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> str:
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> SafeString:
         final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         selected = "" if value is None else str(value)
         options = "".join(
@@ -29,8 +29,8 @@ class FastSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe(options))  # noqa: S308 - escaped
 
 
-class InquiryForm(SingleLineFormMixin, forms.Form):
-    """ "Express interest": a buyer's message to a package's consortium. ``website`` is a honeypot."""
+class InquiryForm(HoneypotMixin):
+    """ "Express interest": a buyer's message to a package's consortium (with the shared honeypot)."""
 
     name = forms.CharField(label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     organization = forms.CharField(
@@ -46,13 +46,10 @@ class InquiryForm(SingleLineFormMixin, forms.Form):
         help_text=_("What you would like to know or discuss (at most 5,000 characters)."),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    # Honeypot: hidden from people by CSS (not by type=hidden, which bots skip). A filled-in value means a bot.
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("- Select -")), *country_choices()]
-        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        cast(forms.ChoiceField, self.fields["country"]).choices = [("", _("- Select -")), *country_choices()]
         errors = self.errors if self.is_bound else {}
         for name, field in self.fields.items():
             css = {"country": "usa-select", "message": "usa-textarea"}.get(name, "usa-input")
@@ -64,6 +61,3 @@ class InquiryForm(SingleLineFormMixin, forms.Form):
             field.widget.attrs["class"] = css
             if described_by:
                 field.widget.attrs["aria-describedby"] = " ".join(described_by)
-
-    def is_spam(self) -> bool:
-        return bool(self.cleaned_data.get("website"))

@@ -84,7 +84,7 @@ def _component(component: Component) -> dict[str, Any]:
         "category": component.category,
         "name": component.name,
         # A supplier that is not an accepted member of the consortium (it left) is not published.
-        "supplier": component.supplier.name if component.supplier and component.supplier_is_member else None,
+        "supplier": component.supplier.name if component.supplier and component.supplier_is_member else None,  # type: ignore[attr-defined]  # noqa: E501 annotated
         "quantity": component.quantity,
         "eccn": component.eccn,
         "tpp": component.tpp,

@@ -3,7 +3,8 @@
 Pure reads shared by the submit service, the wizard's review step, the API and the admin. The rules come
 from the program's call for proposals (April 2026): a full stack covers all four layers, names at least
 one target country or regional bloc, and the hardware layer should be at least 51 % U.S.-origin by value
-(a presumption the reviewer weighs, so a lower share is a warning, not a block). A component's supplier
+(a presumption the reviewer weighs, so a lower share is a warning, not a block; the exact comparison and
+how the figure is shown are ``catalog.eligibility.us_share``'s). A component's supplier
 must be an accepted member of the consortium: one that was only invited, or has left, must be replaced.
 """
 
@@ -16,9 +17,8 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import Layer
+from catalog.eligibility.us_share import below_presumption, share_display, weighted_share
 from catalog.models import Component, ConsortiumMember, Package
-
-US_ORIGIN_PRESUMPTION = Decimal("51")
 
 # Wizard steps: (slug, label). A layer step's slug is the layer's value.
 STEPS: list[tuple[str, str]] = [
@@ -99,22 +99,21 @@ def _suppliers_not_members(package: Package, components: list[Component]) -> lis
 
 
 def hardware_us_origin_share(components: Iterable[Component]) -> Decimal | None:
-    """The value-weighted U.S.-origin share (%) of the hardware components that state a value and a share.
+    """The exact value-weighted U.S.-origin share (%) of the hardware components that state a value and a share.
 
-    ``None`` when no hardware component states both (nothing to weigh).
+    ``None`` when no hardware component states both (nothing to weigh). The rule (exact comparison, how the
+    figure is shown) is ``catalog.eligibility.us_share``'s, the same the program check of the engine uses.
     """
-    total = Decimal("0")
-    us = Decimal("0")
-    for c in components:
-        if c.layer != Layer.HARDWARE or c.unit_value_usd is None or c.us_origin_share is None:
-            continue
-        value = c.unit_value_usd * (c.quantity or 0)
-        total += value
-        us += value * c.us_origin_share / Decimal("100")
-    if total <= 0:
-        return None
-    return (us * Decimal("100") / total).quantize(Decimal("0.1"))
+    return weighted_share(
+        (c.unit_value_usd, c.quantity, c.us_origin_share) for c in components if c.layer == Layer.HARDWARE
+    )
 
 
 def us_origin_below_presumption(share: Decimal | None) -> bool:
-    return share is not None and share < US_ORIGIN_PRESUMPTION
+    return below_presumption(share)
+
+
+def us_share_context(components: Iterable[Component]) -> dict[str, Decimal | bool | None]:
+    """What ``catalog/manage/_us_share.html`` shows: the figure (``share_display``) and whether it is below."""
+    share = hardware_us_origin_share(components)
+    return {"us_share": share_display(share), "us_share_low": below_presumption(share)}

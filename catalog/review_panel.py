@@ -16,17 +16,21 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
+from catalog import workflow
 from catalog.choices import ConsultationPosition, Layer, PackageStatus
 from catalog.eligibility import engine
+from catalog.eligibility import reasons as rtext
 from catalog.eligibility.choices import Outcome
+from catalog.eligibility.reasons import render_reason
 from catalog.eligibility.screening.choices import BLOCKING_STATUSES, HitStatus
 from catalog.eligibility.screening.models import ScreeningHit
 from catalog.eligibility.screening.selectors import screening_current_import
-from catalog.eligibility.selectors import publication_blockers
+from catalog.eligibility.selectors import headquarters_license_countries, publication_blockers
 from catalog.eligibility.selectors_results import eligibility_evaluate, ruleset_active
 from catalog.eligibility.targets import components_engine_data
+from catalog.eligibility.us_share import US_ORIGIN_PRESUMPTION, below_presumption, share_display
 from catalog.models import Component, ConsortiumMember, ConsultationAnswer, ConsultedOffice, Package, Region
-from catalog.readiness import US_ORIGIN_PRESUMPTION, Missing, hardware_us_origin_share, package_missing
+from catalog.readiness import Missing, hardware_us_origin_share, package_missing
 from catalog.services.revisions import RevisionDiff, revision_diff
 
 HIGH = "high"
@@ -104,7 +108,12 @@ class UsShare:
 
     @property
     def below(self) -> bool:
-        return self.share is not None and self.share < self.presumption
+        return below_presumption(self.share, self.presumption)
+
+    @property
+    def display(self) -> Decimal | None:
+        """The figure shown (``catalog.eligibility.us_share.share_display``): never 51.0 for a share below 51."""
+        return share_display(self.share, self.presumption)
 
 
 @dataclass(frozen=True)
@@ -178,7 +187,7 @@ class ReviewPanel:
 
     @property
     def can_publish(self) -> bool:
-        return self.package.status == PackageStatus.IN_REVIEW and not self.blockers
+        return workflow.can(workflow.Action.PUBLISH, self.package.status) and not self.blockers
 
 
 # --- Eligibility of the target markets ---------------------------------------------------------------
@@ -203,7 +212,8 @@ def _target_results(components: list[Component], countries: dict[str, str]) -> t
         if o is None:
             results[code] = TargetResult(code, name, "", labels[""])
         else:
-            reasons = tuple(r.text for r in o.reasons if r.outcome != Outcome.ELIGIBLE)
+            # Words from the structured reason, in the reviewer's language (never the engine's English ``text``).
+            reasons = tuple(render_reason(r.as_dict()).text for r in o.reasons if r.outcome != Outcome.ELIGIBLE)
             results[code] = TargetResult(code, name, o.outcome, labels[o.outcome], o.tier, reasons)
     return str(ruleset), results
 
@@ -211,7 +221,9 @@ def _target_results(components: list[Component], countries: dict[str, str]) -> t
 def _eligibility(package: Package, components: list[Component]) -> tuple[str, list[TargetResult], list[BlocResult]]:
     direct = list(package.target_countries.all())
     blocs = list(package.target_regions.prefetch_related("countries"))
-    names = {c.code: c.name for c in direct} | {c.code: c.name for b in blocs for c in b.countries.all()}
+    names = {c.code: c.localized_name for c in direct} | {
+        c.code: c.localized_name for b in blocs for c in b.countries.all()
+    }
     ruleset, results = _target_results(components, names)
     targets = sorted((results[c.code] for c in direct), key=lambda t: (OUTCOME_ORDER[t.outcome], t.name))
     bloc_results = [_bloc(bloc, results) for bloc in blocs]
@@ -224,7 +236,7 @@ def _bloc(bloc: Region, results: dict[str, TargetResult]) -> BlocResult:
         (results[c.code] for c in bloc.countries.all()), key=lambda t: (OUTCOME_ORDER[t.outcome], t.name)
     )
     outcome = countries[0].outcome if countries else Outcome.ELIGIBLE
-    return BlocResult(bloc.code, bloc.name, outcome, _outcome_labels()[outcome], tuple(countries))
+    return BlocResult(bloc.code, bloc.localized_name, outcome, _outcome_labels()[outcome], tuple(countries))
 
 
 # --- Members: screening, ownership, verification ----------------------------------------------------
@@ -243,29 +255,44 @@ def _members(package: Package) -> list[MemberFacts]:
         .order_by("-role", "organization__name")
     )
     current = screening_current_import()
-    return [_member(m, current) for m in rows]
+    headquarters = headquarters_license_countries()
+    return [_member(m, current, headquarters) for m in rows]
 
 
-def _member(m: ConsortiumMember, current: Any) -> MemberFacts:
+def _member(m: ConsortiumMember, current: Any, headquarters: frozenset[str] = frozenset()) -> MemberFacts:
     org = m.organization
     concern = ""
     issues = engine.evaluate_program(
-        [engine.MemberData(org.name, org.country_id, org.foreign_controlled, org.controlling_country_id)], []
+        [engine.MemberData(org.name, org.country_id, org.foreign_controlled, org.controlling_country_id)],
+        [],
+        license_headquarters=headquarters,
     ).issues
     for issue in issues:
         if issue.code == "member_location":
-            concern = _("Located in a country of concern (%(country)s).") % {"country": org.country.name}
+            concern = _("Located in a country of concern (%(country)s).") % {"country": org.country.localized_name}
         elif issue.code == "member_control":
             concern = _("Owned or controlled from a country of concern (%(country)s).") % {
-                "country": org.controlling_country.name
+                "country": org.controlling_country.name if org.controlling_country else ""
             }
+        elif issue.code == rtext.MEMBER_HEADQUARTERS and not concern:
+            # 15 CFR 742.6(a)(6)(iii)(A): a license for advanced-computing items wherever the member is.
+            parent = issue.params.get("basis") == "parent"
+            text = (
+                _("Ultimate parent in %(country)s (Country Group D:5 or Macau): advanced-computing items for it "
+                  "need a license wherever it is.")
+                if parent
+                else _("Headquartered in %(country)s (Country Group D:5 or Macau): advanced-computing items for "
+                       "it need a license wherever it is.")
+            )  # fmt: skip
+            country = org.controlling_country if parent else org.country
+            concern = text % {"country": country.name}
     hits = tuple(
         _("“%(name)s” on %(list)s (score %(score)s, %(status)s)")
         % {"name": h.matched_name, "list": h.source_list, "score": f"{h.score:.2f}", "status": h.get_status_display()}
-        for h in org.blocking_hits
+        for h in org.blocking_hits  # type: ignore[attr-defined]  # a Prefetch to_attr
     )
     screening = getattr(org, "screening", None)  # a missing one-to-one row raises an AttributeError subclass
-    if any(h.status == HitStatus.CONFIRMED for h in org.blocking_hits):
+    if any(h.status == HitStatus.CONFIRMED for h in org.blocking_hits):  # type: ignore[attr-defined]
         state, label = "confirmed", _("Confirmed restricted party")
     elif hits:
         state, label = "hit", _("Possible match: staff must clear or confirm it")
@@ -279,10 +306,10 @@ def _member(m: ConsortiumMember, current: Any) -> MemberFacts:
         organization_id=org.pk,
         name=org.name,
         role=m.get_role_display(),
-        country=org.country.name,
+        country=org.country.localized_name,
         verified=org.verified,
         foreign_controlled=org.foreign_controlled,
-        controlling_country=org.controlling_country.name if org.controlling_country_id else "",
+        controlling_country=org.controlling_country.name if org.controlling_country else "",
         concern=concern,
         screening=state,
         screening_label=str(label),
@@ -408,7 +435,7 @@ def _other_warnings(panel: ReviewPanel) -> list[PanelWarning]:
     share = panel.us_share
     if share.below:
         text = _("The hardware layer is %(share)s %% U.S.-origin by value, below the %(min)s %% presumption.")
-        found.append(PanelWarning("us_share_below", text % {"share": share.share, "min": share.presumption}, MEDIUM))
+        found.append(PanelWarning("us_share_below", text % {"share": share.display, "min": share.presumption}, MEDIUM))
     elif share.has_hardware and share.share is None:
         text = _("The hardware layer's U.S.-origin share cannot be computed: no unit values and shares are given.")
         found.append(PanelWarning("us_share_unknown", text, MEDIUM))

@@ -269,11 +269,12 @@ def _components_for(package: Package, rng: random.Random, suppliers: dict[str, l
         (Layer.DATA, rng.choice(DATA)),
         (Layer.SECURITY, rng.choice(SECURITY)),
     ]
-    while len(parts) < count:
-        layer = rng.choice(list(LAYER_PARTS))
-        parts.append((layer, rng.choice(LAYER_PARTS[layer])))
+    # More parts, never one already listed: a package names each component once (with its quantity).
+    unused = [(layer, part) for layer, layer_parts in LAYER_PARTS.items() for part in layer_parts]
+    unused = [(layer, part) for layer, part in unused if part.name not in {p.name for _layer, p in parts}]
+    parts += rng.sample(unused, k=min(max(count - len(parts), 0), len(unused)))
     components = []
-    for position, (layer, part) in enumerate(parts):
+    for position, (layer, part) in enumerate(parts):  # type: ignore[assignment]  # Layer is a str
         if layer in omit_layers:
             continue
         candidates = suppliers.get(layer) or suppliers["any"]

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import ngettext
 
+from aiexports.typed import StrOrPromise
 from catalog import cache as catalog_cache
 from catalog.choices import (
     CATEGORY_LAYER,
@@ -29,9 +30,11 @@ from catalog.choices import (
     PackageStatus,
     SectorChoice,
 )
+from catalog.countries import region_name, sort_by_country, sort_by_region
 from catalog.filtersets import PackageFilterSet, country_choices
 from catalog.models import Component, Consortium, ConsortiumMember, OrganizationMembership, Package, Region
 from catalog.models.reference import localized_country_name
+from catalog.translations import PACKAGE_TEXT_FIELDS, localize_components, localize_packages
 
 T = TypeVar("T")
 
@@ -47,13 +50,15 @@ def published_packages() -> QuerySet[Package]:
     return Package.objects.filter(status=PackageStatus.PUBLISHED).select_related("consortium").only(*LIST_FIELDS)
 
 
-def attach_list_data(packages: Iterable[Package], *, layer_counts: bool = True) -> list[Package]:
+def attach_list_data(packages: Iterable[Package], *, layer_counts: bool = True, localize: bool = True) -> list[Package]:
     """Prepare packages for a list, with one query per relation for the whole page:
 
     - ``package.sector_codes`` (by code) and ``package.sector_labels``;
     - ``package.target_region_codes`` and ``package.target_country_codes`` (by name, as the admin lists them),
       and ``package.target_markets``: region names, then country names in the active language;
-    - with ``layer_counts``, ``package.layer_counts``: ``[(layer label, n), ...]`` in layer order.
+    - with ``layer_counts``, ``package.layer_counts``: ``[(layer label, n), ...]`` in layer order;
+    - with ``localize``, the title and summary in the active language where the consortium gave a version, and
+      ``package.lang`` / ``package.english_only`` (``catalog.translations``; the API keeps the English fields).
 
     Plain values instead of prefetched model instances: building a manager and a model per related row was
     most of a list request's time. Labels are translated once per request, not per package.
@@ -64,7 +69,7 @@ def attach_list_data(packages: Iterable[Package], *, layer_counts: bool = True) 
     regions: dict[int, list[tuple[str, str]]] = {pk: [] for pk in ids}
     countries: dict[int, list[tuple[str, str]]] = {pk: [] for pk in ids}
     if ids:
-        through = Package.sectors.through.objects.filter(package_id__in=ids)
+        through: QuerySet[Any] = Package.sectors.through.objects.filter(package_id__in=ids)
         for package_id, code in through.order_by("sector_id").values_list("package_id", "sector_id"):
             sectors[package_id].append(code)
         through = Package.target_regions.through.objects.filter(package_id__in=ids)
@@ -83,11 +88,18 @@ def attach_list_data(packages: Iterable[Package], *, layer_counts: bool = True) 
         package.sector_labels = [sector_labels.get(code, code) for code in package.sector_codes]
         package.target_region_codes = [code for code, _name in regions[package.pk]]
         package.target_country_codes = [code for code, _name in countries[package.pk]]
-        package.target_markets = [name for _code, name in regions[package.pk]] + [
-            localized_country_name(code) or name for code, name in countries[package.pk]
+        # Blocs, then countries, each named and ordered in the active language.
+        package.target_markets = [
+            region_name(code, name)
+            for code, name in sort_by_region(regions[package.pk], lambda r: r[0], lambda r: r[1])
+        ] + [
+            localized_country_name(code) or name
+            for code, name in sort_by_country(countries[package.pk], lambda c: c[0])
         ]
     if layer_counts:
         _attach_layer_counts(packages)
+    if localize:
+        localize_packages(packages)
     return packages
 
 
@@ -149,7 +161,8 @@ class CachedCountPaginator(Paginator):
             except EmptyResultSet:
                 return 0
             part = hashlib.sha256(sql.encode()).hexdigest()[:32]
-        return catalog_cache.get_or_build("count", (part,), lambda: Paginator.count.func(self), language=False,
+        count = Paginator.count.func  # type: ignore[attr-defined]  # the cached_property's own function
+        return catalog_cache.get_or_build("count", (part,), lambda: count(self), language=False,
                                           local=True)  # fmt: skip
 
 
@@ -188,7 +201,11 @@ def _selected(filterset: PackageFilterSet, name: str) -> set[str]:
 
 
 def _options(
-    choices: Iterable[tuple[str, str]], counts: Mapping[str, int], selected: set[str], *, keep_empty: bool = False
+    choices: Iterable[tuple[str, StrOrPromise]],
+    counts: Mapping[str, int],
+    selected: set[str],
+    *,
+    keep_empty: bool = False,
 ) -> list[FacetOption]:
     """Options in ``choices`` order; those with no package are left out unless selected (or ``keep_empty``)."""
     return [
@@ -282,7 +299,10 @@ def package_facets(filterset: PackageFilterSet) -> Facets:
         category=_options(categories, counts["category"], _selected(filterset, "category")),
         sector=_options(SectorChoice.choices, counts["sector"], _selected(filterset, "sector")),
         target_region=_options(
-            sorted(regions.items(), key=lambda r: r[1]),
+            [
+                (code, region_name(code, name))
+                for code, name in sort_by_region(regions.items(), lambda r: r[0], lambda r: r[1])
+            ],
             {code: n for code, _name, n in counts["regions"]},
             _selected(filterset, "target_region"),
         ),
@@ -344,6 +364,8 @@ def published_package_detail(*, slug: str) -> Package:
     )
     package = get_object_or_404(queryset, slug=slug)
     hide_non_member_suppliers(package.components.all())
+    localize_packages([package], fields=PACKAGE_TEXT_FIELDS)
+    localize_components(package.components.all())
     grouped: dict[str, list[Component]] = {}
     for component in package.components.all():
         grouped.setdefault(component.layer, []).append(component)
@@ -368,7 +390,7 @@ def public_consortium_detail(*, slug: str) -> Consortium:
     """A public consortium with its members and ``consortium.published_packages`` (a list), or 404."""
     consortium = get_object_or_404(public_consortia(), slug=slug)
     packages = published_packages().filter(consortium=consortium).order_by("title")
-    consortium.published_packages = attach_list_data(packages)
+    consortium.published_packages = attach_list_data(packages)  # type: ignore[attr-defined]  # for the template
     return consortium
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import consortia, dashboard, invitations, packages
+from .views import consortia, dashboard, invitations, packages, translations
 
 urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
@@ -38,6 +38,21 @@ urlpatterns = [
     path("dashboard/packages/<slug:slug>/withdraw/", packages.package_withdraw, name="manage_package_withdraw"),
     path("dashboard/packages/<slug:slug>/reopen/", packages.package_reopen, name="manage_package_reopen"),
     path("dashboard/packages/<slug:slug>/revise/", packages.package_revise, name="manage_package_revise"),
+    path(
+        "dashboard/packages/<slug:slug>/translations/new/",
+        translations.translation_new,
+        name="manage_translation_new",
+    ),
+    path(
+        "dashboard/packages/<slug:slug>/translations/<slug:language>/",
+        translations.translation_edit,
+        name="manage_translation_edit",
+    ),
+    path(
+        "dashboard/packages/<slug:slug>/translations/<slug:language>/remove/",
+        translations.translation_remove,
+        name="manage_translation_remove",
+    ),
     path(
         "dashboard/packages/<slug:slug>/components/<int:component_id>/",
         packages.component_edit,

@@ -89,7 +89,7 @@ class CampaignGroupAdmin(admin.ModelAdmin):
     list_display = ("__str__", "notice", "size", "created_at")
     list_filter = ("notice",)
     list_select_related = ("notice",)
-    readonly_fields = ("notice", "label", "fingerprint", "created_at", "size")
+    readonly_fields = ("notice", "label", "created_at", "size")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(member_count=Count("submissions"))
@@ -97,7 +97,7 @@ class CampaignGroupAdmin(admin.ModelAdmin):
     @admin.display(description=_("responses"), ordering="member_count")
     def size(self, obj: CampaignGroup) -> str:
         url = reverse("admin:rfi_submission_changelist") + f"?campaign={obj.pk}"
-        return format_html('<a href="{}">{}</a>', url, obj.member_count)
+        return format_html('<a href="{}">{}</a>', url, obj.member_count)  # type: ignore[attr-defined]  # annotated
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -21,7 +21,7 @@ class ReviewerFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         choices: list[tuple[str, Any]] = [("me", _("Assigned to me")), ("none", _("Unassigned"))]
         staff = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("email")
-        choices += [(str(user.pk), str(user)) for user in staff.exclude(pk=request.user.pk)]
+        choices += [(str(user.pk), str(user)) for user in staff.exclude(pk=request.user.pk or 0)]
         return choices
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:

@@ -45,7 +45,7 @@ class TagForm(SingleLineFormMixin, forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("add") and not data.get("remove"):
             raise forms.ValidationError(_("Choose at least one tag to add or remove."))
         return data

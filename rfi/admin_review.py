@@ -13,6 +13,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -22,6 +23,7 @@ from django.utils.translation import ngettext
 from aiexports.errors import DomainError
 from aiexports.http import client_ip
 from aiexports.singleline import SingleLineFormMixin
+from aiexports.typed import StrOrPromise
 
 from . import exports, review
 from .admin_filters import CampaignFilter, ReviewerFilter
@@ -115,7 +117,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     readonly_fields = (
         "tracking_number", "notice", "respondent_type", "name", "email", "organization_name", "organization_type",
         "country", "user", "is_confidential", "confidentiality_justification", "certified", "is_duplicate_flag",
-        "is_late", "campaign_summary", "text_fingerprint", "language", "ip_address", "created_at", "receipt_sent_at",
+        "is_late", "campaign_summary", "language", "ip_address", "created_at", "receipt_sent_at",
     )  # fmt: skip
     fieldsets = (
         (_("Respondent"), {"fields": (
@@ -124,7 +126,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         )}),
         (_("Confidential business information"), {"fields": ("is_confidential", "confidentiality_justification")}),
         (_("Review"), {"fields": ("status", "assigned_reviewer", "tags", "hidden_from_reading_room")}),
-        (_("Duplicates and campaigns"), {"fields": ("is_duplicate_flag", "campaign_summary", "text_fingerprint")}),
+        (_("Duplicates and campaigns"), {"fields": ("is_duplicate_flag", "campaign_summary")}),
         (_("Record"), {"fields": (
             "certified", "is_late", "language", "ip_address", "created_at", "receipt_sent_at",
         )}),
@@ -169,7 +171,8 @@ class SubmissionAdmin(admin.ModelAdmin):
         if not obj.campaign_group_id:
             return "–"
         url = reverse("admin:rfi_submission_changelist") + f"?campaign={obj.campaign_group_id}"
-        label = ngettext("group of %(n)d", "group of %(n)d", obj.campaign_size) % {"n": obj.campaign_size}
+        size = obj.campaign_size  # type: ignore[attr-defined]  # annotated by get_queryset
+        label = ngettext("group of %(n)d", "group of %(n)d", size) % {"n": size}
         return format_html('<a href="{}" title="{}">{}</a>', url, _("Show this campaign group"), label)
 
     @admin.display(description=_("campaign group"))
@@ -248,8 +251,8 @@ class SubmissionAdmin(admin.ModelAdmin):
         queryset: QuerySet,
         *,
         form_class: type[forms.Form],
-        title: str,
-        submit: str,
+        title: StrOrPromise,
+        submit: StrOrPromise,
         apply: Callable[[dict], None],
     ) -> HttpResponse | None:
         """A confirmation page with a form; on "apply" run the service and return to the filtered queue."""
@@ -363,7 +366,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         )  # fmt: skip
 
     @admin.action(description=_("Export selected to CSV"), permissions=["view"])
-    def export_selected_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+    def export_selected_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponseBase:
         filters = request.GET.urlencode()
         return exports.csv_response(request, queryset, filters=filters, selected=True)
 
@@ -373,7 +376,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         export = path("export/", self.admin_site.admin_view(self.export_view), name="rfi_submission_export")
         return [export, *super().get_urls()]
 
-    def export_view(self, request: HttpRequest) -> HttpResponse:
+    def export_view(self, request: HttpRequest) -> HttpResponseBase:
         if not self.has_view_permission(request):
             raise PermissionDenied
         try:

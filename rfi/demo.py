@@ -17,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from .choices import OrganizationType, RespondentType, SubmissionStatus
-from .fingerprint import simhash
 from .models import Answer, Attachment, Notice, Question, Submission, TopicArea
 
 OPEN_DOCKET = "DEMO-ITA-2025-0070"
@@ -142,9 +141,15 @@ def load(stdout: IO[str]) -> None:
             topics=CLOSED_TOPICS,
         )
         created = _closed_submissions(closed_notice)
+        campaign = _campaign_submissions(open_notice)
+    if campaign:  # group the new form letters the way the queue does (rfi.duplicates), after they are stored
+        from .duplicates import campaigns_recompute
+
+        campaigns_recompute(notice=open_notice)
     stdout.write(
         f"rfi: notices {open_notice.docket_id} (open, {open_notice.questions.count()} questions) and "
-        f"{closed_notice.docket_id} (closed, {created} new submissions)\n"
+        f"{closed_notice.docket_id} (closed, {created} new submissions); {campaign} new form-letter responses of a "
+        "mass-comment campaign on the open notice\n"
     )
 
 
@@ -254,7 +259,6 @@ def _closed_submissions(notice: Notice) -> int:
             certified=True,
             status=spec.get("status", SubmissionStatus.REVIEWED),
             is_duplicate_flag=spec.get("duplicate", False),
-            text_fingerprint=simhash("\n".join(texts)),
         )
         # Received during the comment period, not when the demo data was loaded.
         received = notice.closes_at - timedelta(days=20 - 3 * index)
@@ -284,5 +288,51 @@ def _closed_submissions(notice: Notice) -> int:
             attachment.save()
             if is_confidential:
                 confidential_file = attachment
+        created += 1
+    return created
+
+
+# A mass-comment campaign on the open notice: one form letter sent by many people, a few with a sentence of
+# their own, so the review queue shows a campaign group (found by ``rfi.duplicates``, as for real responses).
+CAMPAIGN_SIZE = 12
+CAMPAIGN_LETTER = (
+    "As a member of the Open Compute Citizens network I urge the program to require that every exported AI "
+    "package publishes an energy and water budget for its data centers, is audited every year by an independent "
+    "body, and gives local universities access to a share of its compute at cost. Public money should support "
+    "only packages that leave lasting skills and infrastructure in the buyer country."
+)
+CAMPAIGN_NAMES = [
+    "Alex Morgan", "Priya Raman", "Tomás Ortega", "Mei Chen", "Kwame Mensah", "Sofia Rossi",
+    "Yuki Tanaka", "Lena Fischer", "Omar Haddad", "Grace Okafor", "Lucas Martin", "Ana Souza",
+]  # fmt: skip
+CAMPAIGN_COUNTRIES = ["US", "IN", "MX", "SG", "GH", "IT", "JP", "DE", "JO", "NG", "FR", "BR"]
+CAMPAIGN_OWN_WORDS = {3: " I work in a hospital data team and see this need every day.", 8: " Please act on this."}
+
+
+def _campaign_submissions(notice: Notice) -> int:
+    """Create the campaign's form letters that do not exist yet; returns how many were created."""
+    question = Question.objects.filter(notice=notice).order_by("topic_area__position", "position").first()
+    if question is None:
+        return 0
+    created = 0
+    for index in range(CAMPAIGN_SIZE):
+        tracking_number = f"AIX-DEM3-CA{index:02d}"
+        if Submission.objects.filter(tracking_number=tracking_number).exists():
+            continue
+        name = CAMPAIGN_NAMES[index % len(CAMPAIGN_NAMES)]
+        text = CAMPAIGN_LETTER + CAMPAIGN_OWN_WORDS.get(index, "")
+        submission = Submission.objects.create(
+            notice=notice,
+            tracking_number=tracking_number,
+            respondent_type=RespondentType.INDIVIDUAL,
+            name=name,
+            email=f"{name.split()[0].lower()}.{index}@example-campaign.test",
+            country_id=CAMPAIGN_COUNTRIES[index % len(CAMPAIGN_COUNTRIES)],
+            certified=True,
+            status=SubmissionStatus.RECEIVED,
+        )
+        received = notice.opens_at + timedelta(hours=2 + 5 * index)
+        Submission.objects.filter(pk=submission.pk).update(created_at=received)
+        Answer.objects.create(submission=submission, question=question, text=text)
         created += 1
     return created

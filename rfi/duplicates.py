@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
 
 from aiexports.audit.services import audit_record
+from aiexports.tasks_enqueue import enqueue_on_commit
 
 from .fingerprint import jaccard, lsh_band_keys, minhash, shingles
 from .models import Answer, CampaignGroup, Notice, Submission, SubmissionBand
@@ -64,14 +66,9 @@ def submission_detect_campaign(
         matches = _matches(own, rows, threshold, also=_current_group_member(submission))
         before = submission.campaign_group_id
         group = _regroup(submission, matches)
-        # Keys already held by members of the group this response joined need not be stored again.
-        joined = {gid for _sid, gid in matches if gid}
-        lone = {sid for sid, gid in matches if not gid}
-        held = {key for key, sid, gid in rows if sid in lone or gid in joined} if group else set()
         SubmissionBand.objects.bulk_create(
             SubmissionBand(submission_id=submission.pk, notice_id=submission.notice_id, key=key)
-            for key in keys
-            if key not in held
+            for key in _keys_to_store(keys, rows, matches, group is not None)
         )
         if audit and (group.pk if group else None) != before:
             size = Submission.objects.filter(campaign_group=group).count() if group else 0
@@ -113,9 +110,17 @@ def _current_group_member(submission: Submission) -> tuple[int, int] | None:
 
 
 def _matches(
-    own: frozenset[str], rows: list[tuple[int, int, int]], threshold: float, *, also: tuple[int, int] | None = None
+    own: frozenset[str],
+    rows: list[tuple[int, int, int]],
+    threshold: float,
+    *,
+    also: tuple[int, int] | None = None,
+    shingles_of: Callable[[list[int]], dict[int, frozenset[str]]] | None = None,
 ) -> list[tuple[int, int]]:
-    """(submission id, group id or 0) of the candidates whose exact similarity reaches the threshold."""
+    """(submission id, group id or 0) of the candidates whose exact similarity reaches the threshold.
+
+    ``shingles_of`` gives the shingle sets of some submissions (default: read their answers); the batch
+    recompute passes the sets it already holds."""
     shared: Counter[tuple[int, int]] = Counter((sid, gid) for _key, sid, gid in rows)
     units: list[tuple[int, int]] = [also] if also else []
     seen_groups: set[int] = {also[1]} if also else set()
@@ -127,8 +132,24 @@ def _matches(
         units.append((sid, gid))
         if len(units) >= MAX_VERIFY:
             break
-    texts = submission_texts(sid for sid, _g in units)
-    return [(sid, gid) for sid, gid in units if jaccard(own, shingles(texts.get(sid, ""))) >= threshold]
+    found = (shingles_of or _read_shingles)([sid for sid, _g in units])
+    return [(sid, gid) for sid, gid in units if jaccard(own, found.get(sid, frozenset())) >= threshold]
+
+
+def _read_shingles(submission_ids: list[int]) -> dict[int, frozenset[str]]:
+    return {sid: shingles(text) for sid, text in submission_texts(submission_ids).items()}
+
+
+def _keys_to_store(
+    keys: list[int], rows: list[tuple[int, int, int]], matches: list[tuple[int, int]], grouped: bool
+) -> list[int]:
+    """The band keys a response stores: those already held by members of the group it joined are left out."""
+    if not grouped:
+        return list(keys)
+    joined = {gid for _sid, gid in matches if gid}
+    lone = {sid for sid, gid in matches if not gid}
+    held = {key for key, sid, gid in rows if sid in lone or gid in joined}
+    return [key for key in keys if key not in held]
 
 
 def _regroup(submission: Submission, matches: list[tuple[int, int]]) -> CampaignGroup | None:
@@ -168,30 +189,91 @@ def _label(text: str) -> str:
 
 
 def campaigns_recompute(*, notice: Notice, threshold: float | None = None) -> int:
-    """Rebuild every campaign group of a notice from scratch, oldest response first; returns the group count."""
+    """Rebuild every campaign group of a notice from scratch; returns the group count.
+
+    The result is what ``submission_detect_campaign`` gives when run on every response, oldest first (the
+    same candidates, the same exact checks, the same merges, the same band keys stored), computed in memory
+    from one read of the answers and written in a few bulk statements, so its cost is the hashing, not
+    14 queries and a commit per response.
+    """
+    threshold = campaign_threshold() if threshold is None else threshold
     with transaction.atomic():
         list(Notice.objects.select_for_update().filter(pk=notice.pk).values_list("pk", flat=True))  # see above
+        ids = list(Submission.objects.filter(notice=notice).order_by("created_at", "id").values_list("pk", flat=True))
+        texts = submission_texts(ids)
+        plan = _plan_campaigns(ids, texts, threshold)
         SubmissionBand.objects.filter(notice=notice).delete()
         Submission.objects.filter(notice=notice).update(campaign_group=None)
         CampaignGroup.objects.filter(notice=notice).delete()
-    ids = list(Submission.objects.filter(notice=notice).order_by("created_at", "id").values_list("pk", flat=True))
-    for submission_id in ids:
-        submission_detect_campaign(submission_id=submission_id, threshold=threshold, audit=False)
-    groups = CampaignGroup.objects.filter(notice=notice).count()
-    with transaction.atomic():
+        for label, members in plan.groups:
+            group = CampaignGroup.objects.create(notice=notice, label=label)
+            Submission.objects.filter(pk__in=members).update(campaign_group=group)
+        SubmissionBand.objects.bulk_create(
+            (SubmissionBand(submission_id=sid, notice_id=notice.pk, key=key) for sid, key in plan.bands),
+            batch_size=5000,
+        )
         audit_record(
             action="rfi.campaigns.recompute",
             target=notice,
-            message=f"{len(ids)} responses, {groups} campaign groups",
+            message=f"{len(ids)} responses, {len(plan.groups)} campaign groups",
         )
-    return groups
+    return len(plan.groups)
+
+
+@dataclass
+class CampaignPlan:
+    groups: list[tuple[str, list[int]]]  # (label, member ids), in the order the groups were opened
+    bands: list[tuple[int, int]]  # (submission id, key) rows to store
+
+
+def _plan_campaigns(ids: list[int], texts: dict[int, str], threshold: float) -> CampaignPlan:
+    """The sequential detection of ``ids`` (in that order) replayed in memory; pure apart from hashing.
+
+    Group numbers stand for database ids: they grow in the order groups are opened, and a merge keeps the
+    lowest, as ``_regroup`` does with real rows."""
+    own_shingles = {sid: shingles(texts.get(sid, "")) for sid in ids}
+    index: dict[int, list[int]] = defaultdict(list)  # band key -> ids of the responses storing it
+    group_of: dict[int, int] = {}
+    members: dict[int, set[int]] = {}
+    labels: dict[int, str] = {}
+    bands: list[tuple[int, int]] = []
+    opened = 0
+
+    def known(wanted: list[int]) -> dict[int, frozenset[str]]:
+        return {w: own_shingles[w] for w in wanted}
+
+    for sid in ids:
+        own = own_shingles[sid]
+        keys = lsh_band_keys(minhash(own))
+        rows = sorted(
+            ((key, other, group_of.get(other, 0)) for key in keys for other in index.get(key, ())),
+            key=lambda row: row[1],
+        )[: MAX_CANDIDATES * len(keys)]
+        matches = _matches(own, rows, threshold, shingles_of=known)
+        if matches:
+            group_ids = sorted({gid for _other, gid in matches if gid})
+            if group_ids:
+                gid = group_ids[0]
+                for merged in group_ids[1:]:  # this response links two campaigns: they are one
+                    for member in members.pop(merged):
+                        group_of[member] = gid
+                        members[gid].add(member)
+                    del labels[merged]
+            else:
+                opened += 1
+                gid = opened
+                members[gid], labels[gid] = set(), _label(texts.get(sid, ""))
+            for member in [sid, *(other for other, g in matches if not g)]:
+                group_of[member] = gid
+                members[gid].add(member)
+        for key in _keys_to_store(keys, rows, matches, bool(matches)):
+            bands.append((sid, key))
+            index[key].append(sid)
+    groups = [(labels[gid], sorted(members[gid])) for gid in sorted(members)]
+    return CampaignPlan(groups=groups, bands=bands)
 
 
 def enqueue_campaign_detection(submission_id: int) -> None:
-    """Called after commit. A failure to enqueue never fails the stored response (the command recomputes)."""
-    from .tasks import detect_campaign
-
-    try:
-        detect_campaign.delay(submission_id)
-    except Exception:
-        logger.exception("could not enqueue campaign detection for submission %s", submission_id)
+    """Look for the response's campaign once the transaction commits. A failure to enqueue never fails the stored
+    response (``manage.py rfi_recompute_campaigns`` recomputes)."""
+    enqueue_on_commit("rfi.tasks.detect_campaign", submission_id)

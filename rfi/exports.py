@@ -108,7 +108,7 @@ def export_rows(queryset: QuerySet[Submission], *, base_url: str) -> Iterator[li
             s.get_organization_type_display(), s.country_id or "", s.is_confidential,
             s.confidentiality_justification, s.is_late, s.assigned_reviewer or "",
             "; ".join(t.name for t in s.tags.all()), s.is_duplicate_flag, s.campaign_group_id or "",
-            s.campaign_size or "", s.hidden_from_reading_room,
+            s.campaign_size or "", s.hidden_from_reading_room,  # type: ignore[attr-defined]  # annotated
             *(answers.get(q.pk, "") for q in questions), files,
         ]  # fmt: skip
         yield [safe_cell(cell) for cell in row]

@@ -1,7 +1,7 @@
 """A text fingerprint for near-duplicate detection (mass-comment campaigns). Pure Python.
 
-``simhash`` maps a text to 64 bits so that near-identical texts differ in few bits: two submissions
-whose fingerprints are within a small Hamming distance (say ≤ 3) are almost certainly the same template.
+MinHash signatures of word shingles with locality-sensitive hashing find near-identical answers (the same
+template with small edits) without comparing every pair; the exact Jaccard similarity then confirms them.
 """
 
 from __future__ import annotations
@@ -10,42 +10,23 @@ import hashlib
 import re
 import unicodedata
 
+import numpy as np
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def normalize(text: str) -> str:
     """Lower case, accents folded, punctuation and extra spaces dropped."""
     folded = unicodedata.normalize("NFKD", text or "").casefold()
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    if not folded.isascii():  # ASCII has no combining marks: skip the per-character pass
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return " ".join(_WORD.findall(folded))
-
-
-def simhash(text: str, *, shingle: int = 3) -> str:
-    """64-bit SimHash of word shingles, as 16 hex digits ("" for a text without words)."""
-    words = normalize(text).split()
-    if not words:
-        return ""
-    grams = [" ".join(words[i : i + shingle]) for i in range(max(1, len(words) - shingle + 1))]
-    weights = [0] * 64
-    for gram in grams:
-        value = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "big")
-        for bit in range(64):
-            weights[bit] += 1 if value >> bit & 1 else -1
-    result = sum(1 << bit for bit in range(64) if weights[bit] > 0)
-    return f"{result:016x}"
-
-
-def hamming(a: str, b: str) -> int:
-    """Number of differing bits between two fingerprints (64 if either is empty)."""
-    if not a or not b:
-        return 64
-    return (int(a, 16) ^ int(b, 16)).bit_count()
 
 
 # --- MinHash and LSH bands (near-duplicate campaigns) -------------------------------------------
 #
-# SimHash above is a compact summary; grouping needs a threshold on a similarity people can reason
-# about: the Jaccard similarity of the sets of word 5-shingles. MinHash estimates it (each of the
+# Grouping needs a threshold on a similarity people can reason about: the Jaccard similarity of the
+# sets of word 5-shingles. MinHash estimates it (each of the
 # ``NUM_PERM`` minima agrees between two texts with probability exactly J), and locality-sensitive
 # hashing over ``BANDS`` bands of ``ROWS`` minima finds the candidates without comparing all pairs:
 # a pair with J = 0.8 shares at least one band with probability 1 - (1 - 0.8**4)**16 ≈ 0.9998, a pair
@@ -87,11 +68,45 @@ def jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float
 
 
 def minhash(shingle_set: frozenset[str] | set[str]) -> list[int]:
-    """``NUM_PERM`` minima of the shingles' 32-bit hashes under fixed random permutations ([] when empty)."""
+    """``NUM_PERM`` minima of the shingles' 32-bit hashes under fixed random permutations ([] when empty).
+
+    Each permutation is ``((a·h + b) mod (2^61 − 1)) & (2^32 − 1)``; the arithmetic is done exactly in
+    unsigned 64-bit numpy lanes (see ``_mod_mersenne``), so the result is the same as with Python integers
+    (``minhash_reference``), only computed for every permutation at once.
+    """
     if not shingle_set:
         return []
-    hashes = [int.from_bytes(hashlib.blake2b(s.encode(), digest_size=4).digest(), "big") for s in shingle_set]
+    h = np.array([_hash32(s) for s in shingle_set], dtype=np.uint64)[:, None]
+    # a·h = a_hi·h·2^32 + a_lo·h with a_hi < 2^29 and a_lo < 2^32: both products fit in 64 bits.
+    high = h * _A_HI  # < 2^61
+    shifted = (high >> np.uint64(29)) + ((high & np.uint64((1 << 29) - 1)) << np.uint64(32))  # high·2^32 mod p
+    low = _mod_mersenne(h * _A_LO)
+    values = _mod_mersenne(shifted + low + _B)  # each term < 2^62, so the sum fits
+    return [int(v) for v in (values & np.uint64(_MAX_HASH)).min(axis=0)]
+
+
+def minhash_reference(shingle_set: frozenset[str] | set[str]) -> list[int]:
+    """``minhash`` with Python integers: the definition, kept for tests."""
+    if not shingle_set:
+        return []
+    hashes = [_hash32(s) for s in shingle_set]
     return [min(((a * h + b) % _MERSENNE) & _MAX_HASH for h in hashes) for a, b in _PERMS]
+
+
+def _hash32(shingle: str) -> int:
+    return int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=4).digest(), "big")
+
+
+def _mod_mersenne(x: np.ndarray) -> np.ndarray:
+    """``x mod (2^61 − 1)`` for unsigned 64-bit ``x``: 2^61 ≡ 1, so fold the top bits onto the bottom ones."""
+    p = np.uint64(_MERSENNE)
+    x = (x & p) + (x >> np.uint64(61))  # < 2^61 + 8
+    return np.where(x >= p, x - p, x)
+
+
+_A_HI = np.array([a >> 32 for a, _b in _PERMS], dtype=np.uint64)
+_A_LO = np.array([a & 0xFFFFFFFF for a, _b in _PERMS], dtype=np.uint64)
+_B = np.array([b for _a, b in _PERMS], dtype=np.uint64)
 
 
 def lsh_band_keys(signature: list[int]) -> list[int]:

@@ -8,7 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aiexports.forms import HoneypotMixin
 from aiexports.singleline import SingleLineFormMixin
+from catalog.countries import CountryModelChoiceField
 from catalog.models import Country
 
 from .choices import OrganizationType, RespondentType
@@ -74,12 +76,10 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
 
 
-class CountryChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Country) -> str:
-        return obj.localized_name  # the visitor's language (django-countries)
+CountryChoiceField = CountryModelChoiceField  # CLDR names in the visitor's language and order
 
 
-class SubmissionForm(SingleLineFormMixin, forms.Form):
+class SubmissionForm(HoneypotMixin):
     """The response form. Field checks here are about shape; the business rules live in the service."""
 
     respondent_type = forms.ChoiceField(
@@ -129,8 +129,6 @@ class SubmissionForm(SingleLineFormMixin, forms.Form):
         label=_("I certify that the information in this response is accurate to the best of my knowledge"),
         required=False,
     )
-    # Honeypot: hidden from people by CSS and from assistive technology; bots fill it in.
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
     # Server-generated idempotency key: new on each fresh form, kept when the form comes back with errors, so a
     # resubmission (double click, retry after an error or an outage) stores the response once.
     submission_key = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -146,8 +144,8 @@ class SubmissionForm(SingleLineFormMixin, forms.Form):
         elif not submission_key_is_valid(self.data.get("submission_key", "")):
             # A post without a usable key (an old page, tampering) gets a fresh one, so that this attempt and a
             # retry of the form shown again are idempotent too.
-            self.data = self.data.copy()
-            self.data["submission_key"] = str(uuid.uuid4())
+            self.data = data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict or a dict
+            data["submission_key"] = str(uuid.uuid4())
         for number, question in (item for _topic, items in topics for item in items):
             answer_name, flag_name = f"answer_{question.pk}", f"confidential_{question.pk}"
             self.fields[answer_name] = forms.CharField(
@@ -162,7 +160,6 @@ class SubmissionForm(SingleLineFormMixin, forms.Form):
             self.fields[flag_name] = forms.BooleanField(
                 label=_("This answer contains confidential business information"), required=False
             )
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         style_widgets(self)
 
     def bound_topics(self) -> list[tuple[TopicArea, list[tuple[int, Question, forms.BoundField, forms.BoundField]]]]:
@@ -170,9 +167,6 @@ class SubmissionForm(SingleLineFormMixin, forms.Form):
             (topic, [(n, q, self[f"answer_{q.pk}"], self[f"confidential_{q.pk}"]) for n, q in items])
             for topic, items in self._topics
         ]
-
-    def is_bot(self) -> bool:
-        return bool(self.data.get("website"))
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -52,7 +52,7 @@ def submission_record(
                 "url": absolute(attachment.get_absolute_url()),
                 "public_version_of_confidential_file": attachment.public_version_of_id is not None,
             }
-            for attachment in submission.public_attachments
+            for attachment in submission.public_attachments  # type: ignore[attr-defined]  # a Prefetch to_attr
         ],
     }
 

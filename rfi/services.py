@@ -24,7 +24,7 @@ from catalog.models import Country
 
 from . import filetypes
 from .choices import RespondentType
-from .fingerprint import simhash
+from .duplicates import enqueue_campaign_detection
 from .models import Answer, Attachment, Notice, Question, Submission, generate_tracking_number
 
 logger = logging.getLogger(__name__)
@@ -148,7 +148,6 @@ def rfi_submission_create(
                 else "",
                 certified=True,
                 is_late=notice.has_closed(now),
-                text_fingerprint=simhash("\n".join(texts[q] for q in sorted(texts))),
                 ip_address=ip_address,
                 language=language[:10],
                 submission_key=submission_key or None,
@@ -172,7 +171,9 @@ def rfi_submission_create(
                 + (" (possible duplicate)" if submission.is_duplicate_flag else ""),
                 ip_address=ip_address,
             )
-            transaction.on_commit(lambda: _after_create(submission.pk, receipt=bool(submission.email)))
+            enqueue_campaign_detection(submission.pk)
+            if submission.email:
+                rfi_receipt_send(submission_id=submission.pk)
     except Exception as exc:
         for attachment in stored:  # the rows rolled back; do not leave their files behind
             if attachment.file.name:
@@ -403,36 +404,17 @@ def _flag_duplicate(submission: Submission) -> bool:
     return True
 
 
-def _after_create(submission_id: int, *, receipt: bool) -> None:
-    """One after-commit step: look for the response's campaign (never raises), then e-mail the receipt."""
-    from .duplicates import enqueue_campaign_detection
-
-    enqueue_campaign_detection(submission_id)
-    if receipt:
-        _enqueue_receipt(submission_id)
-
-
-def _enqueue_receipt(submission_id: int) -> None:
-    from .tasks import send_submission_receipt
-
-    send_submission_receipt.delay(submission_id)
-
-
 def rfi_receipt_send(*, submission_id: int) -> bool:
-    """E-mail the receipt once. Claims the row with a conditional UPDATE so a redelivered task sends nothing."""
-    from .notifications import send_receipt
+    """Queue the receipt once (in the outbox, in the caller's transaction; sent after commit).
 
-    # Everything the e-mail needs is read before the claim: a connection lost between the claim and the read
-    # would otherwise leave the row marked as sent with no e-mail sent (the retry would then send nothing).
-    submission = Submission.objects.select_related("notice").filter(pk=submission_id).first()
-    if submission is None:
-        return False
-    claimed = Submission.objects.filter(pk=submission_id, receipt_sent_at__isnull=True).exclude(email="")
-    if not claimed.update(receipt_sent_at=timezone.now()):
-        return False
-    try:
-        send_receipt(submission)
-    except Exception:
-        Submission.objects.filter(pk=submission_id).update(receipt_sent_at=None)  # let the retry send it
-        raise
+    A conditional UPDATE stamps ``receipt_sent_at`` (the receipt is queued) so a second call queues nothing; the
+    outbox row, keyed by the submission, is delivered once and re-sent by its sweeper if a message is lost.
+    """
+    from .notifications import queue_receipt
+
+    with transaction.atomic():
+        claimed = Submission.objects.filter(pk=submission_id, receipt_sent_at__isnull=True).exclude(email="")
+        if not claimed.update(receipt_sent_at=timezone.now()):
+            return False
+        queue_receipt(Submission.objects.select_related("notice").get(pk=submission_id))
     return True

@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
@@ -88,9 +87,7 @@ def submission_create(request: HttpRequest, docket: str) -> HttpResponse:
         return render(request, "rfi/submission_form.html", {**context, "form": form})
 
     form = SubmissionForm(request.POST, request.FILES, notice=notice, topics=topics)
-    if form.is_bot():
-        form.add_error(None, _("Your response could not be accepted. Please try again."))
-    elif form.is_valid():
+    if form.is_valid():
         try:
             submission = rfi_submission_create(
                 **form.service_kwargs(),

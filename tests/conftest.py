@@ -416,3 +416,13 @@ def _clear_cache():
     clear_local()
     ContentType.objects.clear_cache()
     yield
+
+
+def send_queued_mail() -> int:
+    """Deliver every e-mail waiting in the outbox now, as the worker would after commit (tests run in a
+    transaction that never commits). Returns how many were sent."""
+    from aiexports.outbox.models import OutboxMail
+    from aiexports.outbox.services import outbox_mail_deliver
+
+    ids = OutboxMail.objects.filter(status="pending").order_by("pk").values_list("pk", flat=True)
+    return sum(outbox_mail_deliver(mail_id=pk) == "sent" for pk in list(ids))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -97,3 +99,14 @@ class ComponentFactory(factory.django.DjangoModelFactory):
     layer = factory.LazyAttribute(lambda o: CATEGORY_LAYER[o.category])
     name = factory.Sequence(lambda n: f"Component {n}")
     quantity = 1
+
+
+def assert_honeypot_refused(response, kept: str = "") -> None:  # noqa: ANN001
+    """The one honeypot policy (``aiexports.forms.HoneypotMixin``): refused with the neutral error, the input
+    kept (``kept`` is some typed text that must still be in the page) and the trap emptied for a resend."""
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Your message could not be accepted. Please check it and send it again." in html
+    assert kept in html
+    trap = re.search(r'<input[^>]*name="website"[^>]*>', html)
+    assert trap is not None and "spam.example" not in trap.group(0)

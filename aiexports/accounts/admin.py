@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from aiexports.http import client_ip
+from aiexports.typed import StrOrPromise
 
 from . import services
 from .models import User
@@ -17,7 +18,7 @@ class EmailConfirmedFilter(admin.SimpleListFilter):
     title = _("e-mail address confirmed")
     parameter_name = "email_confirmed"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, StrOrPromise]]:
         return [("yes", _("Yes")), ("no", _("No"))]
 
     def queryset(self, request: HttpRequest, queryset: Any) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from aiexports.forms import HoneypotMixin, USWDSFormMixin
-from aiexports.mail import send_templated_mail
+from aiexports.outbox.services import queue_mail
 
 User = get_user_model()
 
@@ -85,7 +85,8 @@ class ProfileForm(USWDSFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["preferred_language"].choices = [("", _("No preference"))] + list(settings.LANGUAGES)
+        languages = cast(forms.ChoiceField, self.fields["preferred_language"])
+        languages.choices = [("", _("No preference")), *settings.LANGUAGES]
 
 
 class ResetRequestForm(USWDSFormMixin, PasswordResetForm):
@@ -102,11 +103,11 @@ class ResetRequestForm(USWDSFormMixin, PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        """Send through the portal's one mail helper: the link is built from ``AIX_SITE_URL`` (never from the
-        request's Host header), with an HTML part, in the account's preferred language."""
+        """Queue in the portal's outbox (sent after commit): the link is built from ``AIX_SITE_URL`` (never from
+        the request's Host header), with an HTML part, in the account's preferred language."""
         user = context.get("user")
         language = getattr(user, "preferred_language", "") or translation.get_language()
-        send_templated_mail("accounts/password_reset", context, [to_email], language=language, from_email=from_email)
+        queue_mail("accounts/password_reset", context, [to_email], language=language, from_email=from_email)
 
 
 class NewPasswordForm(USWDSFormMixin, SetPasswordForm):

@@ -8,17 +8,19 @@ or a 403 JSON body.
 
 from __future__ import annotations
 
-from functools import partial
-
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aiexports.accounts.models import User
-from aiexports.accounts.tokens import TokenState, check_token
+from aiexports.accounts.tokens import TokenState, check_token, make_token
 from aiexports.audit.services import audit_record, field_changes, snapshot
 from aiexports.errors import NotAllowed
+from aiexports.mail import absolute_url
+from aiexports.outbox.services import queue_mail
 
 PROFILE_FIELDS = ("full_name", "preferred_language")
 EMAIL_FIELDS = ("email", "email_confirmed_at")
@@ -45,12 +47,16 @@ def require_confirmed_email(user: object) -> None:
 
 
 def email_confirmation_send(*, user: User) -> bool:
-    """E-mail ``user`` a new confirmation link once the transaction commits; False if already confirmed."""
-    if user.email_confirmed_at is not None:
+    """E-mail ``user`` a new confirmation link (queued in the outbox, sent after commit); False if already
+    confirmed or the account is inactive."""
+    if user.email_confirmed_at is not None or not user.is_active:
         return False
-    from aiexports.accounts.tasks import send_email_confirmation
-
-    transaction.on_commit(partial(send_email_confirmation.delay, user.pk))
+    context = {
+        "user": user,
+        "url": absolute_url(reverse("accounts:email_confirm", args=[make_token(user)])),
+        "hours": settings.AIX_EMAIL_CONFIRM_MAX_AGE // 3600,
+    }
+    queue_mail("accounts/email/confirm_email", context, [user.email], language=user.preferred_language or None)
     return True
 
 

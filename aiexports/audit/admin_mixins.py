@@ -94,6 +94,6 @@ class AuditedAdminMixin:
                     actor=request.user,
                     action=_action(obj, verb),
                     target=parent,
-                    changes={obj._meta.model_name: str(obj), **changes},
+                    changes={str(obj._meta.model_name): str(obj), **changes},
                     ip_address=client_ip(request),
                 )

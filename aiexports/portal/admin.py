@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from aiexports.http import client_ip
+from aiexports.typed import StrOrPromise
 
 from . import services
 from .choices import ContactStatus
@@ -19,7 +22,7 @@ class AssignedFilter(admin.SimpleListFilter):
     title = _("assignment")
     parameter_name = "assigned"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, StrOrPromise]]:
         return [("mine", _("Assigned to me")), ("nobody", _("Not assigned"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -67,7 +70,7 @@ class ContactMessageAdmin(admin.ModelAdmin):
             ip_address=client_ip(request),
         )
 
-    def _bulk(self, request: HttpRequest, queryset: QuerySet, **change: object) -> int:
+    def _bulk(self, request: HttpRequest, queryset: QuerySet, **change: Any) -> int:
         rows = list(queryset)
         for row in rows:
             services.contact_message_update(actor=request.user, message=row, ip_address=client_ip(request), **change)

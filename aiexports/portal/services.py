@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -11,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aiexports.audit.services import audit_record, field_changes, snapshot
-from aiexports.mail import absolute_url, send_templated_mail
+from aiexports.mail import absolute_url
+from aiexports.outbox.services import queue_mail
 
 from .choices import ContactStatus
 from .models import ContactMessage, InfoPage
@@ -28,9 +28,8 @@ def contact_message_create(
     language: str = "en",
     ip_address: str | None = None,
 ) -> ContactMessage:
-    """Store a visitor's message; after commit, a task e-mails the sender an acknowledgement."""
-    from .tasks import send_contact_acknowledgement
-
+    """Store a visitor's message and queue its acknowledgement to the sender (and the notice to the staff inbox)
+    in the outbox, in the same transaction; they are sent after commit."""
     with transaction.atomic():
         row = ContactMessage.objects.create(
             name=name,
@@ -43,43 +42,41 @@ def contact_message_create(
             ip_address=ip_address,
         )
         audit_record(action="contact.receive", target=row, actor_repr=email, ip_address=ip_address)
-        # robust: if the broker is unreachable the visitor still gets their confirmation page; the beat
-        # sweeper (``sweep_contact_acknowledgements``) sends the acknowledgement later.
-        transaction.on_commit(lambda: send_contact_acknowledgement.delay(row.pk), robust=True)
+        # The outbox row is durable: if the broker is unreachable at commit the visitor still gets their
+        # confirmation page, and the outbox sweeper sends the acknowledgement later.
+        contact_message_acknowledge(message_id=row.pk)
     return row
 
 
 def contact_message_acknowledge(*, message_id: int) -> bool:
-    """E-mail the sender that their message arrived, once. Returns False when there is nothing to do."""
-    row = ContactMessage.objects.filter(pk=message_id, acknowledged_at__isnull=True).first()
-    if row is None:
-        return False
-    send_templated_mail(
-        "portal/email/contact_ack", {"row": row, "home_url": absolute_url("/")}, [row.email], language=row.language
-    )
-    if settings.AIX_STAFF_INBOX_EMAIL:
-        admin_url = absolute_url(reverse("admin:portal_contactmessage_change", args=[row.pk]))
-        send_templated_mail(
-            "portal/email/contact_staff_notice",
-            {"row": row, "admin_url": admin_url},
-            [settings.AIX_STAFF_INBOX_EMAIL],
-            reply_to=[row.email],
+    """Queue the e-mail telling the sender their message arrived (and the staff notice), once: the stamp
+    ``acknowledged_at`` (queued) is conditional and the outbox rows are keyed by the message. Returns False when
+    there is nothing to do."""
+    with transaction.atomic():
+        # Conditional stamp: if two calls race, only one row update wins and queues.
+        stamped = ContactMessage.objects.filter(pk=message_id, acknowledged_at__isnull=True).update(
+            acknowledged_at=timezone.now()
         )
-    # Conditional stamp: if two deliveries of the task race, only one row update wins.
-    return (
-        ContactMessage.objects.filter(pk=row.pk, acknowledged_at__isnull=True).update(acknowledged_at=timezone.now())
-        == 1
-    )
-
-
-def contact_messages_unacknowledged(*, older_than: timedelta = timedelta(minutes=10), limit: int = 500) -> list[int]:
-    """Messages whose acknowledgement should have gone out by now (bounded, oldest first)."""
-    cutoff = timezone.now() - older_than
-    return list(
-        ContactMessage.objects.filter(acknowledged_at__isnull=True, created_at__lt=cutoff)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+        if not stamped:
+            return False
+        row = ContactMessage.objects.get(pk=message_id)
+        queue_mail(
+            "portal/email/contact_ack",
+            {"row": row, "home_url": absolute_url("/")},
+            [row.email],
+            language=row.language,
+            dedupe_key=f"contact-ack:{row.pk}",
+        )
+        if settings.AIX_STAFF_INBOX_EMAIL:
+            admin_url = absolute_url(reverse("admin:portal_contactmessage_change", args=[row.pk]))
+            queue_mail(
+                "portal/email/contact_staff_notice",
+                {"row": row, "admin_url": admin_url},
+                [settings.AIX_STAFF_INBOX_EMAIL],
+                reply_to=[row.email],
+                dedupe_key=f"contact-staff-notice:{row.pk}",
+            )
+    return True
 
 
 def contact_message_update(

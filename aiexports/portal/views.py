@@ -8,10 +8,10 @@ from django.views.decorators.cache import never_cache
 from django_ratelimit.decorators import ratelimit
 
 from aiexports.http import client_ip
+from aiexports.markdown import render_markdown
 
 from . import health, selectors, services
 from .forms import ContactForm
-from .markdown import render_markdown
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -31,14 +31,10 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
 @ratelimit(key="ip", rate=lambda group, request: settings.AIX_RATE_CONTACT, method="POST", block=True)
 def contact(request: HttpRequest) -> HttpResponse:
     form = ContactForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_spam():
-            # Pretend success so the bot learns nothing; store nothing, send nothing.
-            return redirect("portal:contact_sent")
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
-            services.contact_message_create(language=get_language() or "en", ip_address=client_ip(request), **data)
-            return redirect("portal:contact_sent")
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "website"}
+        services.contact_message_create(language=get_language() or "en", ip_address=client_ip(request), **data)
+        return redirect("portal:contact_sent")
     return render(request, "portal/contact.html", {"form": form}, status=400 if form.errors else 200)
 
 

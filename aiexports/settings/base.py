@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -58,9 +59,12 @@ INSTALLED_APPS = [
     "aiexports.audit",
     "aiexports.accounts",
     "aiexports.portal",
+    "aiexports.outbox",
     "catalog",
     "catalog.eligibility",
     "rfi",
+    "alerts",
+    "buyer_requests",
 ]
 
 MIDDLEWARE = [
@@ -264,13 +268,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("AIX_CELERY_QUEUE", default="aiexports")
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    # A lost message must not mean a visitor never hears back: re-send pending acknowledgements.
-    "portal-contact-acknowledgements": {
-        "task": "portal.sweep_contact_acknowledgements",
-        "schedule": 600.0,
-    },
-}
+# Each durable kind of work has its sweeper: a lost message must not mean a lost check or e-mail.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 
 # Eligibility checks (catalog/eligibility): a check row whose lease passed is re-enqueued by the sweeper.
 # The lease must exceed the hard time limit; tests shorten all of these through the environment.
@@ -280,7 +279,19 @@ AIX_ELIGIBILITY_RETRY_SECONDS = env.int("AIX_ELIGIBILITY_RETRY_SECONDS", default
 AIX_ELIGIBILITY_SWEEP_SECONDS = env.float("AIX_ELIGIBILITY_SWEEP_SECONDS", default=60.0)
 AIX_ELIGIBILITY_SWEEP_BATCH = env.int("AIX_ELIGIBILITY_SWEEP_BATCH", default=5000)
 AIX_ELIGIBILITY_FANOUT_CHUNK = env.int("AIX_ELIGIBILITY_FANOUT_CHUNK", default=500)
+# Checks run by one worker in one transaction (one COPY and upsert for all their results).
+AIX_ELIGIBILITY_BATCH = env.int("AIX_ELIGIBILITY_BATCH", default=20)
 CELERY_BEAT_SCHEDULE["eligibility-sweep"] = {"task": "eligibility.sweep", "schedule": AIX_ELIGIBILITY_SWEEP_SECONDS}
+
+# E-mail outbox (aiexports/outbox): a queued e-mail not sent within its lease (a lost message, the broker down
+# at commit) is re-enqueued by the sweeper; a failed send is retried with a doubling backoff, then marked failed.
+AIX_OUTBOX_LEASE_SECONDS = env.int("AIX_OUTBOX_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT * 2)
+AIX_OUTBOX_MAX_ATTEMPTS = env.int("AIX_OUTBOX_MAX_ATTEMPTS", default=6)
+AIX_OUTBOX_RETRY_SECONDS = env.int("AIX_OUTBOX_RETRY_SECONDS", default=60)
+AIX_OUTBOX_RETRY_MAX_SECONDS = env.int("AIX_OUTBOX_RETRY_MAX_SECONDS", default=3600)
+AIX_OUTBOX_SWEEP_SECONDS = env.float("AIX_OUTBOX_SWEEP_SECONDS", default=60.0)
+AIX_OUTBOX_SWEEP_BATCH = env.int("AIX_OUTBOX_SWEEP_BATCH", default=500)
+CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "outbox.sweep", "schedule": AIX_OUTBOX_SWEEP_SECONDS}
 
 # Arrays/objects nested deeper than this in any JSON a client sends are refused with a 400 (aiexports/jsonlimits.py).
 AIX_JSON_MAX_DEPTH = env.int("AIX_JSON_MAX_DEPTH", default=32)
@@ -330,6 +341,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PackageStatusEnum": "catalog.choices.PackageStatus",
         "RuleSetStatusEnum": "catalog.eligibility.choices.RuleSetStatus",
+        "PackageRequestStatusEnum": "buyer_requests.choices.RequestStatus",
     },
 }
 
@@ -349,6 +361,9 @@ AIX_RATE_RFI_TRACK = env.str("AIX_RATE_RFI_TRACK", default="30/h")
 AIX_RFI_MAX_ATTACHMENT_SIZE = env.int("AIX_RFI_MAX_ATTACHMENT_SIZE", default=10 * 1024 * 1024)
 AIX_RFI_MAX_ATTACHMENT_COUNT = env.int("AIX_RFI_MAX_ATTACHMENT_COUNT", default=10)
 AIX_RATE_CALCULATOR = env.str("AIX_RATE_CALCULATOR", default="60/h")
+# "Request a package": submissions per IP address (POST only), and status-page views per IP (slows guessing).
+AIX_RATE_PACKAGE_REQUEST = env.str("AIX_RATE_PACKAGE_REQUEST", default="5/h")
+AIX_RATE_PACKAGE_REQUEST_STATUS = env.str("AIX_RATE_PACKAGE_REQUEST_STATUS", default="120/h")
 # Catalog totals, facet counts, rendered list cards and API list items are cached under a catalog version that
 # any package change bumps; 0 disables the cache. Several processes need a shared cache (REDIS_URL) to agree.
 AIX_CATALOG_FACETS_CACHE_SECONDS = env.int("AIX_CATALOG_FACETS_CACHE_SECONDS", default=300)
@@ -363,6 +378,8 @@ AIX_SITE_NAME = env.str("AIX_SITE_NAME", default="AI Exports Program")
 AIX_SITE_URL = env.str("AIX_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # How long an e-mail confirmation link stays valid, in seconds (3 days).
 AIX_EMAIL_CONFIRM_MAX_AGE = env.int("AIX_EMAIL_CONFIRM_MAX_AGE", default=3 * 24 * 60 * 60)
+# How long the status link of a package request works, in seconds (one year).
+AIX_PACKAGE_REQUEST_LINK_MAX_AGE = env.int("AIX_PACKAGE_REQUEST_LINK_MAX_AGE", default=365 * 24 * 60 * 60)
 AIX_BANNER_TEXT = env.str(
     "AIX_BANNER_TEXT",
     default="A demonstration portal. This site is not operated by the U.S. government.",
@@ -424,3 +441,10 @@ AIX_SCREENING_NARROW_BY_COUNTRY = env.bool("AIX_SCREENING_NARROW_BY_COUNTRY", de
 AIX_SCREENING_UPLOAD_MAX_BYTES = env.int("AIX_SCREENING_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 CELERY_IMPORTS = ["catalog.eligibility.screening.tasks"]
 CELERY_BEAT_SCHEDULE["screening-sweep"] = {"task": "screening.sweep", "schedule": timedelta(minutes=15)}
+
+# Availability alerts (alerts/): the daily sweep finds matches a lost trigger missed and sends the digests due.
+AIX_RATE_ALERT_SUBSCRIBE = env.str("AIX_RATE_ALERT_SUBSCRIBE", default="10/h")
+AIX_ALERTS_CONFIRM_MAX_AGE = env.int("AIX_ALERTS_CONFIRM_MAX_AGE", default=3 * 24 * 60 * 60)
+AIX_ALERTS_LINK_MAX_AGE = env.int("AIX_ALERTS_LINK_MAX_AGE", default=180 * 24 * 60 * 60)
+AIX_ALERTS_MAX_PENDING = env.int("AIX_ALERTS_MAX_PENDING", default=3)
+CELERY_BEAT_SCHEDULE["alerts-daily-sweep"] = {"task": "alerts.sweep", "schedule": crontab(hour=6, minute=0)}

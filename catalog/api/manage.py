@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -21,7 +22,8 @@ from rest_framework.views import APIView
 
 from catalog import services
 from catalog.access import package_for_member_or_404, packages_for_user
-from catalog.models import Component, Package
+from catalog.models import Component, ComponentTranslation, Package, PackageTranslation
+from catalog.models.translations import content_language_choices
 
 from .serializers_manage import (
     ComponentSerializer,
@@ -29,6 +31,7 @@ from .serializers_manage import (
     DraftSerializer,
     ErrorSerializer,
     IncompleteErrorSerializer,
+    PackageTranslationSerializer,
     SubmitOutputSerializer,
 )
 
@@ -47,6 +50,9 @@ def JSON_BODY(serializer: type) -> dict[str, type]:  # noqa: N802 - reads as a c
 
 
 SLUG = OpenApiParameter("slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The package's slug.")
+LANGUAGE = OpenApiParameter(
+    "language", OpenApiTypes.STR, OpenApiParameter.PATH, description="A language code other than English: ja, es, fr."
+)
 
 
 @extend_schema_view(
@@ -193,6 +199,81 @@ class PackageSubmitView(APIView):
         return Response(SubmitOutputSerializer(package).data)
 
 
+def _translation_data(package: Package, translation: PackageTranslation) -> dict[str, Any]:
+    rows = ComponentTranslation.objects.filter(component__package=package, language=translation.language)
+    return {
+        "language": translation.language,
+        "title": translation.title,
+        "summary": translation.summary,
+        "description": translation.description,
+        "components": [
+            {"component": r.component_id, "name": r.name, "description": r.description}
+            for r in rows.order_by("component_id")
+        ],
+    }
+
+
+class PackageTranslationsView(APIView):
+    """The versions of one of your packages in other languages than English; POST adds or replaces one."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="The language versions of one of your packages",
+        parameters=[SLUG],
+        responses={200: PackageTranslationSerializer(many=True), 404: ERRORS[404]},
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        package = package_for_member_or_404(request.user, slug)
+        return Response([_translation_data(package, t) for t in package.translations.order_by("language")])
+
+    @extend_schema(
+        summary="Add or replace a language version (a draft, or one with changes requested)",
+        parameters=[SLUG],
+        request=JSON_BODY(PackageTranslationSerializer),
+        responses={200: PackageTranslationSerializer, **ERRORS},
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        package = package_for_member_or_404(request.user, slug)
+        serializer = PackageTranslationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        components = {item["component"]: item for item in data.pop("components", [])}
+        translation = services.package_translation_save(
+            actor=request.user, package=package, components=components, **data
+        )
+        return Response(_translation_data(package, translation))
+
+
+class PackageTranslationView(APIView):
+    """One language version of one of your packages: read or remove it."""
+
+    permission_classes = [IsAuthenticated]
+
+    def _get(self, request: Request, slug: str, language: str) -> tuple[Package, PackageTranslation]:
+        package = package_for_member_or_404(request.user, slug)
+        if language not in dict(content_language_choices()):
+            raise Http404
+        return package, get_object_or_404(PackageTranslation, package=package, language=language)
+
+    @extend_schema(
+        summary="One language version of one of your packages",
+        parameters=[SLUG, LANGUAGE],
+        responses={200: PackageTranslationSerializer, 404: ERRORS[404]},
+    )
+    def get(self, request: Request, slug: str, language: str) -> Response:
+        package, translation = self._get(request, slug, language)
+        return Response(_translation_data(package, translation))
+
+    @extend_schema(
+        summary="Remove a language version", parameters=[SLUG, LANGUAGE], request=None, responses={204: None, **ERRORS}
+    )
+    def delete(self, request: Request, slug: str, language: str) -> Response:
+        package, _translation = self._get(request, slug, language)
+        services.package_translation_remove(actor=request.user, package=package, language=language)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 drafts = DraftViewSet.as_view({"get": "list", "post": "create"})
 draft = DraftViewSet.as_view({"get": "retrieve", "patch": "partial_update"})
 components = ComponentViewSet.as_view({"get": "list", "post": "create"})
@@ -203,5 +284,11 @@ urlpatterns = [
     path("drafts/<slug:slug>/", draft, name="draft-detail"),
     path("drafts/<slug:slug>/components/", components, name="draft-component-list"),
     path("drafts/<slug:slug>/components/<int:pk>/", component, name="draft-component-detail"),
+    path("drafts/<slug:slug>/translations/", PackageTranslationsView.as_view(), name="draft-translation-list"),
+    path(
+        "drafts/<slug:slug>/translations/<slug:language>/",
+        PackageTranslationView.as_view(),
+        name="draft-translation-detail",
+    ),
     path("packages/<slug:slug>/submit/", PackageSubmitView.as_view(), name="package-submit"),
 ]

@@ -117,9 +117,9 @@ def _action(service_name: str, summary: str) -> type[APIView]:
         (_MembershipActionView,),
         {"service_name": service_name, "__doc__": summary},
     )
-    view.post = extend_schema(
+    view.post = extend_schema(  # type: ignore[attr-defined]
         summary=summary, parameters=[MEMBER_ID], request=None, responses={200: MembershipSerializer, **ERRORS}
-    )(view.post)
+    )(view.post)  # type: ignore[attr-defined]
     return view
 
 

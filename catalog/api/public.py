@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -35,11 +37,13 @@ class CatalogPagination(PageNumberPagination):
                 raise exceptions.ValidationError({self.page_size_query_param: message}) from None
         return super().get_page_size(request)
 
-    def paginate_queryset(self, queryset: QuerySet, request: Request, view: object = None) -> list | None:
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list | None:
         self.count_key = getattr(view, "count_key", None)
         return super().paginate_queryset(queryset, request, view)
 
-    def django_paginator_class(self, queryset: QuerySet, page_size: int) -> selectors.CachedCountPaginator:
+    def django_paginator_class(  # type: ignore[override]  # a factory where DRF expects the class
+        self, queryset: QuerySet, page_size: int
+    ) -> selectors.CachedCountPaginator:
         """The total is cached (``CachedCountPaginator``) under the view's normalised filters when it has them."""
         paginator = selectors.CachedCountPaginator(queryset, page_size)
         paginator.count_key = getattr(self, "count_key", None)
@@ -72,7 +76,7 @@ class ConditionalGetMixin:
         return None
 
     def finalize_response(self, request: Request, response: Response, *args: object, **kwargs: object) -> Response:
-        response = super().finalize_response(request, response, *args, **kwargs)
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
         if request.method in ("GET", "HEAD"):
             catalog_cache.add_validators(response, getattr(self, "_etag", None), per_visitor=False)
             signed_in = getattr(request, "user", None) is not None and request.user.is_authenticated
@@ -128,7 +132,7 @@ class PackageViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
 
         def serialize(ids: list[int]) -> list[dict]:
             packages = {p.pk: p for p in selectors.published_packages().filter(pk__in=ids)}
-            ordered = selectors.attach_list_data([packages[pk] for pk in ids], layer_counts=False)
+            ordered = selectors.attach_list_data([packages[pk] for pk in ids], layer_counts=False, localize=False)
             return list(self.get_serializer(ordered, many=True).data)
 
         items = catalog_cache.get_many_or_build("api-item", list(page), serialize, vary=root, local=True)
@@ -148,7 +152,7 @@ class PackageViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
         return Response(selectors.cached_catalog_value("api-detail", key, serialize))
 
     def get_object(self) -> Package:
-        package = selectors.attach_list_data([super().get_object()], layer_counts=False)[0]
+        package = selectors.attach_list_data([super().get_object()], layer_counts=False, localize=False)[0]
         selectors.hide_non_member_suppliers(package.components.all())
         return package
 

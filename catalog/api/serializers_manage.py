@@ -50,8 +50,8 @@ class ComponentSerializer(SingleLineSerializerMixin, serializers.ModelSerializer
         model = Component
         fields = [
             "id", "layer", "category", "supplier", "name", "description", "quantity", "position", "eccn", "tpp",
-            "performance_density", "dram_bandwidth", "unit_value_usd", "us_origin_share", "training_operations",
-            "weights_published", "specs",
+            "performance_density", "dram_bandwidth", "designed_for_data_centers", "unit_value_usd", "us_origin_share",
+            "training_operations", "weights_published", "specs",
         ]  # fmt: skip
         read_only_fields = ["id"]
 
@@ -64,8 +64,10 @@ class ComponentSerializer(SingleLineSerializerMixin, serializers.ModelSerializer
 
 
 class DraftListSerializer(serializers.ModelSerializer):
-    consortium = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    revision_of = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    consortium: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    revision_of: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Package
@@ -87,7 +89,9 @@ class DraftSerializer(SingleLineSerializerMixin, serializers.ModelSerializer):
     federal_support = serializers.ListField(
         child=serializers.ChoiceField(choices=FederalSupport.choices), required=False
     )
-    revision_of = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    revision_of: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
     components = ComponentSerializer(many=True, read_only=True)
     missing = serializers.SerializerMethodField(help_text="What still blocks submission; empty when complete.")
 
@@ -106,14 +110,14 @@ class DraftSerializer(SingleLineSerializerMixin, serializers.ModelSerializer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
-        consortium = self.fields["consortium"]
+        consortium: Any = self.fields["consortium"]
         if self.instance is not None:
             consortium.read_only = True
         elif request is not None:
             consortium.queryset = consortia_for_user(request.user)
 
     @extend_schema_field(MissingItemSerializer(many=True))
-    def get_missing(self, package: Package) -> list[dict[str, str]]:
+    def get_missing(self, package: Package) -> list[dict[str, str | int]]:
         return [m.as_dict() for m in package_missing(package, package.components.all())]
 
 
@@ -122,3 +126,32 @@ class SubmitOutputSerializer(serializers.ModelSerializer):
         model = Package
         fields = ["slug", "status", "submitted_at"]
         read_only_fields = fields
+
+
+class ComponentTranslationSerializer(SingleLineSerializerMixin, serializers.Serializer):
+    component = serializers.IntegerField(help_text="The id of one of the package's components.")
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class PackageTranslationSerializer(SingleLineSerializerMixin, serializers.Serializer):
+    """A package's version in one language other than English; components left out keep no version (blank
+    name and description: the English is shown)."""
+
+    language = serializers.ChoiceField(choices=[], help_text="A language code other than English: ja, es or fr.")
+    title = serializers.CharField(max_length=200)
+    summary = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    description = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    components = ComponentTranslationSerializer(many=True, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from catalog.models.translations import content_language_choices
+
+        self.fields["language"].choices = content_language_choices()
+
+    def validate_components(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        ids = [item["component"] for item in value]
+        if len(ids) != len(set(ids)):
+            raise serializers.ValidationError(_("Each component may be given once."))
+        return value

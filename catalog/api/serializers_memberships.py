@@ -12,9 +12,9 @@ from catalog.models import ConsortiumMember, Organization
 class MembershipSerializer(serializers.ModelSerializer):
     """One organization's membership of a consortium (or an invitation to it), with who did each step when."""
 
-    consortium = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    consortium: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     consortium_name = serializers.CharField(source="consortium.name", read_only=True)
-    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organization: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     layers = serializers.ListField(child=serializers.CharField(), read_only=True)
 

@@ -31,7 +31,8 @@ class PublicComponentSerializer(serializers.ModelSerializer):
         model = Component
         fields = [
             "layer", "category", "name", "description", "quantity", "supplier", "eccn", "tpp",
-            "performance_density", "dram_bandwidth", "training_operations", "weights_published",
+            "performance_density", "dram_bandwidth", "designed_for_data_centers", "training_operations",
+            "weights_published",
         ]  # fmt: skip
 
 

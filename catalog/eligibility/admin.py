@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from aiexports.audit.admin_mixins import AuditedAdminMixin
 from aiexports.errors import DomainError
 from aiexports.singleline import SingleLineFormMixin
+from aiexports.typed import StrOrPromise
 
 from . import impact, services
 from .choices import RuleSetStatus
@@ -71,13 +73,13 @@ class RuleInline(_DraftOnlyInline):
     model = Rule
     fields = [
         "priority", "tier", "match", "outcome", "review_policy", "threshold_mode", "threshold_tpp", "figure_conditions",
-        "code", "explanation", "conditions", "citation",
+        "license_exception", "code", "explanation", "conditions", "citation",
     ]  # fmt: skip
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "tier":
             ruleset_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
-            kwargs["queryset"] = Tier.objects.filter(ruleset_id=ruleset_id)
+            kwargs["queryset"] = Tier.objects.filter(ruleset_id=ruleset_id or 0)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -305,7 +307,7 @@ class RuleSetImpactAdmin(admin.ModelAdmin):
         "moves_by_country", "packages_that_move", "changed_rows", "last_error", "requested_by", "created_at",
         "started_at", "finished_at",
     ]  # fmt: skip
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # the same flat list of names
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -318,7 +320,7 @@ class RuleSetImpactAdmin(admin.ModelAdmin):
         return format_html("{} / {}", obj.packages_done, obj.packages_total)
 
     @staticmethod
-    def _table(rows: list[tuple[str, ...]], headers: tuple[str, ...]) -> str:
+    def _table(rows: Sequence[Sequence[object]], headers: Sequence[StrOrPromise]) -> str:
         if not rows:
             return "—"
         head = "".join(format_html("<th scope='col'>{}</th>", h) for h in headers)

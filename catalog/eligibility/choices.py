@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,6 +29,21 @@ class DerivedClass(models.TextChoices):
         "closed_weight_frontier_model",
         _("Closed-weight model trained with more than 10^26 operations (4E091)"),
     )
+    ADVANCED_COMPUTING_EXCEPTION = (
+        "advanced_computing_exception",
+        _("Advanced computing item License Exceptions NAC/ACA can authorize (not a data-center 3A090.a item)"),
+    )
+    HIGH_BANDWIDTH_MEMORY = "high_bandwidth_memory", _("Stand-alone high-bandwidth memory (3A090.c)")
+    EAR99_SOFTWARE = "ear99_software", _("EAR99 software")
+
+
+class LicenseException(models.TextChoices):
+    """License exceptions a rule may name (15 CFR Part 740): its outcome holds under that exception."""
+
+    NONE = "", _("None")
+    ACA = "ACA", _("ACA: Advanced Computing Authorized (15 CFR 740.8)")
+    NAC = "NAC", _("NAC: Notified Advanced Computing (15 CFR 740.8)")
+    SPP = "SPP", _("SPP: Syria Peace and Prosperity (15 CFR 740.5)")
 
 
 class ThresholdMode(models.TextChoices):
@@ -57,3 +73,35 @@ class CheckTrigger(models.TextChoices):
     SUBMISSION = "submission", _("Package submitted")
     ACTIVATION = "activation", _("Rule set activated")
     STAFF = "staff", _("Requested by staff")
+
+
+# The labels of the tier codes the seeded rule sets use (``seeding.py``), with their seeded English names. A
+# tier's ``name`` is rule-set data: pages show the seeded name in the reader's language, and a tier staff
+# renamed (or added) by its stored name, never its raw code. Outcome labels come from ``Outcome``.
+TIER_LABELS = {
+    "allied": gettext_noop("Allied"),
+    "license_review": gettext_noop("License review"),
+    "arms_embargoed": gettext_noop("Arms-embargoed"),
+    "embargoed": gettext_noop("Embargoed"),
+    "china_macau": gettext_noop("China and Macau"),
+    "russia_belarus": gettext_noop("Russia and Belarus"),
+    "syria": gettext_noop("Syria"),
+    "tier1": gettext_noop("Tier 1"),
+    "tier2": gettext_noop("Tier 2"),
+    "tier3": gettext_noop("Tier 3"),
+}
+NO_RESULT = _("No result")
+
+
+def tier_label(code: str | None, name: str = "") -> str:
+    """A tier's label in the active language: the seeded name translated, else the stored name, else the code."""
+    source = TIER_LABELS.get(code or "")
+    if source is not None and (not name or name == source):
+        return gettext(source)
+    return name or code or ""
+
+
+def outcome_label(outcome: str | None) -> str:
+    """An outcome's label in the active language ("No result" for none or an unknown value)."""
+    labels = dict(Outcome.choices)
+    return str(labels[outcome]) if outcome in labels else str(NO_RESULT)

@@ -10,7 +10,7 @@ from catalog.choices import PackageStatus
 from catalog.models import Package
 
 from . import services
-from .seeding import EAR_LANE_VERSION, seed_country_groups, seed_ear_lane, seed_rulesets
+from .seeding import EAR_LANE_VERSION, seed_corrections, seed_country_groups, seed_ear_lane, seed_rulesets
 from .selectors import ruleset_active
 
 
@@ -25,6 +25,7 @@ def load(stdout: IO[str]) -> None:
     seed_country_groups(apps)
     seed_rulesets(apps)
     seed_ear_lane(apps)
+    seed_corrections(apps)
     stdout.write(
         f"eligibility: {EAR_LANE_VERSION} (the January 2026 China/Macau lane) is a draft rule set: activate it in "
         "the admin (Rule sets → activate) to re-check every package under it\n"

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aiexports.forms import HoneypotMixin
 from aiexports.singleline import SingleLineFormMixin
+from catalog import countries
 from catalog.choices import Category, Layer
 from catalog.forms_public import FastSelect
-from catalog.models import Country, eccn_validator
+from catalog.models import eccn_validator
 
 from . import engine
 from .choices import RuleSetStatus
@@ -25,8 +29,8 @@ def uswds(form: forms.Form) -> None:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    countries = sorted(((c.code, str(c.localized_name)) for c in Country.objects.all()), key=lambda pair: pair[1])
-    return [("", _("Choose a country"))] + countries
+    """The countries by their CLDR names in the visitor's language and order (``catalog.countries``)."""
+    return [("", _("Choose a country")), *countries.country_choices()]
 
 
 class CountryForm(SingleLineFormMixin, forms.Form):
@@ -36,11 +40,12 @@ class CountryForm(SingleLineFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = country_choices()
+        cast(forms.ChoiceField, self.fields["country"]).choices = country_choices()
         uswds(self)
 
 
 WEIGHTS = [("", _("Not applicable or unknown")), ("false", _("No (closed weights)")), ("true", _("Yes"))]
+DATA_CENTER = [("", _("Not stated (counts as yes)")), ("true", _("Yes")), ("false", _("No"))]
 
 
 class CalculatorComponentForm(SingleLineFormMixin, forms.Form):
@@ -61,6 +66,14 @@ class CalculatorComponentForm(SingleLineFormMixin, forms.Form):
         min_value=0,
         max_value=1e9,
         help_text=_("Total of the device's memory. Without it no favourable bandwidth-based lane is assumed."),
+    )
+    designed_for_data_centers = forms.TypedChoiceField(
+        label=_("Designed or marketed for data centers?"),
+        choices=DATA_CENTER,
+        required=False,
+        coerce=lambda v: {"true": True, "false": False}.get(v),
+        empty_value=None,
+        help_text=_("For chips and servers: decides which license exceptions can apply."),
     )
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10_000_000, initial=1, required=False)
     training_operations = forms.FloatField(
@@ -85,7 +98,7 @@ class CalculatorComponentForm(SingleLineFormMixin, forms.Form):
         return any((self.data.get(self.add_prefix(name)) or "").strip() for name in self.MEANINGFUL)
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if self.is_filled() and not data.get("category") and not data.get("eccn"):
             self.add_error("category", _("Choose a category or give an ECCN."))
         return data
@@ -104,6 +117,7 @@ class CalculatorComponentForm(SingleLineFormMixin, forms.Form):
             tpp=d.get("tpp"),
             pd=d.get("pd"),
             dram_bandwidth=d.get("dram_bandwidth"),
+            designed_for_data_centers=d.get("designed_for_data_centers"),
             quantity=d.get("quantity") or 1,
             training_operations=d.get("training_operations"),
             weights_published=d.get("weights_published"),
@@ -127,7 +141,7 @@ ComponentFormSet = forms.formset_factory(
 )
 
 
-class CalculatorForm(SingleLineFormMixin, forms.Form):
+class CalculatorForm(HoneypotMixin):
     country = forms.ChoiceField(label=_("Country (optional)"), choices=(), required=False)
     ruleset = forms.ModelChoiceField(
         label=_("Rule-set version"),
@@ -136,19 +150,8 @@ class CalculatorForm(SingleLineFormMixin, forms.Form):
         required=False,
         empty_label=_("The active rule set"),
     )
-    # A honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
-    website = forms.CharField(
-        required=False,
-        label=_("Leave this field empty"),
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All countries"))] + country_choices()[1:]
+        cast(forms.ChoiceField, self.fields["country"]).choices = [("", _("All countries")), *country_choices()[1:]]
         uswds(self)
-
-    def clean_website(self) -> str:
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(_("Leave this field empty."))
-        return ""

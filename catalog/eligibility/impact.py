@@ -8,6 +8,7 @@ progress is written every chunk so staff can follow it in the admin. Results are
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import Counter
 from typing import Any
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from aiexports.audit.services import audit_record
 from aiexports.errors import DomainError
+from aiexports.tasks_enqueue import enqueue
 from catalog.choices import PackageStatus
 from catalog.models import Package
 
@@ -51,21 +53,14 @@ def impact_preview_request(*, ruleset: RuleSet, actor: Any, baseline: RuleSet | 
             actor=actor, action="ruleset.impact_requested", target=ruleset,
             changes={"impact": impact.pk, "baseline": baseline.version, "packages": total},
         )  # fmt: skip
-        transaction.on_commit(lambda: _enqueue(impact.pk), robust=True)
+        transaction.on_commit(functools.partial(_enqueue, impact.pk), robust=True)
     return impact
 
 
 def _enqueue(impact_id: int) -> None:
-    from django.conf import settings
-
-    from .tasks import eligibility_impact_preview
-
-    try:
-        eligibility_impact_preview.apply_async((impact_id,), retry_policy={"max_retries": 2})
-    except Exception as exc:  # noqa: BLE001 - the broker may be down: the row stays pending and says so
-        if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
-            raise
-        RuleSetImpact.objects.filter(pk=impact_id).update(last_error=f"could not enqueue: {exc}")
+    if not enqueue("catalog.eligibility.tasks.eligibility_impact_preview", impact_id):
+        # The broker may be down: the row stays pending and says so.
+        RuleSetImpact.objects.filter(pk=impact_id).update(last_error="could not enqueue: the task broker refused it")
 
 
 def _components_of(package_ids: list[int]) -> dict[int, list[engine.ComponentData]]:
@@ -87,6 +82,7 @@ def _components_of(package_ids: list[int]) -> dict[int, list[engine.ComponentDat
                 training_operations=c.training_operations,
                 weights_published=c.weights_published,
                 dram_bandwidth=c.dram_bandwidth,
+                designed_for_data_centers=c.designed_for_data_centers,
             )  # fmt: skip
         )
     return out

@@ -14,10 +14,20 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from aiexports.typed import StrOrPromise
 from catalog.models import Country, Package
 
 from . import engine
-from .choices import CheckStatus, CheckTrigger, DerivedClass, Outcome, ReviewPolicy, RuleSetStatus, ThresholdMode
+from .choices import (
+    CheckStatus,
+    CheckTrigger,
+    DerivedClass,
+    LicenseException,
+    Outcome,
+    ReviewPolicy,
+    RuleSetStatus,
+    ThresholdMode,
+)
 
 # An ECCN pattern: ECCN characters plus ``*`` and ``?`` wildcards (``3A090.*``, ``*.z*``, ``4E091``, ``*``).
 MATCH_PATTERN_RE = re.compile(r"^[0-9A-Za-z.*?]+$")
@@ -197,6 +207,14 @@ class Rule(models.Model):
         blank=True,
         help_text=_("What the exporter must meet or certify under this rule: a list of sentences."),
     )
+    license_exception = models.CharField(
+        _("license exception"),
+        max_length=10,
+        choices=LicenseException.choices,
+        default=LicenseException.NONE,
+        blank=True,
+        help_text=_("The license exception the outcome holds under (eligible under License Exception ACA, …)."),
+    )
 
     class Meta:
         ordering = ["ruleset", "tier__position", "priority", "id"]
@@ -213,7 +231,7 @@ class Rule(models.Model):
         return f"{self.tier}: {self.match} → {self.get_outcome_display()}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.match not in DerivedClass.values and not MATCH_PATTERN_RE.match(self.match or ""):
             errors["match"] = _("Enter an ECCN pattern such as 3A090.* or a derived class.")
         if self.threshold_mode and self.threshold_tpp is None:
@@ -234,6 +252,8 @@ class Rule(models.Model):
             "",
         ):
             errors["review_policy"] = _("This review policy goes with the outcome license required.")
+        if self.license_exception and self.outcome and self.outcome != Outcome.ELIGIBLE:
+            errors["license_exception"] = _("A license exception goes with the outcome eligible.")
         if errors:
             raise ValidationError(errors)
 
@@ -306,6 +326,13 @@ class EligibilityResult(models.Model):
         from .reasons import summary_policy
 
         return summary_policy(self.reasons)[1]
+
+    @property
+    def license_exceptions(self) -> list[str]:
+        """The license exceptions an eligible outcome holds under (for example ["ACA"])."""
+        from .reasons import summary_exceptions
+
+        return summary_exceptions(self.reasons)
 
     @property
     def effective_from(self) -> str | None:

@@ -8,19 +8,20 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from catalog.countries import country_name, sort_by_country
 from catalog.models import Package
 
 from .buyer import buyer_country
-from .choices import Outcome
+from .choices import NO_RESULT, Outcome, outcome_label
 from .forms import CountryForm
 from .models import EligibilityResult, ProgramEligibility
-from .worldmap import ATTRIBUTION, world_map
+from .worldmap import map_attribution, world_map
 
 LEGEND = [
     (Outcome.ELIGIBLE, _("Eligible"), _("solid")),
     (Outcome.LICENSE_REQUIRED, _("License required"), _("diagonal stripes")),
     (Outcome.PROHIBITED, _("Prohibited"), _("cross-hatched")),
-    ("none", _("No result"), _("plain grey")),
+    ("none", NO_RESULT, _("plain grey")),
 ]
 
 
@@ -38,13 +39,13 @@ def map_shapes(outcomes: dict[str, str], selected: str | None) -> list[MapShape]
     world = world_map()
     if world is None:
         return []
-    # Labels translated once, not once per country shape.
-    labels = {value: str(label) for value, label in Outcome.choices}
-    no_result = str(_("No result"))
+    # Labels translated once, not once per country shape; tooltips name countries as every other page does.
+    labels = {value: outcome_label(value) for value in Outcome.values}
+    no_result = outcome_label(None)
     shapes = [
         MapShape(
             code=s.code,
-            name=s.name,
+            name=country_name(s.code) or s.name,
             d=s.d,
             outcome=outcomes.get(s.code, "none"),
             outcome_label=labels.get(outcomes.get(s.code, ""), no_result),
@@ -64,17 +65,16 @@ def map_context(outcomes: dict[str, str], selected: str | None) -> dict[str, Any
     return {
         "map_shapes": map_shapes(outcomes, selected),
         "map_view_box": world.view_box if world else "",
-        "map_attribution": ATTRIBUTION,
+        "map_attribution": map_attribution(),
         "legend": [(key, label, pattern, counts.get(key, 0)) for key, label, pattern in LEGEND if key != "none"],
     }
 
 
 def panel_context(package: Package, request: HttpRequest | None) -> dict[str, Any]:
     """Everything ``eligibility/package_panel.html`` needs, in three queries."""
-    results = list(
-        EligibilityResult.objects.filter(package_id=package.pk)
-        .select_related("country", "ruleset")
-        .order_by("country__name")
+    results = sort_by_country(
+        EligibilityResult.objects.filter(package_id=package.pk).select_related("country", "ruleset"),
+        lambda r: r.country_id,
     )
     code = buyer_country(request)
     selected = next((r for r in results if r.country_id == code), None)

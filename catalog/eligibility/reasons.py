@@ -67,9 +67,19 @@ NOTES = {
         "not controlled under %(base)s (TPP %(tpp)s < 4,800 and no performance density given, "
         "so 3A090.b cannot be derived)"
     ),
+    "no_pd_worst_case": gettext_noop(
+        "%(eccn)s assumed: TPP %(tpp)s ≥ 1,600 and no performance density given, so 3A090.a (PD ≥ 5.92) cannot be "
+        "ruled out"
+    ),
+    "not_data_center": gettext_noop(
+        "not controlled under %(base)s (TPP %(tpp)s < 4,800 and not designed or marketed for data centers)"
+    ),
     "below": gettext_noop("not controlled under %(base)s (TPP %(tpp)s: below the 3A090 parameters)"),
     "below_pd": gettext_noop("not controlled under %(base)s (TPP %(tpp)s, PD %(pd)s: below the 3A090 parameters)"),
     "4e091_derived": gettext_noop("4E091 derived from training compute %(ops)s operations > 10^26 and closed weights"),
+    "4e091_unknown_weights": gettext_noop(
+        "4E091 assumed from training compute %(ops)s operations > 10^26: publication of the weights not stated"
+    ),
     "4e091_published": gettext_noop(
         "published weights are not controlled under 4E091 (training compute %(ops)s operations)"
     ),
@@ -86,7 +96,65 @@ MESSAGES = {
     "not_stated": gettext_noop("%(figure)s not stated"),
     "not_applied": gettext_noop("%(policy)s does not apply: %(comparisons)s."),
     "ruleset": gettext_noop("rule set %(version)s, effective %(date)s"),
+    "stated_derived": gettext_noop(
+        "[stated %(stated)s, derived %(derived)s from the figures: classified as the stricter, %(eccn)s]"
+    ),
+    "license_exception": gettext_noop("Eligible under License Exception %(exception)s."),
 }
+
+# --- license exceptions a rule may name (15 CFR Part 740) ---------------------------------------------
+LICENSE_EXCEPTIONS = {
+    "ACA": gettext_noop("ACA (Advanced Computing Authorized, 15 CFR 740.8)"),
+    "NAC": gettext_noop("NAC (Notified Advanced Computing, 15 CFR 740.8; prior notification to BIS)"),
+    "SPP": gettext_noop("SPP (Syria Peace and Prosperity, 15 CFR 740.5)"),
+}
+
+
+# --- the program check (the call for proposals' own rules; ``engine.evaluate_program``) ---------------
+MEMBER_LOCATION = "member_location"  # a member is located in a country of concern
+MEMBER_CONTROL = "member_control"  # a member is owned or controlled from a country of concern
+MEMBER_CONTROL_UNSTATED = "member_control_unstated"  # flagged foreign-controlled, controlling country missing
+US_CONTENT = "us_content"  # the hardware layer is below the 51 % U.S.-origin presumption
+US_CONTENT_UNKNOWN = "us_content_unknown"  # hardware without the values and shares to weigh it
+# A member headquartered in (params basis "headquarters"), or whose ultimate parent is headquartered in (basis
+# "parent"), Country Group D:5 or Macau: advanced-computing items for it need a license wherever it is.
+MEMBER_HEADQUARTERS = "member_headquarters_license"
+HEADQUARTERS_CITATION = "15 CFR 742.6(a)(6)(iii)(A)"
+
+PROGRAM_MESSAGES = {
+    MEMBER_LOCATION: gettext_noop("%(member)s is located in %(country)s."),
+    MEMBER_CONTROL: gettext_noop("%(member)s is owned or controlled from %(country)s."),
+    MEMBER_CONTROL_UNSTATED: gettext_noop(
+        "%(member)s is flagged as owned or controlled from another country, but that country is not stated: "
+        "the program cannot be checked until it is."
+    ),
+    MEMBER_HEADQUARTERS: gettext_noop(
+        "%(member)s is headquartered in %(country)s (Country Group D:5 or Macau): supplying it with "
+        "advanced-computing items needs a license wherever it is located."
+    ),
+    f"{MEMBER_HEADQUARTERS}.parent": gettext_noop(
+        "%(member)s has its ultimate parent in %(country)s (Country Group D:5 or Macau): supplying it with "
+        "advanced-computing items needs a license wherever it is located."
+    ),
+    US_CONTENT: gettext_noop("The hardware layer is %(share)s %% U.S.-origin by value, below %(min)s %%."),
+    US_CONTENT_UNKNOWN: gettext_noop(
+        "The hardware layer's U.S.-origin share cannot be computed: give unit values and U.S.-origin shares."
+    ),
+}
+
+
+def render_program_issue(issue: Mapping[str, Any], translate: Translate = gettext_noop) -> str:
+    """The words of one program issue (``{"code", "params", "text"}``) in the language of ``translate``.
+
+    ``params`` hold strings (member names, country codes, the share already formatted by the U.S.-share rule),
+    so the figure reads the same as on the review step. An unknown code shows its stored ``text``.
+    """
+    code = str(issue.get("code") or "")
+    params = dict(issue.get("params") or {})
+    template = PROGRAM_MESSAGES.get(f"{code}.{params.get('basis', '')}") or PROGRAM_MESSAGES.get(code)
+    if template is None:
+        return str(issue.get("text", ""))
+    return translate(template) % params
 
 
 def default_number(value: float) -> str:
@@ -143,6 +211,9 @@ def render_text(reason: Mapping[str, Any], translate: Translate = gettext_noop, 
     note = render_note(params.get("classification"), translate, number)
     if note:
         parts.append(f"[{note}]")
+    if params.get("stated_eccn") and params.get("derived_eccn"):
+        values = {"stated": params["stated_eccn"], "derived": params["derived_eccn"], "eccn": eccn}
+        parts.append(translate(MESSAGES["stated_derived"]) % values)
     if code == NOT_CONTROLLED:
         parts.append(translate(MESSAGES[NOT_CONTROLLED]))
         return " ".join(parts)
@@ -162,7 +233,16 @@ def render_text(reason: Mapping[str, Any], translate: Translate = gettext_noop, 
         failed = [render_comparison(c, translate, number) for c in skipped.get("comparisons") or [] if not c["holds"]]
         text = translate(MESSAGES["not_applied"]) % {"policy": label, "comparisons": "; ".join(failed)}
         parts.append(text[:1].upper() + text[1:])
+    exception = reason.get("license_exception") or ""
+    if exception:
+        parts.append(license_exception_label(exception, translate))
     return " ".join(p for p in parts if p).strip()
+
+
+def license_exception_label(exception: str, translate: Translate = gettext_noop) -> str:
+    """ "Eligible under License Exception ACA (Advanced Computing Authorized, 15 CFR 740.8)." in words."""
+    name = translate(LICENSE_EXCEPTIONS[exception]) if exception in LICENSE_EXCEPTIONS else exception
+    return translate(MESSAGES["license_exception"]) % {"exception": name}
 
 
 def format_date(value: str | None, date_format: Callable[[dt.date], str] | None = None) -> str:
@@ -190,6 +270,7 @@ class ReasonView:
     review_policy_label: str
     conditions: tuple[str, ...]
     outcome: str
+    license_exception: str = ""
 
 
 def render_reason(reason: Mapping[str, Any]) -> ReasonView:
@@ -216,6 +297,7 @@ def render_reason(reason: Mapping[str, Any]) -> ReasonView:
         review_policy_label=gettext(POLICY_LABELS[policy]) if policy in POLICY_LABELS else "",
         conditions=tuple(gettext(c) for c in reason.get("conditions") or ()),
         outcome=str(reason.get("outcome") or ""),
+        license_exception=str(reason.get("license_exception") or ""),
     )
 
 
@@ -241,3 +323,14 @@ def summary_policy(reasons: Any) -> tuple[str, list[str]]:
             if c not in conditions:
                 conditions.append(c)
     return policy, conditions
+
+
+def summary_exceptions(reasons: Any) -> list[str]:
+    """The license exceptions the decisive reasons name (in order, no repeats): an eligible outcome under them."""
+    out: list[str] = []
+    for r in reasons or ():
+        r = r if isinstance(r, Mapping) else _as_mapping(r)
+        exception = r.get("license_exception") or ""
+        if exception and exception not in out:
+            out.append(exception)
+    return out

@@ -22,6 +22,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from catalog.countries import PSEUDO_DESTINATIONS
+
 from .reasons import gettext_noop
 
 CSV_PATH = Path(__file__).resolve().parent / "data" / "country-groups.csv"
@@ -74,6 +76,7 @@ CN_LANE_CONDITIONS = (
         "are not delayed and production capacity for U.S. end users is not diverted."
     ),
     gettext_noop(
+        # xgettext:no-python-format
         "The exporter certifies that aggregate shipments of the product to China and Macau are at most 50 % of "
         "its shipments to U.S. end users."
     ),
@@ -204,6 +207,7 @@ def rule_data(spec: dict[str, Any]) -> list[Any]:
             review_policy=r["review_policy"],
             conditions=tuple(r["conditions"]),
             figures=tuple(FigureCondition.from_dict(f) for f in r["figure_conditions"]),
+            license_exception=r.get("license_exception", ""),
         )  # fmt: skip
         for i, r in enumerate(spec["rules"], start=1)
     ]
@@ -518,3 +522,331 @@ def backfill_rule_codes(apps: Any) -> int:
                 priority=r["priority"], explanation=r["explanation"], code="",
             ).update(code=r["code"], review_policy=r["review_policy"])  # fmt: skip
     return updated
+
+
+# --- ear-2026-12r2 and ai-diffusion-2025-01r2 (issue 16: export-control corrections) --------------------------
+# New versions, never edits of the old ones: ear-2026-12r2 is seeded as a draft (results stay until staff
+# activate it); ai-diffusion-2025-01r2 is archived history like its predecessor. Sources: data/README.md.
+
+EAR_R2_VERSION = "ear-2026-12r2"
+AID_R2_VERSION = "ai-diffusion-2025-01r2"
+
+EXCEPTION_OK = "advanced_computing_exception"  # engine.LICENSE_EXCEPTION_ELIGIBLE
+HBM = "high_bandwidth_memory"  # engine.HIGH_BANDWIDTH_MEMORY
+EAR99_SOFTWARE = "ear99_software"  # engine.EAR99_SOFTWARE
+
+CIT_ACA = (
+    "15 CFR 740.8 (License Exception ACA); 88 FR 73458 (25 Oct 2023) as revised on 4 Apr 2024 (FR Doc. 2024-07004)"
+)
+CIT_NAC = "15 CFR 740.8(a)(2) (License Exception NAC, notification); 88 FR 73458 (25 Oct 2023)"
+CIT_HBM = "15 CFR 742.6(a)(6); ECCN 3A090.c (December 2024 advanced-computing rule)"
+CIT_RU = "15 CFR 746.8 (Russia and Belarus sanctions); 15 CFR 746 Supplements No. 2, 4, 6 and 7"
+CIT_SY = "15 CFR 746.9 and 740.5 (License Exception SPP), 90 FR 42320 (2 Sep 2025, effective 2 Sep 2025)"
+CIT_EMBARGO_R2 = (
+    "15 CFR 746.2 (Cuba), 746.4 (North Korea), 746.6 (Crimea region and so-called DNR/LNR regions of Ukraine), "
+    "746.7 (Iran)"
+)
+NAC_CONDITIONS = (
+    gettext_noop(
+        "License Exception NAC requires a prior notification to BIS (15 CFR 740.8(a)(2)); the export may proceed "
+        "only when BIS does not object."
+    ),
+    gettext_noop(
+        "Not for an item designed or marketed for data centers that meets 3A090.a, nor for a prohibited end use or "
+        "end user (15 CFR 740.2 and part 744)."
+    ),
+)
+ACA_CONDITIONS = (
+    gettext_noop(
+        "License Exception ACA needs no notification for D:1/D:4 destinations outside D:5 and Macau, unless the "
+        "consignee or end user is headquartered in (or has an ultimate parent in) D:5 or Macau: then NAC applies."
+    ),
+    NAC_CONDITIONS[1],
+)
+SPP_CONDITIONS = (
+    gettext_noop(
+        "License Exception SPP does not authorize an export that needs a license under a part 744 end-use or "
+        "end-user control (for example a listed person)."
+    ),
+)
+RU_EAR99_CONDITIONS = (
+    gettext_noop(
+        "Some EAR99 items need a license to Russia and Belarus (industry-sector and luxury-goods lists, Supplements "
+        "No. 2, 4, 6 and 7 to Part 746): check the item against them."
+    ),
+)
+
+
+def _r2_common() -> list[RuleSpec]:
+    """The D:1/D:4 and allied rules of ear-2026-12r2 (3A090.c, License Exception ACA)."""
+    return [
+        ALLIED_RULE,
+        _not_advanced("allied"),
+        _rule(
+            "license_review",
+            HBM,
+            "eligible",
+            gettext_noop(
+                "Stand-alone high-bandwidth memory (3A090.c): a license is required only for D:5 destinations and "
+                "Macau."
+            ),
+            CIT_HBM,
+            5,
+            code="ear.license_review.hbm",
+        ),
+        {
+            **_rule(
+                "license_review",
+                EXCEPTION_OK,
+                "eligible",
+                gettext_noop(
+                    "Advanced-computing item other than a data-center 3A090.a item to a D:1/D:4 destination outside "
+                    "D:5 and Macau: eligible under License Exception ACA."
+                ),
+                CIT_ACA,
+                8,
+                code="ear.license_review.aca",
+                conditions=ACA_CONDITIONS,
+            ),
+            "license_exception": "ACA",
+        },
+        LICENSE_REVIEW_RULE,
+        _not_advanced("license_review"),
+    ]
+
+
+def _nac_rule(tier: str) -> RuleSpec:
+    return {
+        **_rule(
+            tier,
+            EXCEPTION_OK,
+            "eligible",
+            gettext_noop(
+                "Advanced-computing item other than a data-center 3A090.a item to a D:5 destination or Macau: eligible "
+                "under License Exception NAC after notifying BIS."
+            ),
+            CIT_NAC,
+            5,
+            code=f"ear.{tier}.nac",
+            conditions=NAC_CONDITIONS,
+        ),
+        "license_exception": "NAC",
+    }
+
+
+def _r2_rules() -> list[RuleSpec]:
+    lane = [r for r in EAR_LANE["rules"] if r["tier"] == "china_macau"]
+    arms = [r for r in EAR_LANE["rules"] if r["tier"] == "arms_embargoed"]
+    return [
+        *_r2_common(),
+        _nac_rule("china_macau"),
+        *lane,
+        _nac_rule("arms_embargoed"),
+        *arms,
+        _rule(
+            "russia_belarus",
+            EAR99_SOFTWARE,
+            "prohibited",
+            gettext_noop(
+                "EAR99 software to Russia or Belarus: certain EAR99 software (for example enterprise-management and "
+                "design software) needs a license under 15 CFR 746.8, reviewed with a policy of denial; the portal "
+                "cannot rule that out."
+            ),
+            CIT_RU,
+            5,
+            code="ear.russia_belarus.ear99_software",
+            policy="denial",
+        ),
+        _rule(
+            "russia_belarus",
+            "EAR99",
+            "eligible",
+            gettext_noop("EAR99 item (not software) to Russia or Belarus: no license under the CCL-based requirement."),
+            CIT_RU,
+            10,
+            code="ear.russia_belarus.ear99",
+            conditions=RU_EAR99_CONDITIONS,
+        ),
+        _rule(
+            "russia_belarus",
+            "*",
+            "prohibited",
+            gettext_noop(
+                "Russia or Belarus: every item on the Commerce Control List (and any item not classified) needs a "
+                "license under 15 CFR 746.8, reviewed with a policy of denial."
+            ),
+            CIT_RU,
+            20,
+            code="ear.russia_belarus.ccl",
+            policy="denial",
+        ),
+        _rule(
+            "syria",
+            ADV,
+            "prohibited",
+            gettext_noop(
+                "Advanced-computing item to Syria (Country Group D:5): license required with a presumption of denial."
+            ),
+            CIT_D5,
+            5,
+            code="ear.syria.advanced_computing",
+            policy="denial",
+        ),
+        {
+            **_rule(
+                "syria",
+                "EAR99",
+                "eligible",
+                gettext_noop("EAR99 item to Syria: eligible under License Exception SPP (since 2 September 2025)."),
+                CIT_SY,
+                10,
+                code="ear.syria.spp",
+                conditions=SPP_CONDITIONS,
+            ),
+            "license_exception": "SPP",
+        },
+        _rule(
+            "syria",
+            "*",
+            "license_required",
+            gettext_noop(
+                "Item on the Commerce Control List (or not classified) to Syria: license required, reviewed case by "
+                "case (15 CFR 746.9 as revised in September 2025)."
+            ),
+            CIT_SY,
+            20,
+            code="ear.syria.ccl",
+            policy="case_by_case",
+        ),
+        _rule(
+            "embargoed",
+            "*",
+            "prohibited",
+            gettext_noop("Comprehensively embargoed destination: every item is prohibited."),
+            CIT_EMBARGO_R2,
+            1,
+            code="embargoed",
+            policy="denial",
+        ),
+    ]
+
+
+EAR_R2 = {
+    "name": "Current EAR controls",
+    "effective_from": dt.date(2026, 7, 10),
+    "status": "draft",
+    "sources": (
+        EAR_LANE["sources"] + "\n"
+        "15 CFR 740.8 (License Exceptions NAC and ACA; 88 FR 73458, 25 Oct 2023; split into NAC and ACA by "
+        "the rule of 4 Apr 2024, FR Doc. 2024-07004).\n"
+        "15 CFR 740.5 (License Exception SPP) and 746.9, 90 FR 42320 (2 Sep 2025).\n"
+        "15 CFR 746.6 (Crimea region; so-called DNR/LNR regions of Ukraine), 746.8 (Russia and Belarus).\n"
+        "Export Administration Regulations: Conforming Change for Cambodia (effective 3 Feb 2026): Cambodia is no "
+        "longer in Country Group D:5."
+    ),
+    "notes": (
+        "Restates ear-2026-12 with the corrections of issue 16: classification to the stricter of the stated and "
+        "the derived ECCN (.z entries for 4A/5A items); License Exception ACA for advanced-computing items other than "
+        "data-center 3A090.a items to D:1/D:4 destinations outside D:5 and Macau, NAC (notification) to D:5 and Macau; "
+        "3A090.c (stand-alone HBM) needs a license only for D:5 and Macau; D:5 countries also in A:5/A:6 are not "
+        "arms-embargoed for these rules; sanctions regimes as their own tiers: Russia and Belarus (746.8: every CCL "
+        "item, certain EAR99 software), Syria (746.9: CCL items case by case, EAR99 under License Exception SPP "
+        "since 2 Sep 2025, advanced computing as D:5), and the comprehensive embargoes (Cuba, Iran, North Korea, "
+        "Crimea and the so-called DNR/LNR regions). Seeded as a draft: staff activate it."
+    ),
+    "tiers": [
+        ("allied", "Allied", "A:5/A:6 countries and every country not named in another tier."),
+        ("license_review", "License review", "D:1 or D:4, not also A:5/A:6 and not D:5 (nor a sanctions tier)."),
+        ("china_macau", "China and Macau", "China, Macau, and Hong Kong (treated as China)."),
+        ("arms_embargoed", "Arms-embargoed", "D:5 countries not also in A:5/A:6, other than those below."),
+        ("russia_belarus", "Russia and Belarus", "Sanctions of 15 CFR 746.8."),
+        ("syria", "Syria", "15 CFR 746.9 as revised on 2 Sep 2025 (License Exception SPP)."),
+        ("embargoed", "Embargoed", "Cuba, Iran, North Korea; Crimea and the so-called DNR/LNR regions of Ukraine."),
+    ],
+    "rules": _r2_rules(),
+}
+
+# Pseudo-destinations for the comprehensively embargoed regions of Ukraine (15 CFR 746.6): user-assigned
+# ISO 3166-1 codes (XA–XZ are reserved for such use), so that a buyer can choose them and they have a result.
+EMBARGOED_REGIONS = PSEUDO_DESTINATIONS
+RUSSIA_BELARUS = frozenset({"RU", "BY"})
+SYRIA = frozenset({"SY"})
+CHINA_MACAU = frozenset({"CN", "HK", "MO"})
+
+
+def ear_r2_tiers(all_codes: set[str], groups: dict[str, set[str]]) -> dict[str, str]:
+    """Country → tier code of ear-2026-12r2.
+
+    The allies are subtracted where the EAR subtracts them: the advanced-computing license requirement of
+    15 CFR 742.6(a)(6) reaches D:1, D:4 and D:5 destinations *excluding any also in A:5 or A:6*, so a D:5 country
+    in A:5/A:6 is not arms-embargoed here (nor under license review).
+    """
+    allies = groups["A:5"] | groups["A:6"]
+    embargoed = ((groups["E:1"] | groups["E:2"]) - SYRIA) | set(EMBARGOED_REGIONS)
+    special = embargoed | RUSSIA_BELARUS | SYRIA | CHINA_MACAU
+    arms = groups["D:5"] - allies - special
+    review = (groups["D:1"] | groups["D:4"]) - allies - arms - special
+    tiers = {}
+    for code in all_codes:
+        if code in embargoed:
+            tiers[code] = "embargoed"
+        elif code in RUSSIA_BELARUS:
+            tiers[code] = "russia_belarus"
+        elif code in SYRIA:
+            tiers[code] = "syria"
+        elif code in CHINA_MACAU:
+            tiers[code] = "china_macau"
+        elif code in arms:
+            tiers[code] = "arms_embargoed"
+        elif code in review:
+            tiers[code] = "license_review"
+        else:
+            tiers[code] = "allied"
+    return tiers
+
+
+AID_R2 = {
+    **AID,
+    "sources": (
+        "Framework for Artificial Intelligence Diffusion, interim final rule, 90 FR 4544 (published 15 Jan 2025; "
+        "compliance date 15 May 2025).\n"
+        "Rescinded by announced non-enforcement: on 13 May 2025 BIS announced that it would not enforce the rule "
+        "and would replace it; no Federal Register rescission notice had been published as of the law-firm "
+        "summaries read (historical rule set).\n"
+        "15 CFR Part 746 (embargoes) for E:1/E:2."
+    ),
+    "notes": (
+        "Corrects ai-diffusion-2025-01: only .a-class items (3A090.a, 4A090.a and .z items at that level) count "
+        "toward the 26,900,000 TPP low-processing-performance allowance; 3A090.b-class items do not. Historical: "
+        "the rule was never enforced (BIS announcement of 13 May 2025, two days before its compliance date of "
+        "15 May 2025). " + AID["notes"]
+    ),
+}
+
+
+def seed_corrections(apps: Any) -> tuple[Any, Any]:
+    """Create ``ear-2026-12r2`` (draft) and ``ai-diffusion-2025-01r2`` (archived) when missing, and the
+    pseudo-destinations of the embargoed regions of Ukraine."""
+    Country = apps.get_model("catalog", "Country")
+    Tier = apps.get_model("eligibility", "Tier")
+    CountryTier = apps.get_model("eligibility", "CountryTier")
+    if not Country.objects.exists():
+        return None, None
+    for code, name in EMBARGOED_REGIONS.items():
+        Country.objects.get_or_create(code=code, defaults={"name": name})
+    # Existing rule sets: the new destinations go to their embargoed tier (every item prohibited, which is what
+    # 746.6 says); no existing destination or result changes.
+    for tier in Tier.objects.filter(code="embargoed"):
+        have = set(CountryTier.objects.filter(ruleset_id=tier.ruleset_id).values_list("country_id", flat=True))
+        CountryTier.objects.bulk_create(
+            CountryTier(ruleset_id=tier.ruleset_id, country_id=code, tier=tier)
+            for code in sorted(set(EMBARGOED_REGIONS) - have)
+        )
+    codes = set(Country.objects.values_list("code", flat=True))
+    groups = read_groups()
+    aid_tiers = diffusion_tiers(codes, groups)
+    aid_tiers.update(dict.fromkeys(EMBARGOED_REGIONS, "embargoed"))
+    return (
+        _seed_ruleset(apps, EAR_R2_VERSION, EAR_R2, ear_r2_tiers(codes, groups)),
+        _seed_ruleset(apps, AID_R2_VERSION, AID_R2, aid_tiers),
+    )

@@ -18,6 +18,15 @@ def publication_blockers(*, consortium_id: int) -> list[str]:
     return screening_blockers(consortium_id=consortium_id)
 
 
+def headquarters_license_countries() -> frozenset[str]:
+    """Where a member's headquarters (or its parent's) makes advanced-computing items need a license wherever
+    the member is: Country Group D:5 and Macau (15 CFR 742.6(a)(6)(iii)(A)), from the reference data."""
+    from .models import CountryGroup
+
+    d5 = CountryGroup.objects.filter(code="D:5").values_list("countries__code", flat=True)
+    return frozenset(code for code in d5 if code) | {"MO"}
+
+
 # --- Rule sets and results (export-control eligibility): see selectors_results.py ---------------------
 from .selectors_results import (  # noqa: E402
     countries_with_tiers,
@@ -30,6 +39,7 @@ from .selectors_results import (  # noqa: E402
 
 __all__ = [
     "countries_with_tiers",
+    "headquarters_license_countries",
     "package_results",
     "packages_available_in",
     "publication_blockers",

@@ -41,6 +41,7 @@ def ruleset_engine_data(ruleset: RuleSet) -> tuple[dict[str, str], list[engine.R
             review_policy=r.review_policy,
             conditions=tuple(r.conditions or ()),
             figures=tuple(engine.FigureCondition.from_dict(f) for f in r.figure_conditions or ()),
+            license_exception=r.license_exception,
         )  # fmt: skip
         for r in Rule.objects.filter(ruleset=ruleset).select_related("tier")
     ]

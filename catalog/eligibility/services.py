@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from aiexports.audit.services import audit_record
 from aiexports.errors import DomainError, InvalidTransition
+from aiexports.tasks_enqueue import enqueue, enqueue_on_commit
 from catalog.cache import bump as catalog_version_bump
 from catalog.choices import Layer, PackageStatus
 from catalog.models import Country, Package
@@ -27,7 +28,7 @@ from catalog.models import Country, Package
 from . import engine
 from .choices import CheckStatus, CheckTrigger, RuleSetStatus
 from .models import CountryTier, EligibilityCheck, EligibilityResult, ProgramEligibility, Rule, RuleSet, Tier
-from .selectors import ruleset_active, ruleset_engine_data
+from .selectors import headquarters_license_countries, ruleset_active, ruleset_engine_data
 from .selectors_results import ruleset_reference
 
 logger = logging.getLogger(__name__)
@@ -38,22 +39,15 @@ def _lease() -> timedelta:
 
 
 def _enqueue_checks(check_ids: Sequence[int]) -> None:
-    """Send check ids to the broker in chunks. A broker outage is logged: the sweeper re-sends later."""
-    from .tasks import eligibility_check_run, eligibility_checks_enqueue
-
+    """Send check ids to the broker in chunks. A broker outage is logged (``enqueue``): the sweeper re-sends."""
+    if len(check_ids) == 1:
+        enqueue("catalog.eligibility.tasks.eligibility_check_run", check_ids[0])
+        return
     chunk = settings.AIX_ELIGIBILITY_FANOUT_CHUNK
-    try:
-        if len(check_ids) == 1:
-            eligibility_check_run.apply_async((check_ids[0],), retry_policy={"max_retries": 2})
+    for start in range(0, len(check_ids), chunk):
+        # The broker refused one chunk: the rest would fail alike; the rows are durable, the sweeper resends.
+        if not enqueue("catalog.eligibility.tasks.eligibility_checks_enqueue", list(check_ids[start : start + chunk])):
             return
-        for start in range(0, len(check_ids), chunk):
-            eligibility_checks_enqueue.apply_async(
-                (list(check_ids[start : start + chunk]),), retry_policy={"max_retries": 2}
-            )
-    except Exception as exc:  # noqa: BLE001 - the broker may be down; the rows are durable, the sweeper resends
-        if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
-            raise
-        logger.warning("could not enqueue %d eligibility checks (%s); the sweeper will retry", len(check_ids), exc)
 
 
 def _on_commit_enqueue(check_ids: Sequence[int]) -> None:
@@ -184,6 +178,7 @@ def ruleset_clone(*, ruleset: RuleSet, new_version: str, actor: Any, name: str |
                 code=r.code,
                 review_policy=r.review_policy,
                 conditions=r.conditions,
+                license_exception=r.license_exception,
             )  # fmt: skip
             for r in ruleset.rules.all()
         )
@@ -204,10 +199,11 @@ def ruleset_clone(*, ruleset: RuleSet, new_version: str, actor: Any, name: str |
 def ruleset_validate(ruleset: RuleSet) -> None:
     """A rule set can be activated only when every country has a tier."""
     missing = Country.objects.exclude(pk__in=ruleset.country_tiers.values("country_id")).values_list("pk", flat=True)
-    missing = list(missing[:10])
-    if missing:
+    first_missing = list(missing[:10])
+    if first_missing:
         raise DomainError(
-            _("Every country needs a tier before activation; missing: %(codes)s.") % {"codes": ", ".join(missing)},
+            _("Every country needs a tier before activation; missing: %(codes)s.")
+            % {"codes": ", ".join(first_missing)},
             code="ruleset_incomplete",
         )
 
@@ -257,8 +253,12 @@ def _components(package_id: int) -> list[engine.ComponentData]:
     return components_engine_data(Component.objects.filter(package_id=package_id).order_by("layer", "position", "pk"))
 
 
-def program_evaluate(package: Package) -> engine.ProgramResult:
-    """The program's own eligibility (call for proposals) of ``package``."""
+def program_evaluate(package: Package, *, evaluation: engine.PackageEvaluation | None = None) -> engine.ProgramResult:
+    """The program's own eligibility (call for proposals) of ``package``.
+
+    ``evaluation`` (the export-control evaluation of the same check) says whether the package holds
+    advanced-computing items, which the headquarters rule is about; without it the rule flags conservatively.
+    """
     from catalog.models import Component, ConsortiumMember
 
     members = [
@@ -275,40 +275,63 @@ def program_evaluate(package: Package) -> engine.ProgramResult:
     hardware = [
         engine.HardwareValue(
             name=c.name,
-            unit_value_usd=float(c.unit_value_usd) if c.unit_value_usd is not None else None,
+            unit_value_usd=c.unit_value_usd,  # Decimals: the U.S.-share rule compares exact figures
             quantity=c.quantity,
-            us_origin_share=float(c.us_origin_share) if c.us_origin_share is not None else None,
+            us_origin_share=c.us_origin_share,
         )
         for c in Component.objects.filter(package=package, layer=Layer.HARDWARE)
     ]
-    return engine.evaluate_program(members, hardware)
+    advanced = None
+    if evaluation is not None:
+        advanced = any(engine.ADVANCED_COMPUTING in c.classes for c in evaluation.classifications.values())
+    return engine.evaluate_program(
+        members, hardware, license_headquarters=headquarters_license_countries(), advanced_computing=advanced
+    )
 
 
 def eligibility_results_write(
     *, package_id: int, ruleset: RuleSet, evaluation: engine.PackageEvaluation, program: engine.ProgramResult
 ) -> int:
-    """Upsert one result per package × country (call inside a transaction). Returns the row count.
+    """Upsert one package's results (call inside a transaction); see ``eligibility_results_write_many``."""
+    return eligibility_results_write_many(ruleset=ruleset, batch=[(package_id, evaluation, program)])
+
+
+def eligibility_results_write_many(
+    *, ruleset: RuleSet, batch: Sequence[tuple[int, engine.PackageEvaluation, engine.ProgramResult]]
+) -> int:
+    """Upsert one result per package × country for several packages (call inside a transaction).
 
     Exactly one current result per package × country (the unique constraint), and a result of a rule set that
     is no longer active never replaces one of the active rule set (a check that lost a race with an activation
-    cannot overwrite the new results). On PostgreSQL the rows go through ``COPY`` into a temporary table and
-    one ``INSERT … ON CONFLICT``; elsewhere through ``bulk_create``.
+    cannot overwrite the new results). On PostgreSQL the rows of the whole batch go through one ``COPY`` into
+    a temporary table, one ``INSERT … ON CONFLICT`` and one ``DELETE`` of countries no longer in the rule set;
+    elsewhere through ``bulk_create``. Returns the row count.
     """
+    if not batch:
+        return 0
     now = timezone.now()
     if connection.vendor == "postgresql":
-        count = _results_copy(package_id=package_id, ruleset=ruleset, evaluation=evaluation, now=now)
+        count = _results_copy(ruleset=ruleset, batch=batch, now=now)
     else:
-        count = _results_bulk_create(package_id=package_id, ruleset=ruleset, evaluation=evaluation, now=now)
-    ProgramEligibility.objects.update_or_create(
-        package_id=package_id,
-        defaults={
-            "eligible": program.eligible,
-            "issues": [i.as_dict() for i in program.issues],
-            "computed_at": now,
-        },
+        count = sum(
+            _results_bulk_create(package_id=pk, ruleset=ruleset, evaluation=ev, now=now) for pk, ev, _p in batch
+        )
+    ProgramEligibility.objects.bulk_create(
+        [
+            ProgramEligibility(
+                package_id=pk, eligible=program.eligible, issues=[i.as_dict() for i in program.issues], computed_at=now
+            )
+            for pk, _ev, program in batch
+        ],
+        update_conflicts=True,
+        unique_fields=["package"],
+        update_fields=["eligible", "issues", "computed_at"],
     )
     # Cached facet counts ("available in") and package pages show these results: bumped once committed.
     catalog_version_bump()
+    # New results (a publication's check, a rule-set activation's re-check) may make them match saved alerts.
+    for package_id, _evaluation, _program in batch:
+        enqueue_on_commit("alerts.tasks.alerts_match_package", package_id)
     return count
 
 
@@ -317,12 +340,15 @@ _RESULT_COLUMNS = ("package_id", "country_id", "ruleset_id", "ruleset_version", 
 _STAGE = "aix_eligibility_result_stage"
 
 
-def _results_copy(*, package_id: int, ruleset: RuleSet, evaluation: engine.PackageEvaluation, now: Any) -> int:
+def _results_copy(
+    *, ruleset: RuleSet, batch: Sequence[tuple[int, engine.PackageEvaluation, engine.ProgramResult]], now: Any
+) -> int:
     table = EligibilityResult._meta.db_table
     ruleset_table = RuleSet._meta.db_table
     columns = ", ".join(_RESULT_COLUMNS)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _RESULT_COLUMNS[2:])
     reasons_json: dict[tuple, str] = {}  # many countries share the same reasons: serialise each once
+    rows = 0
     with connection.cursor() as cursor:
         # Per session, emptied at every commit or rollback; same column types as the results table.
         cursor.execute(
@@ -331,12 +357,14 @@ def _results_copy(*, package_id: int, ruleset: RuleSet, evaluation: engine.Packa
         )
         cursor.execute(f"TRUNCATE {_STAGE}")  # a savepoint rolled back earlier in this transaction left nothing
         with cursor.cursor.copy(f"COPY {_STAGE} ({columns}) FROM STDIN") as copy:
-            for code, o in evaluation.outcomes.items():
-                reasons = tuple(o.reasons)
-                text = reasons_json.get(reasons)
-                if text is None:
-                    text = reasons_json[reasons] = json.dumps([r.as_dict() for r in o.reasons])
-                copy.write_row((package_id, code, ruleset.pk, ruleset.version, o.tier, o.outcome, text, now))
+            for package_id, evaluation, _program in batch:
+                for code, o in evaluation.outcomes.items():
+                    reasons = tuple(o.reasons)
+                    text = reasons_json.get(reasons)
+                    if text is None:
+                        text = reasons_json[reasons] = json.dumps([r.as_dict() for r in o.reasons])
+                    copy.write_row((package_id, code, ruleset.pk, ruleset.version, o.tier, o.outcome, text, now))
+                    rows += 1
         cursor.execute(
             f"""
             INSERT INTO {table} ({columns}) SELECT {columns} FROM {_STAGE}
@@ -349,12 +377,12 @@ def _results_copy(*, package_id: int, ruleset: RuleSet, evaluation: engine.Packa
         )
         # Countries no longer in the rule set keep no stale result.
         cursor.execute(
-            f"DELETE FROM {table} AS t WHERE t.package_id = %s AND NOT EXISTS "  # noqa: S608
-            f"(SELECT 1 FROM {_STAGE} AS s WHERE s.country_id = t.country_id)",
-            [package_id],
+            f"DELETE FROM {table} AS t WHERE t.package_id = ANY(%s) AND NOT EXISTS "  # noqa: S608
+            f"(SELECT 1 FROM {_STAGE} AS s WHERE s.package_id = t.package_id AND s.country_id = t.country_id)",
+            [[package_id for package_id, _e, _p in batch]],
         )
         cursor.execute(f"TRUNCATE {_STAGE}")
-    return len(evaluation.outcomes)
+    return rows
 
 
 def _results_bulk_create(*, package_id: int, ruleset: RuleSet, evaluation: engine.PackageEvaluation, now: Any) -> int:
@@ -385,14 +413,28 @@ def _results_bulk_create(*, package_id: int, ruleset: RuleSet, evaluation: engin
 
 def eligibility_check_claim(*, check_id: int) -> bool:
     """Atomically move a pending (or lease-expired running) check to running. True if this caller won it."""
+    return eligibility_checks_claim(check_ids=[check_id]) == [check_id]
+
+
+def eligibility_checks_claim(*, check_ids: Sequence[int]) -> list[int]:
+    """Atomically move the claimable checks among ``check_ids`` to running; returns the ids this caller won.
+
+    Claimable: pending, or running with an expired lease, and attempts left. Rows another worker holds
+    locked are skipped, not waited for."""
     now = timezone.now()
     claimable = Q(status=CheckStatus.PENDING) | Q(status=CheckStatus.RUNNING, lease_expires_at__lt=now)
-    changed = (
-        EligibilityCheck.objects.filter(claimable, pk=check_id)
-        .filter(attempts__lt=settings.AIX_ELIGIBILITY_MAX_ATTEMPTS)
-        .update(status=CheckStatus.RUNNING, attempts=F("attempts") + 1, started_at=now, lease_expires_at=now + _lease())
-    )
-    return changed == 1
+    with transaction.atomic():
+        won = list(
+            EligibilityCheck.objects.filter(claimable, pk__in=list(check_ids))
+            .filter(attempts__lt=settings.AIX_ELIGIBILITY_MAX_ATTEMPTS)
+            .select_for_update(skip_locked=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        EligibilityCheck.objects.filter(pk__in=won).update(
+            status=CheckStatus.RUNNING, attempts=F("attempts") + 1, started_at=now, lease_expires_at=now + _lease()
+        )
+    return won
 
 
 def eligibility_check_execute(*, check_id: int) -> str:
@@ -401,28 +443,65 @@ def eligibility_check_execute(*, check_id: int) -> str:
     Returns what happened: ``"done"``, ``"superseded"`` or ``"skipped"`` (not claimable: gone, finished or
     taken by another worker). Exceptions propagate to the task, whose ``on_failure`` records them.
     """
-    if not eligibility_check_claim(check_id=check_id):
-        return "skipped"
-    check = EligibilityCheck.objects.select_related("ruleset").get(pk=check_id)
-    ruleset = check.ruleset
+    return eligibility_checks_execute(check_ids=[check_id])[check_id]
+
+
+def eligibility_checks_execute(*, check_ids: Sequence[int]) -> dict[int, str]:
+    """Run a batch of checks: claim them, evaluate each package, write every result in one transaction.
+
+    One claim, one ``COPY``/upsert per rule set and one commit for the batch instead of one per package; the
+    guarantees are those of a single check (a crash before the commit leaves the claimed rows running until
+    their lease expires and the sweeper re-sends them; the results are upserted, so a re-run writes the same
+    rows). A package whose evaluation raises records a failed attempt on its own check (retried by the sweeper,
+    failed after the maximum attempts) without failing the rest of the batch. Returns ``{check id: "done" |
+    "superseded" | "skipped" | "pending" | "failed"}``.
+    """
+    outcome = dict.fromkeys(check_ids, "skipped")
+    won = eligibility_checks_claim(check_ids=check_ids)
+    if not won:
+        return outcome
+    checks = list(EligibilityCheck.objects.filter(pk__in=won).select_related("ruleset").order_by("pk"))
+    by_ruleset: dict[int, list[EligibilityCheck]] = {}
+    for check in checks:
+        by_ruleset.setdefault(check.ruleset_id, []).append(check)
     with transaction.atomic():
-        # A check under a rule set that is no longer active must not overwrite the current results.
-        current = RuleSet.objects.filter(pk=ruleset.pk).values_list("status", flat=True).first()
-        if current != RuleSetStatus.ACTIVE:
-            _finish(check_id, note="superseded: its rule set is no longer active")
-            return "superseded"
-        package = Package.objects.get(pk=check.package_id)
-        tiers, rules = ruleset_engine_data(ruleset)
-        evaluation = engine.evaluate(_components(package.pk), tiers, rules, **ruleset_reference(ruleset))
-        eligibility_results_write(
-            package_id=package.pk, ruleset=ruleset, evaluation=evaluation, program=program_evaluate(package)
+        active = set(
+            RuleSet.objects.filter(pk__in=by_ruleset, status=RuleSetStatus.ACTIVE).values_list("pk", flat=True)
         )
-        _finish(check_id)
-    return "done"
+        packages = Package.objects.in_bulk({c.package_id for c in checks})
+        for ruleset_id, group in by_ruleset.items():
+            ids = [c.pk for c in group]
+            # A check under a rule set that is no longer active must not overwrite the current results.
+            if ruleset_id not in active:
+                _finish(ids, note="superseded: its rule set is no longer active")
+                outcome.update(dict.fromkeys(ids, "superseded"))
+                continue
+            ruleset = group[0].ruleset
+            tiers, rules = ruleset_engine_data(ruleset)
+            reference = ruleset_reference(ruleset)
+            batch, done = [], []
+            for check in group:
+                package = packages.get(check.package_id)
+                try:
+                    if package is not None:  # else deleted since: its results went with it
+                        evaluation = engine.evaluate(_components(package.pk), tiers, rules, **reference)
+                        batch.append((package.pk, evaluation, program_evaluate(package, evaluation=evaluation)))
+                except Exception as exc:
+                    if len(won) == 1:
+                        raise  # a check of its own fails through its task's on_failure
+                    # One bad package must not fail the others of its batch: its own attempt is recorded.
+                    logger.warning("eligibility check %s failed in a batch: %s", check.pk, exc)
+                    outcome[check.pk] = eligibility_check_fail(check_id=check.pk, error=f"{type(exc).__name__}: {exc}")
+                else:
+                    done.append(check.pk)
+            eligibility_results_write_many(ruleset=ruleset, batch=batch)
+            _finish(done)
+            outcome.update(dict.fromkeys(done, "done"))
+    return outcome
 
 
-def _finish(check_id: int, note: str = "") -> None:
-    EligibilityCheck.objects.filter(pk=check_id).update(
+def _finish(check_ids: Sequence[int], note: str = "") -> None:
+    EligibilityCheck.objects.filter(pk__in=list(check_ids)).update(
         status=CheckStatus.DONE, finished_at=timezone.now(), lease_expires_at=None, last_error=note
     )
 
@@ -487,5 +566,8 @@ def eligibility_compute_now(*, package_id: int, ruleset: RuleSet | None = None) 
         tiers, rules = ruleset_engine_data(ruleset)
         evaluation = engine.evaluate(_components(package_id), tiers, rules, **ruleset_reference(ruleset))
         return eligibility_results_write(
-            package_id=package_id, ruleset=ruleset, evaluation=evaluation, program=program_evaluate(package)
+            package_id=package_id,
+            ruleset=ruleset,
+            evaluation=evaluation,
+            program=program_evaluate(package, evaluation=evaluation),
         )

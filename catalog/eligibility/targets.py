@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from catalog.choices import PackageStatus
+from catalog.countries import country_order, sort_by_country, sort_by_region
 from catalog.models import Component, Package, Region
 
 from . import engine
@@ -36,6 +37,7 @@ def components_engine_data(components: Iterable[Component]) -> list[engine.Compo
             tpp=c.tpp,
             pd=c.performance_density,
             dram_bandwidth=c.dram_bandwidth,
+            designed_for_data_centers=c.designed_for_data_centers,
             quantity=c.quantity,
             training_operations=c.training_operations,
             weights_published=c.weights_published,
@@ -127,22 +129,23 @@ def target_market_eligibility(
         outcome, reasons = outcomes.get(country.code, (NOT_ASSESSED, ()))
         return CountryTarget(country.code, country.localized_name, outcome, reasons)
 
+    order = country_order()
     blocs = []
-    for region in regions:
+    for region in sort_by_region(regions, lambda r: r.code, lambda r: r.name):
         targets = [country_target(c) for c in members[region.pk]]
         assessed = [t.outcome for t in targets if t.outcome != NOT_ASSESSED]
         blocs.append(
             BlocTarget(
                 region.code,
-                str(region),
+                region.localized_name,
                 engine.most_restrictive(assessed) if assessed else NOT_ASSESSED,
                 tuple(sorted((t for t in targets if t.outcome in engine.SEVERITY and t.outcome != engine.ELIGIBLE),
-                             key=lambda t: (-engine.SEVERITY[t.outcome], t.name))),
+                             key=lambda t: (-engine.SEVERITY[t.outcome], order.get(t.code, 0)))),
             )
         )  # fmt: skip
     return TargetMarkets(
         ruleset=ruleset,
         source=source,
-        countries=sorted((country_target(c) for c in countries), key=lambda t: t.name),
+        countries=sort_by_country((country_target(c) for c in countries), lambda t: t.code),
         blocs=blocs,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -10,7 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
+from catalog.countries import country_name, sort_by_country
+
 from .buyer import buyer_country, remember_country
+from .choices import Outcome, outcome_label, tier_label
 from .forms import CalculatorForm, ComponentFormSet, CountryForm
 from .models import RuleSet
 from .presentation import map_context, panel_context
@@ -52,26 +57,27 @@ def calculator(request: HttpRequest) -> HttpResponse:
         if ruleset is None:
             form.add_error(None, _("No rule set is active."))
         else:
-            context.update(_calculation(formset.components(), ruleset, form.cleaned_data["country"] or None))
+            components = formset.components()  # type: ignore[attr-defined]  # BaseComponentFormSet
+            context.update(_calculation(components, ruleset, form.cleaned_data["country"] or None))
     failed = request.method == "POST" and bool(form.errors or formset.total_error_count())
     status = 400 if failed else 200
     return render(request, "eligibility/calculator.html", context, status=status)
 
 
 def _calculation(components: list, ruleset: RuleSet, country: str | None) -> dict[str, object]:
-    from catalog.models import Country
-
+    """The result, summary first: counts by outcome and the buyer's country; then the details (folded)."""
     evaluation = eligibility_evaluate(components=components, ruleset=ruleset)
-    names = {c.code: c.localized_name for c in Country.objects.all()}
-    rows = sorted(evaluation.outcomes.values(), key=lambda o: str(names.get(o.country, o.country)))
+    rows = sort_by_country(evaluation.outcomes.values(), lambda o: o.country)
     outcomes = {o.country: o.outcome for o in rows}
     tiers = {t.code: t.name for t in ruleset.tiers.all()}
+    counts = Counter(outcomes.values())
     return {
         "ruleset": ruleset,
         "evaluation": evaluation,
         "classified": [(c, evaluation.classifications[i]) for i, c in enumerate(components)],
-        "rows": [(o, names.get(o.country, o.country), tiers.get(o.tier, o.tier)) for o in rows],
+        "rows": [(o, country_name(o.country) or o.country, tier_label(o.tier, tiers.get(o.tier, ""))) for o in rows],
+        "outcome_counts": [(value, outcome_label(value), counts.get(value, 0)) for value in Outcome.values],
         "chosen": evaluation.outcomes.get(country) if country else None,
-        "chosen_name": names.get(country or "", ""),
+        "chosen_name": country_name(country or ""),
         **map_context(outcomes, country),
     }

@@ -17,7 +17,17 @@ from pathlib import Path
 from django.conf import settings
 
 SVG_PATH = Path(settings.BASE_DIR) / "node_modules" / "@svg-maps" / "world" / "world.svg"
-ATTRIBUTION = "Map: @svg-maps/world by VictorCazanave, CC BY 4.0"
+ATTRIBUTION = "Map: @svg-maps/world by VictorCazanave, CC BY 4.0"  # the English credit (docs, exports)
+
+
+def map_attribution() -> str:
+    """The map's credit in the active language (the work's name, author and licence stay as they are)."""
+    from django.utils.translation import gettext
+
+    return gettext("Map: %(work)s by %(author)s, %(licence)s") % {
+        "work": "@svg-maps/world", "author": "VictorCazanave", "licence": "CC BY 4.0",
+    }  # fmt: skip
+
 
 _PATH_RE = re.compile(r"<path\s+([^>]*?)/?>", re.S)
 _ATTR_RE = re.compile(r'([\w-]+)="([^"]*)"')
@@ -114,6 +124,6 @@ def world_map(tolerance: float = 2.0) -> WorldMap | None:
         if len(code) != 2:
             continue  # U.S. minor outlying islands (um-*) have no ISO alpha-2 code of their own
         shapes.append(
-            MapShape(code=code.upper(), name=attrs.get("aria-label", code), d=_simplify(attrs["d"], tolerance))
+            MapShape(code=code.upper(), name=attrs.get("aria-label") or code, d=_simplify(attrs["d"], tolerance))
         )
     return WorldMap(view_box=view_box.group(1) if view_box else "0 0 1010 666", shapes=tuple(shapes))

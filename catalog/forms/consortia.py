@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -40,7 +40,9 @@ class ConsortiumForm(ValidateOnlyModelFormMixin, USWDSFormMixin, forms.ModelForm
             del self.fields["anchor"]
             del self.fields["anchor_layers"]
         else:
-            self.fields["anchor"].queryset = anchors if anchors is not None else Organization.objects.none()
+            cast(forms.ModelChoiceField, self.fields["anchor"]).queryset = (
+                anchors if anchors is not None else Organization.objects.none()
+            )
         self.order_fields(["name", "anchor", "anchor_layers", "description", "website"])
 
 
@@ -76,4 +78,4 @@ class MemberAddForm(USWDSFormMixin, forms.Form):
 
     def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = organizations

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import re
+import copy
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aiexports.forms import USWDSFormMixin, ValidateOnlyModelFormMixin
-from catalog.choices import MODEL_CATEGORIES, Category, FederalSupport, Layer, categories_for_layer
+from aiexports.widgets import CountryCheckboxPicker
+from catalog.choices import FederalSupport, Layer, categories_for_layer
+from catalog.component_rules import component_rule_errors, normalize_eccn
+from catalog.countries import CountryModelMultipleChoiceField
 from catalog.models import Component, ConsortiumMember, Country, Organization, Package, Region, Sector
 
 OVERVIEW_FIELDS = [
@@ -29,9 +32,12 @@ OVERVIEW_FIELDS = [
 ]
 
 
-class CountryChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Country) -> str:
-        return obj.localized_name
+CountryChoiceField = CountryModelMultipleChoiceField  # CLDR names in the visitor's language and order
+
+
+class RegionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Region) -> str:
+        return obj.localized_name  # the bloc's name in the visitor's language
 
 
 class OverviewForm(ValidateOnlyModelFormMixin, USWDSFormMixin, forms.ModelForm):
@@ -46,11 +52,11 @@ class OverviewForm(ValidateOnlyModelFormMixin, USWDSFormMixin, forms.ModelForm):
     target_countries = CountryChoiceField(
         queryset=Country.objects.order_by("name"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=CountryCheckboxPicker,
         label=_("Target countries"),
-        help_text=_("Hold Ctrl (or Cmd) to choose several. Choose at least one country or one regional bloc."),
+        help_text=_("Tick every country the package is offered in. Choose at least one country or one regional bloc."),
     )
-    target_regions = forms.ModelMultipleChoiceField(
+    target_regions = RegionChoiceField(
         queryset=Region.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -85,18 +91,28 @@ class OverviewForm(ValidateOnlyModelFormMixin, USWDSFormMixin, forms.ModelForm):
 
 # Fields shown for each layer, beyond the common ones.
 LAYER_FIELDS: dict[str, list[str]] = {
-    Layer.HARDWARE: ["tpp", "performance_density", "dram_bandwidth", "unit_value_usd", "us_origin_share"],
+    Layer.HARDWARE: [
+        "tpp",
+        "performance_density",
+        "dram_bandwidth",
+        "designed_for_data_centers",
+        "unit_value_usd",
+        "us_origin_share",
+    ],  # fmt: skip
     Layer.SOFTWARE: ["training_operations", "weights_published"],
     Layer.DATA: [],
     Layer.SECURITY: [],
 }
 COMMON_FIELDS = ["category", "name", "supplier", "description", "quantity", "eccn"]
-CHIP_CATEGORIES = {Category.ACCELERATOR, Category.SERVER}
-ECCN_PREFIX = re.compile(r"^(ear99|[0-9][a-e][0-9]{3})", re.IGNORECASE)
 
 
 class ComponentForm(ValidateOnlyModelFormMixin, USWDSFormMixin, forms.ModelForm):
-    """A component of one layer: category limited to the layer, supplier to the consortium's accepted members."""
+    """A component of one layer: category limited to the layer, supplier to the consortium's accepted members.
+
+    The rules on the fields (quantity, which figures go with which category...) are the services' own
+    (``catalog.component_rules``): the views map their ``ValidationError`` onto these fields
+    (``add_service_error``), so the form, the API and the admin refuse the same input with the same words.
+    """
 
     class Meta:
         model = Component
@@ -104,12 +120,16 @@ class ComponentForm(ValidateOnlyModelFormMixin, USWDSFormMixin, forms.ModelForm)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "weights_published": forms.NullBooleanSelect,
+            "designed_for_data_centers": forms.NullBooleanSelect,
         }
         help_texts = {
             "tpp": _("For chips and servers: TPP = 2 × MacTOPS × bit length of the operation, per unit."),
             "performance_density": _("For chips: TPP divided by the die area in mm²."),
             "dram_bandwidth": _(
                 "For chips and servers: the total bandwidth of the device's DRAM (for example HBM) in GB/s, per unit."
+            ),
+            "designed_for_data_centers": _(
+                "For chips and servers. Not stated counts as designed for data centers (the stricter rules)."
             ),
             "unit_value_usd": _("Used to weigh the hardware layer's U.S.-origin share."),
             "us_origin_share": _("Between 0 and 100."),
@@ -142,28 +162,19 @@ class ComponentForm(ValidateOnlyModelFormMixin, USWDSFormMixin, forms.ModelForm)
         if "weights_published" in self.fields:
             self.fields["weights_published"].help_text = _("For models: are the trained weights publicly available?")
 
-    def clean_quantity(self) -> int:
-        quantity = self.cleaned_data["quantity"]
-        if quantity is not None and quantity < 1:
-            raise forms.ValidationError(_("Enter a quantity of at least 1."))
-        return quantity
-
     def clean_eccn(self) -> str:
-        value = self.cleaned_data.get("eccn", "").strip()
-        # Normalise the case people type (3a090.A) to the form the regulations print (3A090.a).
-        match = ECCN_PREFIX.match(value)
-        if match:
-            value = match.group(1).upper() + value[match.end() :].lower()
-        return value
+        return normalize_eccn(self.cleaned_data.get("eccn", ""))
 
     def clean(self) -> dict[str, Any]:
+        """The services' component rules on the typed values, each error on its field (or at the top)."""
         data = super().clean()
-        category = data.get("category")
-        for name in ("tpp", "performance_density", "dram_bandwidth"):
-            if data.get(name) is not None and category and category not in CHIP_CATEGORIES:
-                self.add_error(name, _("Give TPP, performance density and DRAM bandwidth only for chips and servers."))
-        if data.get("training_operations") is not None and category and category not in MODEL_CATEGORIES:
-            self.add_error("training_operations", _("Give training compute only for foundation or fine-tuned models."))
+        probe = copy.copy(self.instance)
+        for name, value in data.items():
+            setattr(probe, name, value)
+        changed = list(self.fields) if self.instance.pk else None
+        for name, messages in component_rule_errors(probe, changed=changed).items():
+            if name not in self.errors:
+                self.add_error(name if name in self.fields else None, messages)
         return data
 
     def has_input(self) -> bool:

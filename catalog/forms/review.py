@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -67,13 +69,13 @@ class PublishForm(SingleLineFormMixin, forms.Form):
     def __init__(self, *args, warnings: list, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.warnings = warnings
-        self.fields["overrides"].choices = [(w.code, w.message) for w in warnings]
+        cast(forms.MultipleChoiceField, self.fields["overrides"]).choices = [(w.code, w.message) for w in warnings]
         if not warnings:
             for name in ("overrides", "override_all", "override_reason"):
                 del self.fields[name]
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if not self.warnings:
             return data
         ticked = set(data.get("overrides") or ())
@@ -94,7 +96,9 @@ class PublishForm(SingleLineFormMixin, forms.Form):
 class ConsultationAnswerForm(SingleLineFormMixin, forms.Form):
     """One office's answer; ``office`` is limited to the offices the signed-in staff member belongs to."""
 
-    office = forms.ModelChoiceField(label=_("Office"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    office: forms.ModelChoiceField = forms.ModelChoiceField(  # type: ignore[arg-type]  # set in __init__
+        label=_("Office"), queryset=None, empty_label=None
+    )
     position = forms.ChoiceField(label=_("Answer"), choices=ConsultationPosition.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
         label=_("Internal comment"),
@@ -106,10 +110,10 @@ class ConsultationAnswerForm(SingleLineFormMixin, forms.Form):
 
     def __init__(self, *args, offices, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["office"].queryset = offices
+        cast(forms.ModelChoiceField, self.fields["office"]).queryset = offices
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("position") == ConsultationPosition.OBJECT and not (data.get("comment") or "").strip():
             self.add_error("comment", _("Explain the objection."))
         return data

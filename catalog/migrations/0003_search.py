@@ -12,14 +12,25 @@ from django.db import migrations, models
 
 INDEX = "catalog_package_search_gin"
 
+# The vector as it was computed when this migration was written (frozen here: ``catalog.services.search`` has
+# since grown to read tables created by later migrations, which re-fill the vectors themselves).
+_REFRESH_SQL = """
+UPDATE catalog_package AS p SET search_vector =
+    setweight(to_tsvector(%(config)s::regconfig, coalesce(p.title, '')), 'A')
+    || setweight(to_tsvector(%(config)s::regconfig, coalesce(p.summary, '')), 'B')
+    || setweight(to_tsvector(%(config)s::regconfig, coalesce((
+        SELECT string_agg(c.name || ' ' || c.description, ' ')
+        FROM catalog_component AS c WHERE c.package_id = p.id
+    ), '')), 'C')
+    || setweight(to_tsvector(%(config)s::regconfig, coalesce(p.description, '')), 'D')
+"""
+
 
 def create_index_and_fill(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from catalog.services.search import SEARCH_CONFIG, _REFRESH_SQL
-
     schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {INDEX} ON catalog_package USING gin (search_vector)")
-    schema_editor.execute(_REFRESH_SQL, {"config": SEARCH_CONFIG})
+    schema_editor.execute(_REFRESH_SQL, {"config": "english"})
 
 
 def drop_index(apps, schema_editor):

@@ -5,10 +5,12 @@ from .inquiries import Inquiry
 from .organizations import Consortium, ConsortiumMember, Organization, OrganizationMembership
 from .packages import ECCN_RE, Component, Package, eccn_validator
 from .reference import Country, Region, Sector
+from .translations import ComponentTranslation, PackageTranslation
 
 __all__ = [
     "ECCN_RE",
     "Component",
+    "ComponentTranslation",
     "Consortium",
     "ConsultationAnswer",
     "ConsultedOffice",
@@ -18,6 +20,7 @@ __all__ = [
     "Organization",
     "OrganizationMembership",
     "Package",
+    "PackageTranslation",
     "Region",
     "Sector",
     "eccn_validator",

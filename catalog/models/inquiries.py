@@ -22,6 +22,9 @@ class Inquiry(models.Model):
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     # Set by the notification task once the consortium's managers were e-mailed (makes the task idempotent).
     notified_at = models.DateTimeField(_("managers notified"), null=True, blank=True)
+    # The language the buyer wrote in (their copy is in it), and when the copy was sent (idempotent like the above).
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
+    copy_sent_at = models.DateTimeField(_("copy sent to the buyer"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

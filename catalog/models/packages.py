@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aiexports.typed import StrOrPromise
 from catalog.choices import CATEGORY_LAYER, Category, Layer, PackageStatus
 
 from .organizations import Consortium, Organization
@@ -85,6 +86,16 @@ class Package(models.Model):
     # PostgreSQL only, so it is not declared in Meta.indexes.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
+    # Not columns: attached to instances by ``catalog.selectors`` for the public pages.
+    sector_codes: list[str]
+    sector_labels: list[str]
+    target_region_codes: list[str]
+    target_country_codes: list[str]
+    target_markets: list[str]
+    layer_counts: list[tuple[str, int]]
+    layers: list[tuple[str, StrOrPromise, list[Component]]]
+    federal_support_labels: list[StrOrPromise]
+
     class Meta:
         ordering = ["-published_at", "-created_at"]
         verbose_name = _("package")
@@ -132,6 +143,8 @@ class Component(models.Model):
     dram_bandwidth = models.FloatField(
         _("total DRAM bandwidth (GB/s) per unit"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
+    # Not stated (None): the eligibility engine treats the chip as designed for data centers (fails closed).
+    designed_for_data_centers = models.BooleanField(_("designed or marketed for data centers"), null=True, blank=True)
     unit_value_usd = models.DecimalField(
         _("value per unit (USD)"),
         max_digits=16,

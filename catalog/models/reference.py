@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import SectorChoice
+from catalog.countries import country_name, region_name
 
 
 class Country(models.Model):
@@ -23,24 +21,17 @@ class Country(models.Model):
         verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
-        return self.name
+        return self.name  # stable for audit rows and logs; pages show ``localized_name``
 
     @property
     def localized_name(self) -> str:
-        return localized_country_name(self.code) or self.name
+        """The CLDR name in the active language (``catalog.countries``); ``name`` is the stored English one."""
+        return country_name(self.code) or self.name
 
 
 def localized_country_name(code: str) -> str:
-    """The country's name in the active language ("" for an unknown code): a list page shows dozens of them and
-    django-countries translates a name on every call."""
-    return _localized_country_name(code, get_language() or "")
-
-
-@functools.lru_cache(maxsize=4096)
-def _localized_country_name(code: str, language: str) -> str:
-    from django_countries import countries
-
-    return str(countries.name(code))
+    """The country's name in the active language ("" for an unknown code); see ``catalog.countries``."""
+    return country_name(code)
 
 
 class Region(models.Model):
@@ -56,7 +47,12 @@ class Region(models.Model):
         verbose_name_plural = _("regions")
 
     def __str__(self) -> str:
-        return self.name
+        return self.name  # stable for audit rows and logs; pages show ``localized_name``
+
+    @property
+    def localized_name(self) -> str:
+        """The bloc's name in the active language (``catalog.countries.REGION_NAMES``)."""
+        return region_name(self.code, self.name)
 
 
 class Sector(models.Model):

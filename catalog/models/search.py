@@ -1,5 +1,6 @@
-"""Keep derived data fresh when a package or one of its components changes: the package's full-text search
-vector, and the catalog version under which facet counts, rendered list cards and package pages are cached
+"""Keep derived data fresh when a package, one of its components or translations changes: the package's full-text
+search vector (every language), and the catalog version under which facet counts, rendered list cards and package
+pages are cached
 (``catalog.cache.bump``: on commit, once per transaction; eligibility results bump it in
 ``catalog.eligibility.services.eligibility_results_write``, a rule set's name here).
 
@@ -21,6 +22,7 @@ from catalog.services.search import package_search_refresh, search_enabled
 from .organizations import Consortium, ConsortiumMember, Organization
 from .packages import Component, Package
 from .reference import Country, Region, Sector
+from .translations import ComponentTranslation, PackageTranslation
 
 _SEARCHED_FIELDS = frozenset({"title", "summary", "description"})
 
@@ -85,3 +87,26 @@ def _component_changed(sender: type[Component], instance: Component, raw: bool =
 def _package_targets_changed(sender: type, action: str, **kwargs: Any) -> None:
     if action in {"post_add", "post_remove", "post_clear"}:
         catalog_version_bump()
+
+
+@receiver(post_save, sender=PackageTranslation, dispatch_uid="catalog.search.package_translation_saved")
+@receiver(post_delete, sender=PackageTranslation, dispatch_uid="catalog.search.package_translation_deleted")
+def _package_translation_changed(sender: type, instance: PackageTranslation, raw: bool = False, **kwargs: Any) -> None:
+    # Package pages and cards show the buyer's language, and the search vector holds every language.
+    catalog_version_bump()
+    if raw or not search_enabled():
+        return
+    package_search_refresh(instance.package_id)
+
+
+@receiver(post_save, sender=ComponentTranslation, dispatch_uid="catalog.search.component_translation_saved")
+@receiver(post_delete, sender=ComponentTranslation, dispatch_uid="catalog.search.component_translation_deleted")
+def _component_translation_changed(
+    sender: type, instance: ComponentTranslation, raw: bool = False, **kwargs: Any
+) -> None:
+    catalog_version_bump()
+    if raw or not search_enabled():
+        return
+    package_id = Component.objects.filter(pk=instance.component_id).values_list("package_id", flat=True).first()
+    if package_id is not None:  # gone when the component's own deletion cascaded here (it refreshes itself)
+        package_search_refresh(package_id)

@@ -1,8 +1,8 @@
 """Every write of the catalog: keyword-only ``<entity>_<verb>`` functions, each one transaction with its audit row.
 
 ``consortia`` (consortia and members), ``memberships`` (invitations: invite, accept, decline, withdraw,
-leave), ``packages`` (drafts, components, submit/withdraw/revise),
-``review`` (staff decisions), ``revisions`` (diff and merge of a revision), ``tokens`` (API tokens).
+leave), ``packages`` (drafts, components, submit/withdraw/revise), ``translations`` (a package in other
+languages), ``review`` (staff decisions), ``revisions`` (diff and merge of a revision), ``tokens`` (API tokens).
 """
 
 from .consortia import consortium_create, consortium_member_remove, consortium_update
@@ -27,6 +27,7 @@ from .packages import (
 )
 from .review import package_assign, package_publish, package_reject, package_request_changes, package_start_review
 from .tokens import api_token_create, api_token_revoke
+from .translations import package_translation_remove, package_translation_save
 
 __all__ = [
     "api_token_create",
@@ -54,5 +55,7 @@ __all__ = [
     "package_start_review",
     "package_submit",
     "package_update",
+    "package_translation_remove",
+    "package_translation_save",
     "package_withdraw",
 ]

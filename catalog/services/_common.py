@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from aiexports.errors import NotAllowed
 from catalog.access import is_consortium_manager
 from catalog.models import Consortium, Package
+from catalog.notifications import package_status_mail
 
 
 def require_manager(actor: Any, consortium: Consortium) -> None:
@@ -45,7 +45,5 @@ def lock_package(package: Package) -> Package:
 
 
 def notify_status_change(package: Package) -> None:
-    """E-mail the submitters about the package's new status once the transaction has committed."""
-    from catalog.tasks import send_package_status_email
-
-    transaction.on_commit(partial(send_package_status_email.delay, package.pk, package.status))
+    """E-mail the submitters about the package's new status (queued in the outbox, sent after commit)."""
+    package_status_mail(package)

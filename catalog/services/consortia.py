@@ -18,7 +18,7 @@ from catalog.choices import ConsortiumRole, MemberStatus, OrganizationRole, Pack
 from catalog.eligibility.screening.services import organization_screen_request
 from catalog.models import Component, Consortium, ConsortiumMember, Organization, OrganizationMembership
 
-from ._common import require_manager, unique_slug
+from ._common import require_manager, require_staff, unique_slug
 from .memberships import clean_layers
 
 CONSORTIUM_FIELDS = ("name", "description", "website")
@@ -72,8 +72,13 @@ def consortium_create(
 
 
 @transaction.atomic
-def consortium_update(*, actor: Any, consortium: Consortium, **fields: Any) -> Consortium:
-    require_manager(actor, consortium)
+def consortium_update(*, actor: Any, consortium: Consortium, by_staff: bool = False, **fields: Any) -> Consortium:
+    """Change a consortium's name, description or website: its managers on the site, staff in the admin
+    (``by_staff``)."""
+    if by_staff:
+        require_staff(actor)
+    else:
+        require_manager(actor, consortium)
     unknown = set(fields) - set(CONSORTIUM_FIELDS)
     if unknown:
         raise DomainError(_("These fields cannot be changed: %(f)s.") % {"f": ", ".join(sorted(unknown))})

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from aiexports.audit.services import audit_record, field_changes, snapshot
 from aiexports.errors import DomainError, NotAllowed
-from catalog.choices import ConsultationPosition, PackageStatus
+from catalog import workflow
+from catalog.choices import ConsultationPosition
 from catalog.models import ConsultationAnswer, ConsultedOffice, Package
 
 from ._common import lock_package, require_staff
@@ -48,7 +49,7 @@ def consultation_answer(
     if position == ConsultationPosition.OBJECT and not comment:
         raise DomainError(_("Explain the objection."), code="objection_text_required")
     package = lock_package(package)
-    if package.status != PackageStatus.IN_REVIEW:
+    if not workflow.can(workflow.Action.CONSULT, package.status):
         raise DomainError(
             _("Offices answer only while a package is in review; this one is “%(status)s”.")
             % {"status": package.get_status_display()},

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from aiexports.audit.services import audit_record
 from aiexports.errors import NotAllowed
-from aiexports.mail import absolute_url, send_templated_mail
+from aiexports.mail import absolute_url
+from aiexports.outbox.services import queue_mail
 from catalog.choices import PackageStatus
 from catalog.models import Inquiry, Package
 
@@ -24,10 +25,10 @@ def inquiry_create(
     email: str,
     message: str,
     ip_address: str | None = None,
+    language: str = "",
 ) -> Inquiry:
-    """Store a buyer's inquiry about a published package and e-mail the consortium's managers after commit."""
-    from catalog.tasks_public import inquiry_notify_managers
-
+    """Store a buyer's inquiry about a published package; e-mail the consortium's managers and send the buyer a
+    copy of what was sent and to whom (both queued in the outbox in the same transaction, sent after commit)."""
     if package.status != PackageStatus.PUBLISHED:
         raise NotAllowed(_("This package is not published."), code="package_not_published")
     with transaction.atomic():
@@ -39,6 +40,7 @@ def inquiry_create(
             email=email.strip(),
             message=message.strip(),
             ip_address=ip_address or None,
+            language=language,
         )
         audit_record(
             action="catalog.inquiry.create",
@@ -47,14 +49,16 @@ def inquiry_create(
             changes={"package": package.slug, "organization": inquiry.organization, "country": inquiry.country_id},
             ip_address=ip_address,
         )
-        transaction.on_commit(lambda: inquiry_notify_managers.delay(inquiry.pk))
+        inquiry_notify(inquiry_id=inquiry.pk)
+        inquiry_copy_send(inquiry_id=inquiry.pk)
     return inquiry
 
 
 def inquiry_notify(*, inquiry_id: int) -> int:
-    """E-mail one inquiry to its consortium's managers; returns the number of recipients (0 when already sent).
+    """Queue the e-mail of one inquiry to its consortium's managers; the number of recipients (0 when already done).
 
-    Idempotent: an inquiry whose managers were notified is not sent again.
+    Idempotent: an inquiry whose managers were notified is not queued again (and the outbox row's key is the
+    inquiry's, so it is sent once).
     """
     from catalog.selectors import consortium_manager_emails
 
@@ -75,6 +79,39 @@ def inquiry_notify(*, inquiry_id: int) -> int:
             "package": inquiry.package,
             "url": absolute_url(reverse("catalog:package_detail", args=[inquiry.package.slug])),
         }
-        send_templated_mail("catalog/public/email/inquiry", context, recipients, reply_to=[inquiry.email])
+        queue_mail(
+            "catalog/public/email/inquiry",
+            context,
+            recipients,
+            reply_to=[inquiry.email],
+            dedupe_key=f"inquiry:{inquiry.pk}",
+        )
     Inquiry.objects.filter(pk=inquiry.pk).update(notified_at=timezone.now())
     return len(recipients)
+
+
+def inquiry_copy_send(*, inquiry_id: int) -> int:
+    """Queue the buyer's copy of their inquiry: what they sent, about which package and to whom (the consortium,
+    by name; the managers' addresses stay private). Idempotent: returns 0 when the copy was already queued."""
+    inquiry = (
+        Inquiry.objects.select_related("package__consortium", "country")
+        .filter(pk=inquiry_id, copy_sent_at__isnull=True)
+        .first()
+    )
+    if inquiry is None:
+        return 0
+    context = {
+        "inquiry": inquiry,
+        "package": inquiry.package,
+        "consortium": inquiry.package.consortium,
+        "url": absolute_url(reverse("catalog:package_detail", args=[inquiry.package.slug])),
+    }
+    queue_mail(
+        "catalog/public/email/inquiry_copy",
+        context,
+        [inquiry.email],
+        language=inquiry.language or None,
+        dedupe_key=f"inquiry-copy:{inquiry.pk}",
+    )
+    Inquiry.objects.filter(pk=inquiry.pk).update(copy_sent_at=timezone.now())
+    return 1

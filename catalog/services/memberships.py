@@ -12,7 +12,6 @@ every field it changes (in the same transaction) and e-mails the other side once
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -26,6 +25,7 @@ from catalog.access import is_organization_admin
 from catalog.choices import ConsortiumRole, Layer, MemberStatus
 from catalog.eligibility.screening.services import organization_screen_request
 from catalog.models import Consortium, ConsortiumMember, Organization
+from catalog.notifications import consortium_member_mail
 
 from ._common import require_manager
 
@@ -56,10 +56,8 @@ def clean_layers(layers: Iterable[str]) -> list[str]:
 
 
 def notify_member_event(member: ConsortiumMember, event: str) -> None:
-    """E-mail the other side of a membership step once the transaction has committed."""
-    from catalog.tasks import send_consortium_member_email
-
-    transaction.on_commit(partial(send_consortium_member_email.delay, member.pk, event))
+    """E-mail the other side of a membership step (queued in the outbox, sent after commit)."""
+    consortium_member_mail(member, event)
 
 
 def _lock(member: ConsortiumMember) -> ConsortiumMember:

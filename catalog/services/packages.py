@@ -17,11 +17,14 @@ from django.utils.translation import gettext as _
 from aiexports.accounts.services import require_confirmed_email
 from aiexports.audit.services import audit_record, field_changes
 from aiexports.errors import DomainError, InvalidTransition, NotAllowed
-from catalog.choices import CATEGORY_LAYER, PackageStatus
+from catalog import workflow
+from catalog.choices import PackageStatus
+from catalog.component_rules import component_rule_errors, normalize_eccn
 from catalog.eligibility.services import eligibility_check_request
 from catalog.errors import PackageIncomplete
 from catalog.models import Component, Consortium, Country, Package, Region, Sector
 from catalog.readiness import package_missing
+from catalog.workflow import Action
 
 from ._common import lock_package, notify_status_change, require_manager, unique_slug
 
@@ -49,13 +52,14 @@ COMPONENT_FIELDS = (
     "tpp",
     "performance_density",
     "dram_bandwidth",
+    "designed_for_data_centers",
     "unit_value_usd",
     "us_origin_share",
     "training_operations",
     "weights_published",
     "specs",
 )
-EDITABLE_STATUSES = frozenset({PackageStatus.DRAFT, PackageStatus.CHANGES_REQUESTED})
+EDITABLE_STATUSES = workflow.statuses_for(Action.EDIT)  # from the transition table (catalog.workflow)
 
 
 def package_snapshot(package: Package) -> dict[str, Any]:
@@ -87,11 +91,9 @@ def require_editable(package: Package) -> None:
         raise NotAllowed(
             _("A published package is read-only: start a revision to change it."), code="published_read_only"
         )
-    if package.status not in EDITABLE_STATUSES:
-        raise InvalidTransition(
-            _("This package cannot be edited while it is “%(status)s”.") % {"status": package.get_status_display()},
-            code="not_editable",
-        )
+    workflow.require(
+        package, Action.EDIT, _("This package cannot be edited while it is “%(status)s”."), code="not_editable"
+    )
 
 
 def _apply_package_fields(package: Package, fields: dict[str, Any]) -> dict[str, Iterable[Any]]:
@@ -143,10 +145,13 @@ def package_update(*, actor: Any, package: Package, **fields: Any) -> Package:
     return package
 
 
-def _validate_component(component: Component, package: Package, *, check_supplier: bool = True) -> None:
-    errors: dict[str, list[str]] = {}
-    if component.category and CATEGORY_LAYER.get(component.category) != component.layer:
-        errors["category"] = [_("This category does not belong to the %(layer)s layer.") % {"layer": component.layer}]
+def _validate_component(
+    component: Component, package: Package, *, check_supplier: bool = True, changed: Iterable[str] | None = None
+) -> None:
+    """Every rule on a component (``catalog.component_rules``, the supplier's membership, the model's own
+    validation), raised together as one ``ValidationError`` keyed by field. ``changed``: see the rules."""
+    component.eccn = normalize_eccn(component.eccn)
+    errors = component_rule_errors(component, changed=None if changed is None else set(changed))
     # Only an accepted member can be named; a supplier that left since stays until it is changed (the
     # readiness check then asks for a new one), so editing another field of the component is not refused.
     if (
@@ -159,6 +164,8 @@ def _validate_component(component: Component, package: Package, *, check_supplie
         component.full_clean(exclude=["package", "revision_source"])
     except ValidationError as exc:
         for key, messages in exc.message_dict.items():
+            if key in errors and key != "supplier":  # the rule's own message says it already (no twin)
+                continue
             errors.setdefault(key, []).extend(m for m in messages if m not in errors.get(key, []))
     if errors:
         raise ValidationError(errors)
@@ -205,7 +212,9 @@ def component_update(*, actor: Any, component: Component, **fields: Any) -> Comp
     old_supplier_id = component.supplier_id  # re-read under the lock: the stored supplier
     for key, value in fields.items():
         setattr(component, key, value)
-    _validate_component(component, package, check_supplier=component.supplier_id != old_supplier_id)
+    _validate_component(
+        component, package, check_supplier=component.supplier_id != old_supplier_id, changed=fields.keys()
+    )
     component.save()
     changes = field_changes(before, component_snapshot(component))
     if changes:
@@ -245,11 +254,11 @@ def package_submit(*, actor: Any, package: Package) -> Package:
     require_manager(actor, package.consortium)
     require_confirmed_email(actor)
     package = lock_package(package)
-    if package.status not in EDITABLE_STATUSES:
-        raise InvalidTransition(
-            _("Only a draft or a package with changes requested can be submitted; this one is “%(status)s”.")
-            % {"status": package.get_status_display()}
-        )
+    new_status = workflow.require(
+        package,
+        Action.SUBMIT,
+        _("Only a draft or a package with changes requested can be submitted; this one is “%(status)s”."),
+    )
     missing = package_missing(package)
     if missing:
         raise PackageIncomplete(
@@ -257,7 +266,7 @@ def package_submit(*, actor: Any, package: Package) -> Package:
             missing=[m.as_dict() for m in missing],
         )
     old = package.status
-    package.status = PackageStatus.SUBMITTED
+    package.status = new_status
     package.submitted_at = timezone.now()
     package.save(update_fields=["status", "submitted_at", "updated_at"])
     audit_record(
@@ -276,19 +285,15 @@ def package_withdraw(*, actor: Any, package: Package) -> Package:
     """The submitter takes a package out of review (submitted, in review or with changes requested)."""
     require_manager(actor, package.consortium)
     package = lock_package(package)
-    allowed = {PackageStatus.SUBMITTED, PackageStatus.IN_REVIEW, PackageStatus.CHANGES_REQUESTED}
-    if package.status not in allowed:
-        raise InvalidTransition(
-            _("A package that is “%(status)s” cannot be withdrawn.") % {"status": package.get_status_display()}
-        )
+    new_status = workflow.require(package, Action.WITHDRAW, _("A package that is “%(status)s” cannot be withdrawn."))
     old = package.status
-    package.status = PackageStatus.WITHDRAWN
+    package.status = new_status
     package.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
         action="package.withdraw",
         target=package,
-        changes={"status": {"before": old, "after": "withdrawn"}},
+        changes={"status": {"before": old, "after": new_status}},
     )
     notify_status_change(package)
     return package
@@ -299,17 +304,17 @@ def package_reopen(*, actor: Any, package: Package) -> Package:
     """Turn a withdrawn package back into a draft."""
     require_manager(actor, package.consortium)
     package = lock_package(package)
-    if package.status != PackageStatus.WITHDRAWN:
-        raise InvalidTransition(_("Only a withdrawn package can be reopened as a draft."))
-    if package.revision_of_id and open_revision(package.revision_of) is not None:
+    new_status = workflow.require(package, Action.REOPEN, _("Only a withdrawn package can be reopened as a draft."))
+    if package.revision_of is not None and open_revision(package.revision_of) is not None:
         raise InvalidTransition(_("Another revision of this package is already in progress."), code="revision_open")
-    package.status = PackageStatus.DRAFT
+    old = package.status
+    package.status = new_status
     package.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
         action="package.reopen",
         target=package,
-        changes={"status": {"before": "withdrawn", "after": "draft"}},
+        changes={"status": {"before": old, "after": new_status}},
     )
     notify_status_change(package)
     return package
@@ -329,7 +334,7 @@ def package_revise(*, actor: Any, package: Package) -> Package:
     """
     require_manager(actor, package.consortium)
     package = lock_package(package)
-    if package.status != PackageStatus.PUBLISHED or package.revision_of_id:
+    if package.revision_of_id or not workflow.can(Action.REVISE, package.status):
         raise InvalidTransition(_("Only a published package can be revised."))
     existing = open_revision(package)
     if existing is not None:
@@ -350,5 +355,9 @@ def package_revise(*, actor: Any, package: Package) -> Package:
     Component.objects.bulk_create(
         [Component(package=revision, revision_source=c, **component_values(c)) for c in package.components.all()]
     )
+    from .translations import translations_copy  # the language versions travel with the revision
+
+    copies = dict(revision.components.values_list("revision_source_id", "pk"))
+    translations_copy(source=package, target=revision, component_map=copies)
     audit_record(actor=actor, action="package.revise", target=package, changes={"revision": revision.slug})
     return revision

@@ -11,25 +11,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aiexports.audit.services import audit_record
-from aiexports.errors import DomainError, InvalidTransition, NotAllowed
+from aiexports.errors import DomainError, NotAllowed
+from aiexports.tasks_enqueue import enqueue_on_commit
+from catalog import workflow
 from catalog.choices import PackageStatus, RejectionReason
 from catalog.eligibility.selectors import publication_blockers
 from catalog.eligibility.services import eligibility_check_request
 from catalog.errors import PublicationBlocked, PublicationNeedsOverride
 from catalog.models import Package
+from catalog.workflow import Action
 
 from ._common import lock_package, notify_status_change, require_staff
 from .revisions import revision_merge
 
-ASSIGNABLE = frozenset({PackageStatus.SUBMITTED, PackageStatus.IN_REVIEW})
+ASSIGNABLE = workflow.statuses_for(Action.ASSIGN)  # from the transition table (catalog.workflow)
 
 
-def _require_status(package: Package, allowed: set[str], verb: str) -> None:
-    if package.status not in allowed:
-        raise InvalidTransition(
-            _("Cannot %(verb)s a package that is “%(status)s”.")
-            % {"verb": verb, "status": package.get_status_display()}
-        )
+def _require_status(package: Package, action: Action, verb: str) -> str:
+    """The status ``action`` leads to, or ``InvalidTransition`` when the transition table forbids it."""
+    return workflow.require(package, action, _("Cannot %(verb)s a package that is “%(status)s”."), verb=verb)
 
 
 def _transition(*, actor: Any, package: Package, action: str, old: str, message: str = "", **changes: Any) -> None:
@@ -50,7 +50,7 @@ def package_assign(*, actor: Any, package: Package, reviewer: Any) -> Package:
     if not getattr(reviewer, "is_staff", False):
         raise NotAllowed(_("Only staff users can review packages."))
     package = lock_package(package)
-    _require_status(package, set(ASSIGNABLE), _("assign"))
+    _require_status(package, Action.ASSIGN, _("assign"))
     old = package.reviewer
     package.reviewer = reviewer
     package.assigned_at = timezone.now()
@@ -69,8 +69,7 @@ def package_start_review(*, actor: Any, package: Package) -> Package:
     """submitted → in review; the actor becomes the reviewer when nobody is assigned."""
     require_staff(actor)
     package = lock_package(package)
-    _require_status(package, {PackageStatus.SUBMITTED}, _("start reviewing"))
-    package.status = PackageStatus.IN_REVIEW
+    package.status = _require_status(package, Action.START_REVIEW, _("start reviewing"))
     if package.reviewer_id is None:
         package.reviewer = actor
         package.assigned_at = timezone.now()
@@ -104,7 +103,7 @@ def package_publish(
 
     require_staff(actor)
     package = lock_package(package)
-    _require_status(package, {PackageStatus.IN_REVIEW}, _("publish"))
+    _require_status(package, Action.PUBLISH, _("publish"))
     blockers = publication_blockers(consortium_id=package.consortium_id)
     if blockers:
         raise PublicationBlocked(
@@ -155,7 +154,13 @@ def package_publish(
     _transition(
         actor=actor, package=package, action="package.publish", old=PackageStatus.IN_REVIEW, message=message, **decision
     )
+    _alerts_match_on_commit(package.pk)
     return package
+
+
+def _alerts_match_on_commit(package_id: int) -> None:
+    """Availability alerts (``alerts``): which saved searches a newly published package matches, once committed."""
+    enqueue_on_commit("alerts.tasks.alerts_match_package", package_id)
 
 
 @transaction.atomic
@@ -165,8 +170,7 @@ def package_request_changes(*, actor: Any, package: Package, message: str) -> Pa
     if not message.strip():
         raise DomainError(_("Tell the submitter what to change."), code="message_required")
     package = lock_package(package)
-    _require_status(package, {PackageStatus.IN_REVIEW}, _("request changes to"))
-    package.status = PackageStatus.CHANGES_REQUESTED
+    package.status = _require_status(package, Action.REQUEST_CHANGES, _("request changes to"))
     package.reviewer_feedback = message.strip()
     package.reviewed_at = timezone.now()
     package.save(update_fields=["status", "reviewer_feedback", "reviewed_at", "updated_at"])
@@ -185,8 +189,7 @@ def package_reject(*, actor: Any, package: Package, reason: str, message: str = 
     if reason == RejectionReason.OTHER and not message.strip():
         raise DomainError(_("Explain the reason in the message."), code="message_required")
     package = lock_package(package)
-    _require_status(package, {PackageStatus.IN_REVIEW}, _("reject"))
-    package.status = PackageStatus.REJECTED
+    package.status = _require_status(package, Action.REJECT, _("reject"))
     package.rejection_reason = reason
     package.reviewer_feedback = message.strip()
     package.reviewed_at = timezone.now()

@@ -9,6 +9,7 @@ from catalog.choices import PackageStatus
 from catalog.models import Component, Package
 
 from .packages import COMPONENT_FIELDS, PACKAGE_FIELDS, PACKAGE_M2M, component_values, package_snapshot
+from .translations import translations_copy
 
 DIFF_COMPONENT_FIELDS = ("layer", *COMPONENT_FIELDS)
 
@@ -27,7 +28,7 @@ class RevisionDiff:
         return not (self.fields or self.added or self.removed or self.changed)
 
 
-def _label(model: type, name: str) -> str:
+def _label(model: Any, name: str) -> str:
     return str(model._meta.get_field(name).verbose_name)
 
 
@@ -75,7 +76,7 @@ def revision_merge(*, revision: Package) -> Package:
     components the revision added are created, and those it dropped are deleted. Call inside the
     publishing transaction, which holds the locks and writes the audit row.
     """
-    original = Package.objects.select_for_update().get(pk=revision.revision_of_id)
+    original = Package.objects.select_for_update().get(pk=revision.revision_of_id or 0)
     for name in PACKAGE_FIELDS:
         setattr(original, name, getattr(revision, name))
     original.save()
@@ -83,17 +84,20 @@ def revision_merge(*, revision: Package) -> Package:
         getattr(original, name).set(getattr(revision, name).all())
     originals = {c.pk: c for c in original.components.all()}
     kept: set[int] = set()
+    counterparts: dict[int, int] = {}  # revision component -> published component (for the language versions)
     for comp in revision.components.all():
         values = component_values(comp)
         target = originals.get(comp.revision_source_id) if comp.revision_source_id else None
         if target is None:
-            Component.objects.create(package=original, **values)
+            counterparts[comp.pk] = Component.objects.create(package=original, **values).pk
             continue
         kept.add(target.pk)
+        counterparts[comp.pk] = target.pk
         for key, value in values.items():
             setattr(target, key, value)
         target.save()
     original.components.exclude(pk__in=kept).filter(pk__in=list(originals)).delete()
+    translations_copy(source=revision, target=original, component_map=counterparts)
     revision.status = PackageStatus.MERGED
     revision.save(update_fields=["status", "updated_at"])
     return original

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -130,9 +134,10 @@ def consortium_members(request: HttpRequest, slug: str) -> HttpResponse:
                     % {"org": add.cleaned_data["organization"]},
                 )
                 return redirect("catalog:manage_consortium_members", slug=consortium.slug)
-        chosen = add.fields["organization"].queryset.filter(slug=request.POST.get("organization", ""))
+        organization = cast(forms.ModelChoiceField, add.fields["organization"])
+        chosen = cast(QuerySet, organization.queryset).filter(slug=request.POST.get("organization", ""))
         # With none chosen, offer the search results again: the error summary's link leads to their radios.
-        add.fields["organization"].queryset = chosen if chosen.exists() else candidates
+        organization.queryset = chosen if chosen.exists() else candidates
     else:
         add = MemberAddForm(organizations=candidates)
     rows = list(consortium.members.select_related("organization__country").order_by("joined_at"))

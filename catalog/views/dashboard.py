@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
+from aiexports.typed import AuthenticatedHttpRequest
 from catalog import services
 from catalog.access import (
     admin_organizations_for_user,
@@ -24,7 +25,7 @@ from catalog.services.packages import EDITABLE_STATUSES
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     consortia = (
         consortia_for_user(request.user)
         .select_related("anchor")
@@ -50,7 +51,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def api_token(request: HttpRequest) -> HttpResponse:
+def api_token(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create, regenerate or revoke the user's API token. A new key is shown once, in this response only."""
     new_key = ""
     if request.method == "POST":

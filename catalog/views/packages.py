@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from aiexports.accounts.services import EmailNotConfirmed
 from aiexports.accounts.views import email_unconfirmed_response
 from aiexports.errors import DomainError
+from aiexports.typed import StrOrPromise
 from catalog import services
 from catalog.access import consortium_for_member_or_404, is_consortium_manager, package_for_member_or_404
 from catalog.choices import FederalSupport, Layer, PackageStatus
@@ -31,9 +32,8 @@ from catalog.readiness import (
     LAYER_STEPS,
     STEP_SLUGS,
     STEPS,
-    hardware_us_origin_share,
     package_missing,
-    us_origin_below_presumption,
+    us_share_context,
 )
 from catalog.services.packages import EDITABLE_STATUSES, open_revision
 
@@ -187,7 +187,6 @@ def _layer_step(request: HttpRequest, package: Package, layer: str) -> HttpRespo
 def _review_context(package: Package) -> dict:
     components = list(package.components.select_related("supplier").order_by("layer", "position", "id"))
     target_regions = list(package.target_regions.prefetch_related("countries"))
-    share = hardware_us_origin_share(components)
     layers = [
         {"value": layer.value, "label": layer.label, "components": [c for c in components if c.layer == layer]}
         for layer in Layer
@@ -196,8 +195,7 @@ def _review_context(package: Package) -> dict:
         **_wizard_context(package, "review"),
         "missing": _missing_links(package, package_missing(package, components)),
         "layers": layers,
-        "us_share": share,
-        "us_share_low": us_origin_below_presumption(share),
+        **us_share_context(components),
         "sectors": package.sectors.all(),
         "target_countries": package.target_countries.all(),
         "target_regions": target_regions,
@@ -272,7 +270,6 @@ def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A package as its consortium's members see it: status, reviewer feedback, eligibility, actions."""
     package = package_for_member_or_404(request.user, slug)
     components = list(package.components.select_related("supplier").order_by("layer", "position", "id"))
-    share = hardware_us_origin_share(components)
     context = {
         "package": package,
         "is_manager": is_consortium_manager(request.user, package.consortium),
@@ -281,8 +278,8 @@ def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
             {"value": layer.value, "label": layer.label, "components": [c for c in components if c.layer == layer]}
             for layer in Layer
         ],
-        "us_share": share,
-        "us_share_low": us_origin_below_presumption(share),
+        **us_share_context(components),
+        "translations": list(package.translations.order_by("language")),
         "open_revision": open_revision(package) if package.status == "published" else None,
         "layer_steps": LAYER_STEPS,
         # What the submitter is warned about before staff decide: the outcome for each of its own targets.
@@ -293,7 +290,7 @@ def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "catalog/manage/package_detail.html", context)
 
 
-def _transition_view(service_name: str, success: object):
+def _transition_view(service_name: str, success: StrOrPromise):
     @login_required
     @require_POST
     def view(request: HttpRequest, slug: str) -> HttpResponse:

@@ -6,6 +6,7 @@ import hashlib
 import zlib
 from collections.abc import Iterable
 from html import escape
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,13 +20,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_countries import countries
 from django_ratelimit.decorators import ratelimit
 
 from aiexports.http import client_ip
 from aiexports.views import ratelimited
 from catalog import cache as catalog_cache
 from catalog import selectors
+from catalog.countries import country_name
 from catalog.eligibility.buyer import buyer_country
 from catalog.eligibility.presentation import panel_context
 from catalog.filtersets import Availability, Ordering, PackageFilterSet, country_choices
@@ -45,7 +46,7 @@ def _page_size(request: HttpRequest) -> int:
     return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
 
 
-def _active_filters(request: HttpRequest, facets: selectors.Facets) -> list[dict[str, str]]:
+def _active_filters(request: HttpRequest, facets: Any) -> list[dict[str, str]]:  # a lazy selectors.Facets
     """One removable tag per active filter value: its label and the URL of the list without it."""
     names = {
         "q": _("Search"), "layer": _("Layer"), "category": _("Category"), "sector": _("Sector"),
@@ -66,7 +67,7 @@ def _active_filters(request: HttpRequest, facets: selectors.Facets) -> list[dict
             if not value.strip():
                 continue
             if name in ("target_country", "available_in"):
-                label = countries.name(value.strip().upper()) or value
+                label = country_name(value) or value
             elif name in ("q", "eccn"):
                 label = value
             else:
@@ -106,7 +107,7 @@ def _facets_fragment_key(request: HttpRequest, filterset: PackageFilterSet) -> s
     return f"{selectors.facets_cache_key(filterset)}:{hashlib.sha256(state.encode()).hexdigest()[:32]}"
 
 
-def _list_context(request: HttpRequest) -> dict[str, object]:
+def _list_context(request: HttpRequest) -> dict[str, Any]:
     filterset = PackageFilterSet(request.GET, queryset=selectors.published_packages(), request=request)
     # Only ids are read for the page: its cards come from the cache (see ``_package_cards``).
     paginator = selectors.CachedCountPaginator(filterset.qs.values_list("pk", flat=True), _page_size(request))
@@ -194,11 +195,11 @@ def _inquiry_rate(group: str, request: HttpRequest) -> str:
     return getattr(settings, "AIX_RATE_INQUIRY", settings.AIX_RATE_CONTACT)
 
 
-def _package_page(slug: str) -> dict[str, object]:
+def _package_page(slug: str) -> dict[str, Any]:
     """What a package page shows besides the inquiry form: its header fields and the rendered body (facts,
     sectors, markets, members, components), or 404. Rendered once per catalog version and language."""
 
-    def build() -> dict[str, object]:
+    def build() -> dict[str, Any]:
         package = selectors.published_package_detail(slug=slug)
         consortium = package.consortium
         return {
@@ -206,6 +207,7 @@ def _package_page(slug: str) -> dict[str, object]:
             "slug": package.slug,
             "title": package.title,
             "summary": package.summary,
+            "lang": package.lang,
             "consortium": {"name": consortium.name, "slug": consortium.slug},
             "main": render_to_string(
                 "catalog/public/_package_detail_main.html", {"package": package, "consortium": consortium}
@@ -269,20 +271,20 @@ def package_contact(request: HttpRequest, slug: str) -> HttpResponse:
             return ratelimited(request)
         form = InquiryForm(request.POST)
         if form.is_valid():
-            if not form.is_spam():
-                inquiry_create(
-                    package=selectors.published_package_detail(slug=slug),
-                    name=form.cleaned_data["name"],
-                    organization=form.cleaned_data["organization"],
-                    country_code=form.cleaned_data["country"],
-                    email=form.cleaned_data["email"],
-                    message=form.cleaned_data["message"],
-                    ip_address=client_ip(request),
-                )
-            # A bot that filled the honeypot sees the same confirmation, so it learns nothing.
+            inquiry_create(
+                package=selectors.published_package_detail(slug=slug),
+                name=form.cleaned_data["name"],
+                organization=form.cleaned_data["organization"],
+                country_code=form.cleaned_data["country"],
+                email=form.cleaned_data["email"],
+                message=form.cleaned_data["message"],
+                ip_address=client_ip(request),
+                language=get_language() or "",
+            )
             messages.success(
                 request, _("Thank you. Your message was sent to the consortium, who will reply by e-mail.")
             )
+            messages.info(request, _("We have e-mailed you a copy of your message."))
             # No fragment: the confirmation is shown at the top of the package page, where the browser lands.
             return redirect(reverse("catalog:package_detail", args=[page["slug"]]))
     context = {"package": page, "consortium": page["consortium"], "form": form}

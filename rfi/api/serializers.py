@@ -214,15 +214,15 @@ class SubmissionCreateSerializer(SingleLineSerializerMixin, serializers.Serializ
 class SubmissionCreateJSONSerializer(SubmissionCreateSerializer):
     """A response as a JSON body: answers as an object, no files (send multipart/form-data to attach files)."""
 
-    attachments = None
-    confidential_attachments = None
-    public_versions = None
+    attachments = None  # type: ignore[assignment]  # DRF removes a field declared None
+    confidential_attachments = None  # type: ignore[assignment]
+    public_versions = None  # type: ignore[assignment]
 
 
 class SubmissionCreateMultipartSerializer(SubmissionCreateSerializer):
     """A response as multipart/form-data: ``answers`` is a JSON object in a string, files in their own parts."""
 
-    answers = serializers.CharField(
+    answers = serializers.CharField(  # type: ignore[assignment]  # a JSON string here, parsed in validate
         help_text='Answers keyed by question id, as a JSON object in a string, e.g. {"12": "text"}.',
         style={"base_template": "textarea.html"},
     )

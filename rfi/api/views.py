@@ -186,5 +186,7 @@ class NoticeSubmissionsView(generics.GenericAPIView):
             "status": submission.status,
             "received_at": submission.created_at,
         }
-        code = status.HTTP_200_OK if submission.is_replay else status.HTTP_201_CREATED
-        return Response(SubmissionCreatedSerializer(body).data, status=code)
+        return Response(
+            SubmissionCreatedSerializer(body).data,
+            status=status.HTTP_200_OK if submission.is_replay else status.HTTP_201_CREATED,
+        )

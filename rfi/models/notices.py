@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aiexports.markdown import render_markdown
 from rfi.choices import (
     DEFAULT_ATTACHMENT_TYPES,
     DEFAULT_MAX_ATTACHMENT_COUNT,
@@ -110,8 +111,6 @@ class Notice(models.Model):
 
     @property
     def body_html(self) -> str:
-        from rfi.markdown import render_markdown
-
         return render_markdown(self.body)
 
     @property

@@ -45,7 +45,6 @@ class CampaignGroup(models.Model):
     """Submissions to one notice whose answers are near-identical (a mass-comment campaign)."""
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="campaign_groups")
-    fingerprint = models.CharField(_("representative fingerprint"), max_length=64, blank=True, db_index=True)
     label = models.CharField(_("label"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -121,13 +120,6 @@ class Submission(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="submissions",
-    )
-    text_fingerprint = models.CharField(
-        _("text fingerprint"),
-        max_length=64,
-        blank=True,
-        db_index=True,
-        help_text=_("64-bit SimHash (hex) of the normalized answer text, for near-duplicate grouping."),
     )
     hidden_from_reading_room = models.BooleanField(_("hidden from the reading room"), default=False)
     language = models.CharField(_("language"), max_length=10, blank=True)

@@ -4,6 +4,9 @@
   // After a failed submit, move focus to the error summary so keyboard and screen-reader users land on it.
   var summary = document.querySelector("[data-aix-error-summary]");
   if (summary) { summary.focus(); }
+  // After a calculation, move focus to its result (at the top of the page) rather than leave it on <body>.
+  var result = summary ? null : document.querySelector("[data-aix-focus-on-load]");
+  if (result) { result.focus(); }
   // A form without an action posts to the page's address, fragment included. After the skip link that is
   // "#main-content", and on the answer page the browser would then move focus to <main>, away from the
   // error summary (and a redirect would carry the fragment on). Post to the address without its fragment.

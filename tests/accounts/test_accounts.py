@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from aiexports.audit.models import AuditEvent
-from tests.factories import UserFactory
+from tests.factories import UserFactory, assert_honeypot_refused
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -106,9 +106,10 @@ def test_five_failures_lock_sign_in_with_a_clear_message_and_an_audit_row(client
     assert AuditEvent.objects.filter(action="auth.locked_out", actor_repr="carol@example.com").exists()
 
 
-def test_password_reset_sends_a_link_that_sets_a_new_password(client):
+def test_password_reset_sends_a_link_that_sets_a_new_password(client, django_capture_on_commit_callbacks):
     user = UserFactory(email="dan@example.com")
-    response = client.post("/accounts/password-reset/", {"email": "dan@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password-reset/", {"email": "dan@example.com"})
     assert response.status_code == 302
     assert response["Location"] == "/accounts/password-reset/sent/"
     assert client.get(response["Location"]).status_code == 200
@@ -177,11 +178,12 @@ def test_an_input_with_an_error_is_described_by_its_hint_and_its_error_message(c
     assert 'id="id_password1_error_1"' in html and 'id="id_password1_helptext"' in html
 
 
-def test_a_filled_honeypot_on_sign_up_pretends_success_and_creates_nothing(client):
+def test_a_filled_honeypot_on_sign_up_is_refused_keeps_the_input_and_creates_nothing(client):
     response = _signup(client, website="https://spam.example")
-    assert response.status_code == 302
+    assert_honeypot_refused(response, kept="Ada Lovelace")
     assert not User.objects.exists()
     assert not AuditEvent.objects.filter(action="account.sign_up").exists()
+    assert _signup(client).status_code == 302  # a person whose browser filled the trap succeeds by sending again
 
 
 def test_password_reset_requests_are_rate_limited_per_address(client, settings):

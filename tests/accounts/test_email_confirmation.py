@@ -78,11 +78,13 @@ def test_the_subject_helper_keeps_a_subject_on_one_line():
 
 
 def test_no_confirmation_e_mail_goes_to_an_account_already_confirmed_or_gone():
-    from aiexports.accounts.tasks import send_email_confirmation
+    from aiexports.accounts.services import email_confirmation_send
+    from tests.conftest import send_queued_mail
 
-    assert send_email_confirmation(UserFactory().pk) == 0
-    assert send_email_confirmation(987654) == 0
-    assert send_email_confirmation(UnconfirmedUserFactory().pk) == 1
+    assert email_confirmation_send(user=UserFactory()) is False
+    assert email_confirmation_send(user=UnconfirmedUserFactory(is_active=False)) is False
+    assert email_confirmation_send(user=UnconfirmedUserFactory()) is True
+    assert send_queued_mail() == 1
     assert len(mail.outbox) == 1
 
 

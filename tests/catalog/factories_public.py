@@ -59,3 +59,4 @@ def ensure_reference_data() -> None:
 
     if not Country.objects.exists():
         importlib.import_module("catalog.migrations.0002_reference_data").load(apps, None)
+        importlib.import_module("catalog.migrations.0008_country_names_cldr").cldr_english_names(apps, None)

@@ -9,10 +9,10 @@ from aiexports.audit.models import AuditEvent
 from aiexports.errors import NotAllowed
 from catalog.choices import OrganizationRole, PackageStatus
 from catalog.models import Inquiry
-from catalog.services.inquiries import inquiry_create
-from catalog.tasks_public import inquiry_notify_managers
+from catalog.services.inquiries import inquiry_create, inquiry_notify
 from tests.catalog.factories_public import consortium_with_manager, ensure_reference_data, published_package
-from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.conftest import send_queued_mail
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory, assert_honeypot_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -70,12 +70,12 @@ def test_the_e_mail_is_enqueued_only_after_commit_and_reaches_the_managers(
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         post(client, package)
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the managers' e-mail, and the buyer's copy
     assert mail.outbox == [], "nothing is sent before the transaction commits"
-    callbacks[0]()
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert message.to == ["lead-admin@example.com"]
+    for callback in callbacks:
+        callback()
+    assert sorted(m.to[0] for m in mail.outbox) == ["aiko@example.jp", "lead-admin@example.com"]
+    message = next(m for m in mail.outbox if m.to == ["lead-admin@example.com"])
     assert message.reply_to == ["aiko@example.jp"]
     assert package.title in message.subject
     assert "200 accelerators" in message.body
@@ -88,21 +88,20 @@ def test_only_the_admins_of_the_anchor_organization_are_managers(package):
     MembershipFactory(organization=anchor, user__email="editor@example.com", role=OrganizationRole.EDITOR)
     MembershipFactory(organization=anchor, user=UserFactory(email="gone@example.com", is_active=False))
     MembershipFactory(organization=OrganizationFactory(), user__email="elsewhere@example.com")
-    inquiry = inquiry_create(
-        package=package, name="A", organization="B", country_code="fr", email="a@b.fr", message="Hi"
-    )
-    assert inquiry_notify_managers(inquiry.pk) == 1
-    assert mail.outbox[-1].to == ["lead-admin@example.com"]
+    inquiry_create(package=package, name="A", organization="B", country_code="fr", email="a@b.fr", message="Hi")
+    assert send_queued_mail() == 2  # queued with the inquiry: the managers' mail and the buyer's copy
+    assert [m.to for m in mail.outbox] == [["lead-admin@example.com"], ["a@b.fr"]]
 
 
-def test_the_task_is_idempotent_and_ignores_a_missing_inquiry(package):
+def test_the_notification_is_idempotent_and_ignores_a_missing_inquiry(package):
     inquiry = inquiry_create(
         package=package, name="A", organization="B", country_code="FR", email="a@b.fr", message="Hi"
     )
-    assert inquiry_notify_managers(inquiry.pk) == 1
-    assert inquiry_notify_managers(inquiry.pk) == 0, "a second run sends nothing"
-    assert len(mail.outbox) == 1
-    assert inquiry_notify_managers(999_999) == 0
+    assert inquiry_notify(inquiry_id=inquiry.pk) == 0, "queued with the inquiry: a second call queues nothing"
+    assert send_queued_mail() == 2  # the managers' mail and the buyer's copy, once each
+    assert send_queued_mail() == 0
+    assert len(mail.outbox) == 2
+    assert inquiry_notify(inquiry_id=999_999) == 0
 
 
 def test_bad_input_re_renders_the_form_with_errors_and_keeps_what_was_typed(client, package):
@@ -117,11 +116,12 @@ def test_bad_input_re_renders_the_form_with_errors_and_keeps_what_was_typed(clie
     assert 'aria-describedby="id_email_error_1"' in html
 
 
-def test_a_filled_in_honeypot_looks_like_success_but_stores_and_sends_nothing(client, package):
+def test_a_filled_in_honeypot_is_refused_keeps_the_input_and_stores_and_sends_nothing(client, package):
     response = post(client, package, website="http://spam.example")
-    assert response.status_code == 302
+    assert_honeypot_refused(response, kept=VALID["message"])
     assert Inquiry.objects.count() == 0
     assert mail.outbox == []
+    assert post(client, package).status_code == 302 and Inquiry.objects.count() == 1
 
 
 def test_the_form_is_rate_limited_per_ip_address(client, package, settings):
@@ -171,11 +171,9 @@ def test_staff_can_find_inquiries_in_the_admin_but_not_edit_them(client, package
 def test_without_managers_the_program_inbox_receives_the_inquiry(settings):
     settings.AIX_STAFF_INBOX_EMAIL = "inbox@program.example"
     package = published_package()
-    inquiry = inquiry_create(
-        package=package, name="A", organization="B", country_code="FR", email="a@b.fr", message="Hi"
-    )
-    assert inquiry_notify_managers(inquiry.pk) == 1
-    assert mail.outbox[-1].to == ["inbox@program.example"]
+    inquiry_create(package=package, name="A", organization="B", country_code="FR", email="a@b.fr", message="Hi")
+    assert send_queued_mail() == 2  # to the program inbox, and the buyer's copy
+    assert mail.outbox[0].to == ["inbox@program.example"]
 
 
 @pytest.mark.worker
@@ -191,3 +189,33 @@ def test_a_real_worker_e_mails_the_managers_after_commit(celery_worker, referenc
     assert "worker-manager@example.com" in sent[0]
     assert "Proposal?" in sent[0]
     wait_until(lambda: Inquiry.objects.filter(pk=inquiry.pk, notified_at__isnull=False).exists(), timeout=30)
+
+
+def test_the_buyer_gets_a_copy_of_what_was_sent_and_to_whom_in_their_language_once(
+    client, package, django_capture_on_commit_callbacks
+):
+    from catalog.services.inquiries import inquiry_copy_send
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/catalog/{package.slug}/contact/", {**VALID, "message": "Please quote 200 accelerators.\nThanks."},
+            HTTP_ACCEPT_LANGUAGE="fr",
+        )  # fmt: skip
+    assert response.status_code == 302
+    inquiry = Inquiry.objects.get()
+    assert inquiry.language == "fr" and inquiry.copy_sent_at is not None
+    (copy,) = [m for m in mail.outbox if m.to == ["aiko@example.jp"]]
+    assert "Please quote 200 accelerators." in copy.body and package.consortium.name in copy.body
+    assert package.title in copy.subject and f"/catalog/{package.slug}/" in copy.body
+    assert "lead-admin@example.com" not in copy.body  # the managers' addresses stay private
+    assert copy.reply_to == []
+    html = copy.alternatives[0][0]
+    assert package.consortium.name in html and "Please quote 200 accelerators.<br>Thanks." in html
+    assert inquiry_copy_send(inquiry_id=inquiry.pk) == 0  # idempotent
+    assert inquiry_copy_send(inquiry_id=inquiry.pk + 999) == 0
+
+
+def test_a_bot_caught_by_the_honeypot_gets_no_copy_mailed(client, package, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, package, website="http://spam.example")
+    assert mail.outbox == [] and not Inquiry.objects.exists()

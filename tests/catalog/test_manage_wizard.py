@@ -248,3 +248,14 @@ def test_the_package_page_shows_reviewer_feedback_and_the_eligibility_panel(clie
     package = complete_package(consortium, status=PackageStatus.CHANGES_REQUESTED, reviewer_feedback="Add pricing.")
     html = client.get(reverse("catalog:manage_package_detail", args=[package.slug])).content.decode()
     assert "Add pricing." in html and "Reviewer feedback" in html
+
+
+@pytest.mark.parametrize(("share", "shown", "warned"), [("50.95", "50.95 %", True), ("51.00", "51.0 %", False)])
+def test_the_review_step_warns_at_50_95_percent_and_never_shows_51_below(client, manager, share, shown, warned):
+    _user, _org, consortium = manager
+    package = complete_package(consortium)
+    package.components.filter(layer=Layer.HARDWARE).update(us_origin_share=share)
+    html = client.get(step(package, "review")).content.decode()
+    assert shown in html
+    assert ("Warning: below the 51 %" in html) is warned
+    assert ("Meets the program" in html) is not warned

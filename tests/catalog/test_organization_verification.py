@@ -143,6 +143,23 @@ def test_the_change_form_shows_verification_read_only_and_ignores_a_posted_verif
     assert org.verified and org.verification_note == "Registry entry checked."
 
 
+@pytest.mark.parametrize(
+    ("controlling", "error"),
+    [("", "Choose the country from which the organization is owned or controlled."),
+     ("US", "Choose a country other than the country of headquarters.")],
+)  # fmt: skip
+def test_staff_cannot_mark_foreign_control_without_another_country(client, staff, controlling, error):
+    org = OrganizationFactory(name="Atlas Data")
+    url = reverse("admin:catalog_organization_change", args=[org.pk])
+    data = {"name": "Atlas Data", "slug": org.slug, "country": "US", "website": "https://example.com",
+            "description": "", "foreign_controlled": "on", "controlling_country": controlling,
+            "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"}  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 200 and error in response.content.decode()
+    org.refresh_from_db()
+    assert not org.foreign_controlled and org.controlling_country_id is None
+
+
 def test_an_unverified_organization_offers_the_verify_button(client, staff):
     org = OrganizationFactory()
     html = client.get(reverse("admin:catalog_organization_change", args=[org.pk])).content.decode()

@@ -117,6 +117,21 @@ def test_a_member_controlled_from_an_ally_is_shown_but_not_warned_about():
     assert not any(w.code.startswith("member_") and w.code.endswith(f":{ally.pk}") for w in panel.warnings)
 
 
+@pytest.mark.parametrize(
+    ("country", "controlling", "start"), [("RU", None, "Headquartered in Russia"), ("SG", "BY", "Ultimate parent in")]
+)
+def test_a_member_headquartered_in_d5_is_a_high_warning_citing_the_license_rule(country, controlling, start):
+    _u, _anchor, consortium = company()
+    org = OrganizationFactory(verified=True, country_id=country, foreign_controlled=bool(controlling),
+                              controlling_country_id=controlling)  # fmt: skip
+    ConsortiumMember.objects.create(consortium=consortium, organization=org, status="accepted")
+    panel = review_panel(complete_package(consortium, status=PackageStatus.IN_REVIEW))
+    member = next(m for m in panel.members if m.organization_id == org.pk)
+    assert member.concern.startswith(start) and "need a license wherever it is" in member.concern
+    warning = next(w for w in panel.warnings if w.code == f"member_concern:{org.pk}")
+    assert warning.severity == HIGH
+
+
 def test_every_office_that_has_not_answered_is_a_warning_and_an_objection_is_a_high_one():
     package, *_ = risky_package()
     offices = list(ConsultedOffice.objects.order_by("position"))

@@ -10,7 +10,7 @@ from django.http import QueryDict
 
 from catalog.choices import Category
 from catalog.filtersets import PackageFilterSet
-from catalog.models import Component, Package
+from catalog.models import Component, ComponentTranslation, Package, PackageTranslation
 from catalog.selectors import published_packages
 from catalog.services.search import packages_search_refresh
 from tests.catalog.factories_public import published_package
@@ -116,3 +116,99 @@ def test_a_bulk_refresh_fills_vectors_of_rows_written_without_signals():
 def test_a_search_of_only_stop_words_finds_nothing_without_error():
     published_package(title="The stack")
     assert search("the") == []
+
+
+# --- every language of a package, and text written without spaces ----------------------------------------------
+
+
+def translated(package: Package, language: str, **fields) -> PackageTranslation:
+    return PackageTranslation.objects.create(package=package, language=language, **fields)
+
+
+@pytest.fixture(params=["postgres", "fallback"])
+def engine(request):
+    """Each multilingual search test runs on PostgreSQL (n-grams in the vector) and on the fallback."""
+    if request.param == "postgres":
+        if connection.vendor != "postgresql":
+            pytest.skip("needs PostgreSQL")
+        yield
+        return
+    with mock.patch("catalog.filtersets.search_enabled", return_value=False):
+        yield
+
+
+def test_a_japanese_search_finds_a_substring_of_japanese_text_without_spaces(engine):
+    package = published_package(title="Sovereign cloud for the Gulf")
+    translated(package, "ja", title="湾岸諸国向けソブリンクラウド基盤", summary="国内で運用されるAIクラウド")
+    published_package(title="Unrelated", summary="クラウド移行の支援")
+    assert search("ソブリンクラウド") == ["Sovereign cloud for the Gulf"]
+    assert search("ソブリン クラウド") == ["Sovereign cloud for the Gulf"]
+    assert set(search("クラウド")) == {"Sovereign cloud for the Gulf", "Unrelated"}
+    assert search("基盤") == ["Sovereign cloud for the Gulf"]
+    assert search("クラウドソブリン") == []  # the characters in another order are not the phrase
+
+
+def test_spanish_and_french_versions_are_searched_and_english_still_finds_the_package(engine):
+    package = published_package(title="Health data platform")
+    translated(package, "es", title="Plataforma de datos sanitarios", description="Alojada en Bogotá.")
+    translated(package, "fr", title="Plateforme de données de santé")
+    published_package(title="Other")
+    assert search("plataforma") == ["Health data platform"]
+    assert search("données") == ["Health data platform"]
+    assert search("Bogotá") == ["Health data platform"]
+    assert search("health") == ["Health data platform"]
+
+
+def test_a_search_mixing_latin_and_japanese_needs_both(engine):
+    zeta = published_package(title="Zeta stack")
+    translated(zeta, "ja", title="Zetaクラウド")
+    other = published_package(title="Storage")
+    translated(other, "ja", title="ストレージクラウド")
+    assert search("zeta クラウド") == ["Zeta stack"]
+    assert search("Zetaクラウド") == ["Zeta stack"]
+    assert search("Zetaストレージ") == []
+
+
+def test_component_translations_are_searched(engine):
+    package = published_package(title="Vault", categories=[])
+    component = ComponentFactory(package=package, category=Category.PRIVACY, name="Key vault")
+    ComponentTranslation.objects.create(component=component, language="ja", name="鍵管理サービス")
+    published_package(title="Other")
+    assert search("鍵管理") == ["Vault"]
+
+
+@pytest.mark.parametrize("q", ["!!!", "、。？！", "-- ... ??", "・「」"])
+def test_a_search_of_punctuation_alone_is_refused_with_a_message(q):
+    data = QueryDict(mutable=True)
+    data["q"] = q
+    filterset = PackageFilterSet(data, queryset=published_packages())
+    assert not filterset.is_valid()
+    assert "punctuation" in str(filterset.errors["q"])
+
+
+@pytest.mark.postgres
+def test_a_translation_edit_refreshes_the_vector():
+    package = published_package(title="Plain")
+    translation = translated(package, "ja", title="量子計算")
+    assert search("量子") == ["Plain"]
+    translation.title = "古典計算"
+    translation.save()
+    assert search("量子") == []
+    translation.delete()
+    assert search("古典") == []
+
+
+@pytest.mark.postgres
+def test_a_japanese_search_can_use_the_gin_index():
+    from catalog.filtersets import search_query
+    from catalog.services.search import split_query
+
+    package = published_package(title="Package", categories=[])
+    translated(package, "ja", title="ソブリンクラウド")
+    query = search_query(split_query("ソブリンクラウド AI"))
+    with connection.cursor() as cursor:
+        # A tiny table: make the planner show the index the query can use (not a scan of a b-tree index).
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = Package.objects.filter(search_vector=query).order_by().explain()
+    assert "catalog_package_search_gin" in plan, plan

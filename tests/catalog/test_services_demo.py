@@ -14,6 +14,15 @@ from catalog.sample_data import build_packages, ensure_consortia
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """Requests in Japanese leave it active in this thread: later tests expect the default language."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")
+
+
 def test_the_demo_loader_is_idempotent_and_gives_the_company_user_a_consortium(client):
     portal_demo.load(io.StringIO())
     demo.load(io.StringIO())
@@ -78,3 +87,49 @@ def test_the_demo_reviewer_answers_for_every_consulted_office():
     demo.load(io.StringIO())
     staff = get_user_model().objects.get(email=portal_demo.DEMO_STAFF[0])
     assert {o.pk for o in offices_of(staff)} == set(ConsultedOffice.objects.values_list("pk", flat=True))
+
+
+def test_no_demo_package_lists_the_same_component_twice():
+    demo.load(io.StringIO())
+    for package in Package.objects.prefetch_related("components"):
+        names = [c.name for c in package.components.all()]
+        assert len(names) == len(set(names)), (package.slug, names)
+
+
+def test_the_demo_has_a_revision_waiting_for_review_and_the_public_keeps_the_published_version(client):
+    portal_demo.load(io.StringIO())
+    demo.load(io.StringIO())
+    demo.load(io.StringIO())
+    revisions = Package.objects.filter(revision_of__isnull=False)
+    assert [r.status for r in revisions] == [PackageStatus.SUBMITTED]
+    revision = revisions.get()
+    assert revision.revision_of.status == PackageStatus.PUBLISHED
+    assert revision.summary != revision.revision_of.summary
+    assert client.get(f"/catalog/{revision.slug}/").status_code == 404
+
+
+def test_several_demo_packages_have_japanese_spanish_and_french_versions(client):
+    from catalog.models import PackageTranslation
+
+    demo.load(io.StringIO())
+    demo.load(io.StringIO())
+    by_language = {lang: PackageTranslation.objects.filter(language=lang).count() for lang in ("ja", "es", "fr")}
+    assert all(n >= 3 for n in by_language.values()), by_language
+    ja = PackageTranslation.objects.filter(language="ja").order_by("package__pk").first()
+    html = client.get(f"/catalog/{ja.package.slug}/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert f'<h1 lang="ja">{ja.title}</h1>' in html
+    # The search hint's own example finds a package (n-grams on PostgreSQL, substrings on SQLite).
+    listing = client.get("/catalog/", {"q": "ソブリンクラウド"}, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "ソブリンクラウド" in listing and "aix-package-card" in listing
+
+
+def test_the_rfi_demo_has_a_mass_comment_campaign():
+    from rfi import demo as rfi_demo
+    from rfi.models import CampaignGroup, Submission
+
+    rfi_demo.load(io.StringIO())
+    rfi_demo.load(io.StringIO())
+    assert Submission.objects.filter(tracking_number__startswith="AIX-DEM3-CA").count() == rfi_demo.CAMPAIGN_SIZE
+    groups = CampaignGroup.objects.filter(notice__docket_id=rfi_demo.OPEN_DOCKET)
+    assert groups.count() == 1
+    assert Submission.objects.filter(campaign_group=groups.get()).count() == rfi_demo.CAMPAIGN_SIZE

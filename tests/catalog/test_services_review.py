@@ -9,7 +9,6 @@ from catalog import services
 from catalog.choices import Category, Layer, PackageStatus, RejectionReason
 from catalog.errors import PublicationBlocked
 from catalog.services.revisions import revision_diff
-from catalog.tasks import send_package_status_email
 from tests.catalog.factories import company, complete_package, publish_over_warnings
 from tests.factories import ComponentFactory, StaffFactory
 
@@ -146,8 +145,16 @@ def test_no_email_is_sent_when_the_transaction_is_rolled_back(django_capture_on_
     assert callbacks == [] and mail.outbox == []
 
 
-def test_the_email_task_returns_quietly_for_a_deleted_package():
-    assert send_package_status_email(999_999, "submitted") == 0
+def test_a_package_nobody_can_hear_about_queues_no_status_e_mail():
+    from aiexports.outbox.models import OutboxMail
+    from catalog.notifications import package_status_mail
+
+    _user, _o, consortium = company()
+    package = complete_package(consortium)
+    package.consortium.anchor.memberships.all().delete()
+    package.created_by = None
+    package_status_mail(package)
+    assert not OutboxMail.objects.exists()
 
 
 def _published_with_revision(staff):

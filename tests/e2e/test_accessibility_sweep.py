@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from catalog.models import PackageTranslation
 from catalog.readiness import STEP_SLUGS
 from tests.conftest import axe_violations, format_violations
 from tests.routes import Route, all_routes, fill, is_admin
@@ -97,6 +98,7 @@ def _world() -> dict:
         for status in PackageStatus.values
         if status != PackageStatus.MERGED  # a merged revision needs the package it was merged into
     ]
+    PackageTranslation.objects.create(package=own[0], language="ja", title="メリディアン・スタック")
     public_consortium = ConsortiumFactory(name="Kestrel Compute Alliance")
     published = complete_package(public_consortium, status=PackageStatus.PUBLISHED, title="Kestrel national AI stack")
     # Invitations both ways: the company's consortium invited someone; the company's organization is invited by
@@ -110,12 +112,35 @@ def _world() -> dict:
         "unconfirmed": UnconfirmedUserFactory(email="new.signup@example.com"),
 
 
-        "pending_member": pending, "joined": joined,
+        "pending_member": pending, "joined": joined, **_alerts(), "package_request": _package_request(staff),
         "page_slug": InfoPage.objects.order_by("slug").first().slug,
         "open_docket": rfi_demo.OPEN_DOCKET, "closed_docket": rfi_demo.CLOSED_DOCKET,
         "tracking_number": Submission.objects.filter(notice__docket_id=rfi_demo.CLOSED_DOCKET,
                                                      hidden_from_reading_room=False).order_by("pk")[0].tracking_number,
     }  # fmt: skip
+
+
+def _alerts() -> dict:
+    """A subscriber with a pending alert (its confirmation page) and a running one (the manage page lists it)."""
+    from django.utils import timezone
+
+    from alerts.models import Alert, Subscriber
+
+    subscriber = Subscriber.objects.create(email="buyer@example.jp")
+    pending = Alert.objects.create(subscriber=subscriber, country_id="JP", query={"layer": ["hardware"]})
+    live = Alert.objects.create(subscriber=subscriber, country_id="JP", query={"q": ["vision"]},
+                                label="Compute for Osaka", confirmed_at=timezone.now())  # fmt: skip
+    return {"alert_pending": pending, "alert_live": live}
+
+
+def _package_request(staff):  # noqa: ANN001, ANN202
+    """A package request with a staff reply, so its status page shows a reply."""
+    from buyer_requests.services import request_reply_add
+    from tests.buyer_requests.factories import make_request
+
+    row = make_request()
+    request_reply_add(actor=staff, request=row, text="We are looking for packages that fit.")
+    return row
 
 
 def _values(route: Route, w: dict) -> Iterator[dict[str, str]]:
@@ -128,8 +153,21 @@ def _values(route: Route, w: dict) -> Iterator[dict[str, str]]:
         from aiexports.accounts.tokens import make_token
 
         yield {"token": make_token(w["unconfirmed"])}  # a valid link: the page with its "confirm" button
+    elif name.startswith("alerts:"):
+        from alerts import tokens
+
+        live = w["alert_live"]
+        yield {
+            "alerts:confirm": {"token": tokens.confirm_token(w["alert_pending"])},
+            "alerts:unsubscribe": {"token": tokens.unsubscribe_token(live.subscriber, live)},
+            "alerts:manage": {"token": tokens.manage_token(live.subscriber)},
+        }.get(name, {})
     elif name == "portal:page":
         yield {"slug": w["page_slug"]}
+    elif name == "buyer_requests:status":
+        from buyer_requests.tokens import make_status_token
+
+        yield {"token": make_status_token(w["package_request"])}
     elif name == "catalog:consortium_detail":
         yield {"slug": w["public_consortium"].slug}
     elif name in ("catalog:package_detail", "catalog:package_contact", "eligibility:package"):
@@ -153,6 +191,8 @@ def _values(route: Route, w: dict) -> Iterator[dict[str, str]]:
     elif name == "catalog:manage_package_detail":
         for package in w["own_packages"]:
             yield {"slug": package.slug}
+    elif name.startswith("catalog:manage_translation_"):
+        yield {"slug": w["draft"].slug, "language": "ja"}
     elif name.startswith("catalog:manage_component_"):
         yield {"slug": w["draft"].slug, "component_id": str(w["draft"].components.order_by("pk").first().pk)}
 
@@ -178,9 +218,15 @@ def needs_sign_in(url: str) -> bool:
     return response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
 
 
-def browser_context(browser, live_server, user=None):  # noqa: ANN001, ANN201
+PHONE = {"width": 390, "height": 844}  # a phone held upright (the mobile-first catalog, issue 12)
+DESKTOP = {"width": 1280, "height": 720}
+
+
+def browser_context(browser, live_server, user=None, viewport=None):  # noqa: ANN001, ANN201
     """One browser context per role; a signed-in one carries a session the test client made."""
-    context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="en-US")
+    context = browser.new_context(
+        base_url=live_server.url, bypass_csp=True, locale="en-US", viewport=viewport or DESKTOP
+    )
     context.set_default_timeout(15_000)
     if user is not None:
         client = Client()
@@ -195,8 +241,8 @@ def sweep_as(_playwright_browser, live_server) -> Iterator:  # noqa: ANN001
     """``sweep_as(user=None, impacts=None)``: a Sweep in its own browser context, closed after the test."""
     contexts = []
 
-    def make(user=None, impacts: set[str] | None = None) -> Sweep:  # noqa: ANN001
-        contexts.append(browser_context(_playwright_browser, live_server, user))
+    def make(user=None, impacts: set[str] | None = None, viewport=None) -> Sweep:  # noqa: ANN001
+        contexts.append(browser_context(_playwright_browser, live_server, user, viewport))
         return Sweep(contexts[-1], impacts)
 
     yield make
@@ -310,14 +356,15 @@ def submit_forms_empty(sweep: Sweep, visit: Visit, forms: list[int]) -> int:
     return len(forms)
 
 
-def test_every_public_and_signed_in_page_and_form_in_its_error_state_has_no_axe_violations(sweep_as):
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_every_public_and_signed_in_page_and_form_in_its_error_state_has_no_axe_violations(sweep_as, viewport):
     w = _world()
     visits, unfilled = plan(w)
     assert not unfilled, "Routes the accessibility sweep cannot fill (map them or add to NOT_PAGES):\n" + "\n".join(
         unfilled
     )
     assert not set(NOT_PAGES) - {r.name for r in all_routes()}, "stale NOT_PAGES entries"
-    sweeps = {"anonymous": sweep_as(), "company": sweep_as(w["company"])}
+    sweeps = {"anonymous": sweep_as(viewport=viewport), "company": sweep_as(w["company"], viewport=viewport)}
     forms: list[str] = []
     for visit in visits:
         sweep = sweeps["company" if needs_sign_in(visit.url) else "anonymous"]
@@ -368,7 +415,7 @@ def admin_visits() -> list[Visit]:
     return visits
 
 
-PROJECT_PACKAGES = ("aiexports.", "catalog.", "rfi.")
+PROJECT_PACKAGES = ("aiexports.", "catalog.", "rfi.", "alerts.", "buyer_requests.")
 STANDARD_ADMIN_VIEWS = ("changelist", "add", "history", "delete", "change", "autocomplete")
 # Custom admin URLs (``get_urls`` overrides) that are not pages, each with the reason.
 ADMIN_NOT_PAGES = {"admin:rfi_submission_export": "a CSV download of the filtered queue"}

@@ -207,11 +207,18 @@ def test_a_package_is_drafted_and_submitted_with_the_keyboard_alone(page):
     keys.follow_summary_link("#id_title")
     keys.assert_landed_on("#id_title")
     page.keyboard.type("East Africa AI Cloud")
-    keys.tab_to("#id_target_countries")
-    page.keyboard.type("Kenya")  # type-ahead in the list box selects Kenya alone
-    page.keyboard.press("Control+ArrowDown")  # moves without selecting ...
-    page.keyboard.press("Control+ArrowDown")
-    page.keyboard.press("Control+Space")  # ... and adds the country it reached
+    keys.type_into("#id_target_countries_filter", "Kenya")  # the country picker's filter ...
+    page.keyboard.press("Enter")  # ... leads to the first match (and does not submit the form)
+    keys.assert_landed_on("#id_target_countries input[value=KE]")
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowUp")  # from the first match back up to the filter, for another country
+    keys.assert_landed_on("#id_target_countries_filter")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("kiri")
+    page.keyboard.press("ArrowDown")
+    keys.assert_landed_on("#id_target_countries input[value=KI]")
+    page.keyboard.press("Space")
+    assert page.locator(".aix-picker__count").inner_text() == "2 chosen"
     keys.tab_to("input[name=sectors]", backwards=True)
     page.keyboard.press("Space")
     keys.activate("button[value=next]")

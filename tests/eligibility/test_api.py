@@ -33,7 +33,7 @@ def test_countries_list_codes_groups_and_the_active_tier(client, ear, django_ass
 def test_rulesets_list_hides_drafts_from_the_public(client, ear):
     services.ruleset_clone(ruleset=ear, new_version="draft-1", actor=None)
     versions = [r["version"] for r in client.get("/api/v1/rulesets/").json()]
-    assert versions == ["ear-2026-07", "ai-diffusion-2025-01"]
+    assert versions == ["ear-2026-07", "ai-diffusion-2025-01r2", "ai-diffusion-2025-01"]
     assert client.get("/api/v1/rulesets/draft-1/").status_code == 404
     client.force_login(StaffFactory())
     assert client.get("/api/v1/rulesets/draft-1/").status_code == 200

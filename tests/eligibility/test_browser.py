@@ -62,6 +62,10 @@ def test_a_buyer_uses_the_calculator_and_corrects_a_mistake(page, reference_data
     page.get_by_role("button", name="Calculate").click()
     chosen = page.locator("#calc-chosen").inner_text()
     assert "China" in chosen and "Prohibited" in chosen
+    assert page.evaluate("document.activeElement.id") == "calc-results"  # the result, first, has the focus
+    assert not page.locator(".aix-elig-map__svg").is_visible()  # the details are folded under the summary
+    for summary in page.locator("#calc-results details summary").all():
+        summary.click()
     assert "derived from TPP 15,832" in page.locator("main").inner_text()
     assert page.locator(".aix-elig-map__svg").is_visible()
     assert_accessible(page)

@@ -160,6 +160,7 @@ def test_china_hong_kong_and_macau_get_their_own_tier_and_the_other_d5_countries
 # --- rendering -------------------------------------------------------------------------------------
 
 PENDING = json.loads((Path(__file__).resolve().parents[2] / "locale-pending" / "rules.json").read_text("utf-8"))
+PENDING |= json.loads((Path(__file__).resolve().parents[2] / "locale-pending" / "eng16.json").read_text("utf-8"))
 
 
 def ja(message: str) -> str:

@@ -41,7 +41,9 @@ SOFTWARE = ComponentData(id=3, name="MLOps platform", layer="software", category
 @pytest.mark.parametrize(
     ("tpp", "pd", "expected"),
     [
-        (4799, None, ""),
+        (4799, None, "a"),  # no PD: 3A090.a cannot be ruled out (fails closed)
+        (1600, None, "a"),
+        (1599, None, ""),
         (4800, None, "a"),
         (15832, None, "a"),
         (4799, 5.91, "b"),
@@ -75,9 +77,10 @@ def test_a_server_without_an_eccn_is_derived_as_4a090():
     assert cls.eccn == "4A090.a" and engine.ADVANCED_COMPUTING in cls.classes
 
 
-def test_a_stated_eccn_wins_over_the_derivation():
+def test_the_stricter_of_the_stated_and_the_derived_eccn_wins():
     cls = engine.classify(chip(tpp=15832, eccn="EAR99"))
-    assert cls.eccn == "EAR99" and not cls.derived and not cls.classes
+    assert cls.eccn == "3A090.a" and cls.derived and engine.ADVANCED_COMPUTING in cls.classes
+    assert (cls.stated_eccn, cls.derived_eccn) == ("EAR99", "3A090.a")
 
 
 def test_a_chip_below_the_thresholds_is_not_controlled_and_says_why():
@@ -111,7 +114,8 @@ def test_closed_weight_models_above_1e26_operations_are_4e091(ops, published, fr
         ([chip(tpp=15832)], {"JP": E, "AE": E, "VN": L, "CN": P, "MO": P, "IR": P, "CU": P}),
         ([chip(eccn="4A090.a")], {"JP": E, "VN": L, "CN": P, "IR": P}),
         ([chip(eccn="5A992.z")], {"JP": E, "VN": L, "CN": P}),
-        ([chip(tpp=4799)], {"JP": E, "VN": E, "CN": E, "IR": P}),
+        ([chip(tpp=4799)], {"JP": E, "VN": L, "CN": P, "IR": P}),  # no PD: 3A090.a cannot be ruled out
+        ([chip(tpp=4799, pd=1.59)], {"JP": E, "VN": E, "CN": E, "IR": P}),
         ([chip(tpp=4800)], {"JP": E, "VN": L, "CN": P, "IR": P}),
         ([SOFTWARE], {"JP": E, "VN": E, "CN": E, "MO": E, "IR": P, "CU": P}),
         ([model(ops=1e27)], {"JP": E, "VN": E, "CN": E, "IR": P}),
@@ -243,6 +247,9 @@ def test_more_tpp_never_lowers_the_3a090_classification(tpp, pd):
         ([engine.MemberData("B", "MO")], False),
         ([engine.MemberData("B", "SG", True, "CN")], False),
         ([engine.MemberData("B", "SG", True, "JP")], True),
+        # Flagged foreign-controlled without the controlling country: the test cannot pass, so it is refused.
+        ([engine.MemberData("B", "SG", True, None)], False),
+        ([engine.MemberData("B", "SG", True, "")], False),
     ],
 )
 def test_members_in_or_controlled_from_a_country_of_concern_make_the_package_ineligible(members, eligible):
@@ -260,3 +267,36 @@ def test_hardware_below_51_percent_us_origin_value_is_a_warning(share, warned):
 def test_the_us_origin_share_is_weighted_by_value():
     hardware = [engine.HardwareValue("GPU", 9000.0, 1, 100.0), engine.HardwareValue("Rack", 1000.0, 1, 0.0)]
     assert engine.evaluate_program([], hardware).us_origin_share == pytest.approx(90.0)
+
+
+def test_a_member_flagged_foreign_controlled_without_a_country_is_a_structured_error():
+    result = engine.evaluate_program([engine.MemberData("Acme", "SG", True, None)], [])
+    (issue,) = result.issues
+    assert (issue.severity, issue.code, issue.params) == ("error", "member_control_unstated", {"member": "Acme"})
+    assert issue.as_dict()["code"] == "member_control_unstated" and "not stated" in issue.text
+
+
+D5_AND_MACAU = frozenset({"CN", "RU", "IR", "MO"})
+
+
+@pytest.mark.parametrize(
+    ("member", "advanced", "expected"),
+    [
+        (engine.MemberData("A", "RU"), True, ("RU", "headquarters")),
+        (engine.MemberData("A", "MO"), None, ("MO", "headquarters")),
+        (engine.MemberData("A", "SG", True, "IR"), True, ("IR", "parent")),
+        (engine.MemberData("A", "SG", True, "JP"), True, None),
+        (engine.MemberData("A", "US"), True, None),
+        (engine.MemberData("A", "RU"), False, None),  # no advanced-computing item: the rule has nothing to cover
+    ],
+)
+def test_a_member_headquartered_in_d5_or_macau_needs_a_license_wherever_it_is(member, advanced, expected):
+    result = engine.evaluate_program([member], [], license_headquarters=D5_AND_MACAU, advanced_computing=advanced)
+    flagged = [i for i in result.issues if i.code == "member_headquarters_license"]
+    if expected is None:
+        assert flagged == []
+        return
+    (issue,) = flagged
+    assert (issue.params["country"], issue.params["basis"]) == expected
+    assert issue.severity == "warning" and issue.citation == "15 CFR 742.6(a)(6)(iii)(A)"
+    assert result.eligible is (member.country != "MO")  # Macau is also a country of concern: that one is an error

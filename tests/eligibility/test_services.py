@@ -185,6 +185,38 @@ def test_a_member_from_a_country_of_concern_makes_the_package_ineligible_for_the
     assert program.issues[0]["code"] == "member_location"
 
 
+@pytest.mark.parametrize(
+    ("country", "controlling", "basis"),
+    [("RU", None, "headquarters"), ("MO", None, "headquarters"), ("SG", "RU", "parent"), ("SG", "JP", None)],
+)
+def test_a_member_headquartered_in_d5_or_macau_flags_the_package_result(ear, country, controlling, basis):
+    package = submitted_package()  # an H100 cluster: advanced-computing items
+    org = OrganizationFactory(
+        country_id=country, foreign_controlled=bool(controlling), controlling_country_id=controlling
+    )
+    package.consortium.members.create(organization=org, role="technology", status="accepted")
+    services.eligibility_compute_now(package_id=package.pk)
+    issues = [i for i in ProgramEligibility.objects.get(package=package).issues
+              if i["code"] == "member_headquarters_license"]  # fmt: skip
+    if basis is None:
+        assert issues == []
+        return
+    (issue,) = issues
+    assert issue["severity"] == "warning" and issue["citation"] == "15 CFR 742.6(a)(6)(iii)(A)"
+    assert issue["params"] == {"member": org.name, "country": controlling or country, "basis": basis}
+    assert "needs a license wherever it is located" in issue["text"]
+
+
+def test_the_headquarters_rule_is_not_raised_for_a_package_without_advanced_computing_items(ear):
+    package = PackageFactory(status=PackageStatus.SUBMITTED)
+    ComponentFactory(package=package, name="LLM platform", category=Category.FRAMEWORK, eccn="EAR99")
+    org = OrganizationFactory(country_id="RU")
+    package.consortium.members.create(organization=org, role="technology", status="accepted")
+    services.eligibility_compute_now(package_id=package.pk)
+    codes = [i["code"] for i in ProgramEligibility.objects.get(package=package).issues]
+    assert "member_headquarters_license" not in codes
+
+
 def test_a_failed_attempt_goes_back_to_pending_until_the_last_which_fails(ear, settings):
     settings.AIX_ELIGIBILITY_MAX_ATTEMPTS = 2
     check = EligibilityCheck.objects.create(package=submitted_package(), ruleset=ear)

@@ -93,7 +93,8 @@ def test_the_demo_loader_is_idempotent(ear):
     package = package_with_chip(status=PackageStatus.PUBLISHED)
     demo.load(io.StringIO())
     demo.load(io.StringIO())
-    assert RuleSet.objects.count() == 3  # ear-2026-07 (active), ai-diffusion-2025-01, ear-2026-12 (draft)
+    # ear-2026-07 (active), ai-diffusion-2025-01 and its correction 01r2 (archived), ear-2026-12 and 12r2 (drafts)
+    assert RuleSet.objects.count() == 5
     assert EligibilityResult.objects.filter(package=package).count() == Country.objects.count()
 
 
@@ -105,3 +106,56 @@ def test_recheck_eligibility_of_everything_is_audited(ear, django_capture_on_com
         call_command("recheck_eligibility", stdout=io.StringIO())
     assert EligibilityCheck.objects.get(package=package).status == CheckStatus.DONE
     assert AuditEvent.objects.filter(action="eligibility.recheck_all").exists()
+
+
+# --- batches: several checks in one transaction ---------------------------------------------------------
+
+
+def test_a_batch_runs_its_checks_in_one_go_and_reports_each(ear, aid):
+    from catalog.eligibility import services
+
+    packages = [package_with_chip(tpp=tpp) for tpp in (15832.0, 100.0, 4800.0)]
+    checks = [EligibilityCheck.objects.create(package=p, ruleset=ear) for p in packages]
+    stale = EligibilityCheck.objects.create(package=packages[0], ruleset=aid)  # aid is not active
+    assert services.eligibility_check_execute(check_id=checks[2].pk) == "done"  # already done: skipped below
+    ids = [c.pk for c in checks] + [stale.pk, 999_999]
+    outcomes = services.eligibility_checks_execute(check_ids=ids)
+    assert outcomes == {
+        checks[0].pk: "done", checks[1].pk: "done", checks[2].pk: "skipped", stale.pk: "superseded", 999_999: "skipped"
+    }  # fmt: skip
+    for package in packages:
+        assert EligibilityResult.objects.filter(package=package, ruleset=ear).count() == Country.objects.count()
+    assert EligibilityResult.objects.filter(ruleset=aid).count() == 0
+    assert set(EligibilityCheck.objects.values_list("status", flat=True)) == {CheckStatus.DONE}
+    # the batch gives each package exactly what a check of its own gives
+    by_batch = list(EligibilityResult.objects.filter(package=packages[0]).order_by("country_id").values_list(
+        "country_id", "outcome", "tier_code", "reasons"
+    ))  # fmt: skip
+    again = EligibilityCheck.objects.create(package=packages[0], ruleset=ear)
+    assert services.eligibility_check_execute(check_id=again.pk) == "done"
+    assert by_batch == list(EligibilityResult.objects.filter(package=packages[0]).order_by("country_id").values_list(
+        "country_id", "outcome", "tier_code", "reasons"
+    ))  # fmt: skip
+
+
+def test_the_fan_out_sends_batches_of_the_configured_size(ear, settings, monkeypatch):
+    settings.AIX_ELIGIBILITY_BATCH = 3
+    sent: list[list[int]] = []
+    from aiexports import tasks_enqueue
+
+    monkeypatch.setattr(tasks_enqueue, "_publish", lambda task, args, kwargs: sent.append(args[0]))
+    assert tasks.eligibility_checks_enqueue(list(range(1, 8))) == 7
+    assert sent == [[1, 2, 3], [4, 5, 6], [7]]
+    assert tasks.eligibility_checks_run.max_retries == 3 and tasks.eligibility_checks_run.acks_late
+
+
+def test_one_bad_package_fails_only_its_own_check_in_a_batch(ear, settings):
+    settings.AIX_ELIGIBILITY_MAX_ATTEMPTS = 1
+    good, bad = package_with_chip(), package_with_chip()
+    Component.objects.filter(package=bad).update(tpp=float("inf"))
+    checks = [EligibilityCheck.objects.create(package=p, ruleset=ear) for p in (good, bad)]
+    assert tasks.eligibility_checks_run([c.pk for c in checks]) == {"done": 1, "failed": 1}
+    assert EligibilityResult.objects.filter(package=good).count() == Country.objects.count()
+    assert not EligibilityResult.objects.filter(package=bad).exists()
+    checks[1].refresh_from_db()
+    assert checks[1].status == CheckStatus.FAILED and "finite" in checks[1].last_error

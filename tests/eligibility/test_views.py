@@ -8,7 +8,7 @@ from django.urls import reverse
 from catalog.choices import Category, PackageStatus
 from catalog.eligibility import services
 from catalog.eligibility.buyer import SESSION_KEY, country_from_accept_language
-from tests.factories import ComponentFactory, PackageFactory, UserFactory
+from tests.factories import ComponentFactory, PackageFactory, UserFactory, assert_honeypot_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ def test_an_empty_calculator_asks_for_a_component(client, ear):
 
 def test_the_calculator_honeypot_refuses_bots(client, ear):
     response = client.post(reverse("eligibility:calculator"), calculator_post(website="http://spam.example"))
-    assert response.status_code == 400
+    assert_honeypot_refused(response)
 
 
 def test_the_template_tag_renders_the_panel_on_any_page(rf, published):

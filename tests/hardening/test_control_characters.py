@@ -119,7 +119,7 @@ def test_an_rfi_response_with_a_newline_in_the_name_is_refused_by_the_form_and_t
 
 def _project_classes(base: type) -> list[type]:
     found = []
-    for package in ("aiexports", "catalog", "rfi"):
+    for package in ("aiexports", "catalog", "rfi", "alerts", "buyer_requests"):
         root = importlib.import_module(package)
         for info in pkgutil.walk_packages(root.__path__, f"{package}."):
             if ".migrations" in info.name or info.name.endswith((".settings.base", ".settings.test", ".wsgi", ".asgi")):

@@ -17,8 +17,9 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from catalog.choices import MemberStatus, OrganizationRole, PackageStatus
-from catalog.models import Inquiry
+from catalog.models import Inquiry, PackageTranslation
 from catalog.readiness import STEPS
+from tests.buyer_requests.factories import make_request
 from tests.catalog.factories import add_member, company, complete_package
 from tests.factories import ConsortiumFactory, MembershipFactory
 from tests.rfi.factories import AttachmentFactory, InternalNoteFactory, NoticeFactory, SubmissionFactory
@@ -46,7 +47,12 @@ PUBLIC_BY_DESIGN = {
     "rfi:submissions_csv": "the reading room's open data (only public parts)",
     "rfi:submissions_json": "the reading room's open data (only public parts)",
     "rfi-api-notice-detail": "RFI notice pages (API)",
+    "alerts:confirm": "the signed confirmation link of an alert; a wrong token shows 'not valid', changes nothing",
+    "alerts:unsubscribe": "the signed unsubscribe link of alert e-mails; a wrong token shows 'not valid'",
+    "alerts:manage": "the signed manage link of a subscriber (no account); a wrong token shows 'not valid'",
     "rfi-api-submissions": "the reading room of a closed notice (API)",
+    "buyer_requests:status": "the signed status link of a package request; a wrong token shows 'not valid', "
+    "changes nothing",
 }
 
 
@@ -57,6 +63,7 @@ def world() -> dict:
     org_editor = MembershipFactory(organization=org_a, role=OrganizationRole.EDITOR)
     member = add_member(consortium_a)
     draft = complete_package(consortium_a, title="Alpha private draft")
+    PackageTranslation.objects.create(package=draft, language="ja", title="非公開の下書き")
     in_review = complete_package(consortium_a, status=PackageStatus.SUBMITTED, title="Alpha in review")
     published = complete_package(consortium_a, status=PackageStatus.PUBLISHED, title="Alpha published")
     Inquiry.objects.create(
@@ -71,6 +78,7 @@ def world() -> dict:
     )  # fmt: skip
     secret_file = AttachmentFactory(submission=held_back, original_name="pricing.pdf", is_confidential=True)
     InternalNoteFactory(submission=held_back, text="INTERNAL-NOTE-XYZ")
+    package_request = make_request(confidential_details="REQUEST-SECRET-XYZ")
     user_b, _org_b, _consortium_b = company("Beta Systems")
     # Company A's organization is invited to one consortium and a member of another (neither is B's).
     invitation = add_member(ConsortiumFactory(), organization=org_a, status=MemberStatus.PENDING)
@@ -79,7 +87,7 @@ def world() -> dict:
         "a": user_a, "b": user_b, "org": org_a, "org_member": org_editor, "consortium": consortium_a,
         "member": member, "draft": draft, "in_review": in_review, "component": draft.components.first(),
         "token": token_a, "notice": notice, "submission": held_back, "attachment": secret_file,
-        "invitation": invitation, "membership": membership,
+        "invitation": invitation, "membership": membership, "package_request": package_request,
     }  # fmt: skip
 
 
@@ -93,7 +101,7 @@ def _consortium(w: dict) -> dict:
 
 def _draft(w: dict) -> dict:
     component = str(w["component"].pk)
-    return {"slug": w["draft"].slug, "step": STEPS[0][0], "component_id": component, "pk": component}
+    return {"slug": w["draft"].slug, "step": STEPS[0][0], "component_id": component, "pk": component, "language": "ja"}
 
 
 def _in_review(w: dict) -> dict:
@@ -114,6 +122,10 @@ def _rfi(w: dict) -> dict:
         "tracking_number": w["submission"].tracking_number,
         "public_id": str(w["attachment"].public_id),
     }
+
+
+def _package_request(w: dict) -> dict:
+    return {"reference": w["package_request"].reference}
 
 
 # Which private object each route is about, by route name, then by namespace / name prefix.
@@ -141,7 +153,9 @@ PRIVATE_BY_PREFIX: list[tuple[str, Callable[[dict], dict]]] = [
     ("catalog:manage_package_new", _consortium),
     ("catalog:manage_package_", _draft),
     ("catalog:manage_component_", _draft),
+    ("catalog:manage_translation_", _draft),
     ("draft-", _draft),
+    ("staff-package-request", _package_request),  # the staff API: 404 for everyone but staff
 ]
 
 
@@ -216,7 +230,23 @@ def test_company_a_itself_reaches_its_private_pages(world):
     assert set(broken) <= {
         "catalog:package_detail", "catalog:package_contact", "eligibility:package", "api-package-detail",
         "eligibility-package", "rfi:reading_room_detail",
+        # The staff API of package requests has no owner account: only staff reach it (checked below).
+        "staff-package-request", "staff-package-request-notes", "staff-package-request-replies",
+        "staff-package-request-matches",
     }, broken  # fmt: skip
+
+
+def test_the_staff_api_of_package_requests_answers_staff_with_the_request(world):
+    from tests.factories import StaffFactory
+
+    reference = world["package_request"].reference
+    staff = csrf_client(StaffFactory())
+    response = staff.get(reverse("staff-package-request", args=[reference]))
+    assert response.status_code == 200 and response.json()["confidential_details"] == "REQUEST-SECRET-XYZ"
+    assert (
+        "REQUEST-SECRET-XYZ"
+        not in csrf_client(world["b"]).get(reverse("staff-package-request", args=[reference])).content.decode()
+    )
 
 
 def test_another_company_gets_404_for_get_and_post_on_every_private_route(world):
@@ -406,3 +436,30 @@ def test_the_invitations_page_and_api_show_each_organization_its_own_invitations
     assert str(world["invitation"].pk) in {str(m["id"]) for m in mine.get("/api/v1/memberships/").json()}
     theirs_ids = {m["id"] for m in theirs.get("/api/v1/memberships/").json()}  # B's own anchor membership only
     assert theirs_ids and not theirs_ids & {world["invitation"].pk, world["membership"].pk}
+
+
+def test_alert_links_reach_only_their_own_subscriber_and_one_kind_of_link_is_not_another(world):
+    """The alert pages have no account: the signed link is the permission. B's manage link shows and ends only B's
+    alerts; a confirmation link is not a manage or unsubscribe link (each kind has its own salt)."""
+    from django.utils import timezone
+
+    from alerts import tokens
+    from alerts.models import Alert, Subscriber
+
+    def alert_of(email: str, label: str) -> Alert:
+        subscriber = Subscriber.objects.create(email=email)
+        return Alert.objects.create(subscriber=subscriber, country_id="JP", label=label, confirmed_at=timezone.now())
+
+    mine, theirs = alert_of("a@example.jp", "ALERT-SECRET-A"), alert_of("b@example.jp", "ALERT-SECRET-B")
+    client = csrf_client(world["b"])  # signed in or not makes no difference
+    page = client.get(reverse("alerts:manage", args=[tokens.manage_token(theirs.subscriber)])).content.decode()
+    assert "ALERT-SECRET-B" in page and "ALERT-SECRET-A" not in page
+    client.post(reverse("alerts:manage", args=[tokens.manage_token(theirs.subscriber)]), {"alert": str(mine.pk)},
+                HTTP_X_CSRFTOKEN=CSRF_SECRET)  # fmt: skip
+    confirm = tokens.confirm_token(mine)
+    for name in ("alerts:manage", "alerts:unsubscribe"):
+        response = client.post(reverse(name, args=[confirm]), {"List-Unsubscribe": "One-Click"},
+                               HTTP_X_CSRFTOKEN=CSRF_SECRET)  # fmt: skip
+        assert response.status_code == 400, name
+    mine.refresh_from_db()
+    assert mine.ended_at is None

@@ -30,7 +30,7 @@ from tests.catalog.factories import add_member, company, complete_package
 from tests.factories import ComponentFactory, OrganizationFactory, StaffFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("aiexports", "catalog", "rfi")
+PACKAGES = ("aiexports", "catalog", "rfi", "alerts", "buyer_requests")
 SERVICE_NAME = re.compile(r"^[a-z]+(_[a-z]+)+$")
 
 
@@ -73,7 +73,6 @@ MACHINERY = "moves an eligibility check through its lifecycle (claim, run, retry
 EXCLUDED: dict[str, str] = {
     "aiexports.accounts.organizations.services.validate_control": READS,
     "aiexports.portal.services.contact_message_acknowledge": DELIVERY,
-    "aiexports.portal.services.contact_messages_unacknowledged": READS,
     "rfi.services.rfi_receipt_send": DELIVERY,
     "rfi.services.submission_key_is_valid": READS,
     "rfi.duplicates.campaign_threshold": READS,
@@ -85,6 +84,16 @@ EXCLUDED: dict[str, str] = {
     "rfi.exports.safe_cell": READS,
     "rfi.exports.with_campaign_size": READS,
     "catalog.services.inquiries.inquiry_notify": DELIVERY,
+    "catalog.services.inquiries.inquiry_copy_send": DELIVERY + " (the buyer's copy of an inquiry)",
+    "alerts.services.alert_unsubscribe": "checks a signed link and calls alert_end or subscriber_unsubscribe_all "
+    "(both walked)",
+    "alerts.services.manage_link_request": QUEUE + " (the e-mail of the manage link; nothing is written)",
+    "alerts.services.alert_confirmation_send": "sends the confirmation e-mail of an alert whose subscription is "
+    "audited (alert.subscribe); it writes nothing",
+    "alerts.services.manage_link_send": "sends the manage-link e-mail; it writes nothing",
+    "alerts.services.alerts_match_package": DERIVED + " (announcements: which saved searches a package matches)",
+    "alerts.services.alerts_digest_send": DELIVERY + " (the digest's day and its announcements' sent time)",
+    "alerts.services.alerts_sweep": DERIVED + "; " + QUEUE + " (the digests)",
     "catalog.services.packages.component_snapshot": READS,
     "catalog.services.packages.component_values": READS,
     "catalog.services.packages.open_revision": READS,
@@ -99,12 +108,15 @@ EXCLUDED: dict[str, str] = {
     "catalog.eligibility.services.eligibility_checks_create": "creates the check rows of an audited request "
     "(ruleset_activate, eligibility_recheck_all, package_submit)",
     "catalog.eligibility.services.eligibility_check_claim": MACHINERY,
+    "catalog.eligibility.services.eligibility_checks_claim": MACHINERY,
+    "catalog.eligibility.services.eligibility_checks_execute": MACHINERY + "; its results are " + DERIVED[7:],
     "catalog.eligibility.services.eligibility_check_execute": MACHINERY + "; its results are " + DERIVED[7:],
     "catalog.eligibility.services.eligibility_check_fail": MACHINERY,
     "catalog.eligibility.services.eligibility_check_release": MACHINERY,
     "catalog.eligibility.services.eligibility_sweep": MACHINERY,
     "catalog.eligibility.services.eligibility_compute_now": DERIVED + " (demo data and --sync only)",
     "catalog.eligibility.services.eligibility_results_write": DERIVED,
+    "catalog.eligibility.services.eligibility_results_write_many": DERIVED,
     "catalog.eligibility.services.program_evaluate": READS,
     "catalog.eligibility.services.ruleset_validate": READS,
     "catalog.eligibility.screening.services.organization_screen_request": QUEUE,
@@ -117,8 +129,22 @@ EXCLUDED: dict[str, str] = {
     "catalog.eligibility.impact.impact_preview_execute": "worker bookkeeping of the preview asked for by "
     "impact_preview_request (ruleset.impact_requested, walked); it fills in the preview's own result row",
     "catalog.services.memberships.clean_layers": READS,
+    "catalog.services.translations.clean_language": READS,
+    "catalog.services.search.split_query": READS + " (a search split into words and no-space runs)",
+    "catalog.services.translations.translations_copy": "copies a package's language versions inside "
+    "package_revise and the publishing of a revision, whose own audit rows record the step",
     "catalog.services.memberships.notify_member_event": QUEUE + " (the e-mail of an audited membership step)",
     "catalog.eligibility.screening.services.screening_sweep": QUEUE + " (organization_screen, walked)",
+    "aiexports.outbox.services.queue_mail": "stores the e-mail of an audited change in the outbox (delivery "
+    "bookkeeping written in that change's transaction, not a change anyone made)",
+    "aiexports.outbox.services.outbox_mail_cancel": "withdraws an unsent e-mail of a step undone by an audited "
+    "service (consortium_member_withdraw): delivery bookkeeping",
+    "aiexports.outbox.services.outbox_mail_deliver": DELIVERY + " (claim, send, mark sent: worker bookkeeping)",
+    "aiexports.outbox.services.outbox_sweep": QUEUE + " (re-enqueues e-mails whose delivery was lost)",
+    "buyer_requests.services.package_request_receipt_send": DELIVERY,
+    "buyer_requests.services.request_reply_send": DELIVERY,
+    "buyer_requests.services.request_match_notify": DELIVERY,
+    "buyer_requests.services.status_url": READS + " (the signed status link of a request)",
 }
 
 
@@ -204,6 +230,31 @@ def case_component_remove() -> Expect:
     component = package.components.get(layer=Layer.HARDWARE)
     component_remove(actor=user, component=component)
     return Expect("component.remove", {"name": (component.name, None), "quantity": (1, None)})
+
+
+def case_package_translation_save() -> Expect:
+    from catalog.services import package_translation_save
+
+    user, package = manager_and_package()
+    component = package.components.get(layer=Layer.HARDWARE)
+    package_translation_save(
+        actor=user, package=package, language="ja", title="主権AI", summary="概要",
+        components={component.pk: {"name": "加速器"}},
+    )  # fmt: skip
+    return Expect(
+        "package.translation_save",
+        {"title": (None, "主権AI"), "summary": (None, "概要"), f"component {component.pk} name": (None, "加速器")},
+    )
+
+
+def case_package_translation_remove() -> Expect:
+    from catalog.models import PackageTranslation
+    from catalog.services import package_translation_remove
+
+    user, package = manager_and_package()
+    PackageTranslation.objects.create(package=package, language="fr", title="Pile souveraine")
+    package_translation_remove(actor=user, package=package, language="fr")
+    return Expect("package.translation_remove", {"title": ("Pile souveraine", None)})
 
 
 def case_consortium_create() -> Expect:
@@ -320,6 +371,18 @@ def case_info_page_delete() -> Expect:
     page = InfoPage.objects.create(slug="about-x", language="en", title="About", body="Text")
     info_page_delete(actor=StaffFactory(), page=page)
     return Expect("info_page.delete", {"slug": ("about-x", None), "title": ("About", None)})
+
+
+def case_outbox_mail_retry() -> Expect:
+    from aiexports.outbox.models import OutboxMail
+    from aiexports.outbox.services import outbox_mail_retry
+
+    mail = OutboxMail.objects.create(
+        template_prefix="t", subject="Hello", to=["y@example.jp"], dedupe_key="walk", status="failed", attempts=6,
+        last_error="x",
+    )  # fmt: skip
+    outbox_mail_retry(actor=StaffFactory(), mail=mail)
+    return Expect("outbox.mail_retry", {"status": ("failed", "pending"), "attempts": (6, 0), "last_error": ("x", "")})
 
 
 def case_ruleset_clone() -> Expect:
@@ -723,7 +786,128 @@ def _member_step(service: str, actor: str, start: str, after: str, stamp: str) -
     return case
 
 
+def _alert(confirmed: bool = True):
+    from django.utils import timezone
+
+    from alerts.models import Alert, Subscriber
+
+    subscriber = Subscriber.objects.create(email="walk@example.jp")
+    return Alert.objects.create(
+        subscriber=subscriber, country_id="JP", query={}, confirmed_at=timezone.now() if confirmed else None
+    )
+
+
+def case_alert_subscribe() -> Expect:
+    from alerts.services import alert_subscribe
+
+    alert_subscribe(email="walk@example.jp", country_code="JP", query={"layer": ["hardware"]}, language="ja")
+    return Expect("alert.subscribe", {"status": (None, "pending")}, plain=("query", "country"))
+
+
+def case_alert_confirm() -> Expect:
+    from alerts.services import alert_confirm
+    from alerts.tokens import confirm_token
+
+    alert = _alert(confirmed=False)
+    alert_confirm(token=confirm_token(alert))
+    alert.refresh_from_db()
+    return Expect("alert.confirm", {"confirmed_at": (None, _recorded(alert.confirmed_at))}, plain=("matching_now",))
+
+
+def case_alert_end() -> Expect:
+    from alerts.services import alert_end
+
+    alert = _alert()
+    alert_end(subscriber=alert.subscriber, alert_id=alert.pk)
+    alert.refresh_from_db()
+    return Expect("alert.end", {"ended_at": (None, _recorded(alert.ended_at))})
+
+
+def case_subscriber_unsubscribe_all() -> Expect:
+    from alerts.services import subscriber_unsubscribe_all
+
+    alert = _alert()
+    subscriber_unsubscribe_all(subscriber=alert.subscriber)
+    return Expect("alert.unsubscribe_all", {"open_alerts": (1, 0), "token_version": (0, 1)}, plain=("ended",))
+
+
+def case_package_request_create() -> Expect:
+    from buyer_requests.services import package_request_create
+
+    package_request_create(
+        requester_type="agency", organization_name="ICT Authority", contact_name="Wanjiru", email="w@example.ke",
+        country_code="KE", sector_code="health", needs={"hardware": "GPUs"}, scale="pilot", timeline="6m",
+        financing_interest="undecided", consent_to_contact=True,
+    )  # fmt: skip
+    return Expect("package_request.create", {"status": (None, "received"), "country": (None, "KE"),
+                                             "layers": (None, ["hardware"])})  # fmt: skip
+
+
+def _package_request(**kwargs: Any):  # noqa: ANN202
+    from tests.buyer_requests.factories import make_request
+
+    return make_request(**kwargs)
+
+
+def case_package_request_assign() -> Expect:
+    from buyer_requests.services import package_request_assign
+
+    staff = StaffFactory()
+    package_request_assign(actor=staff, request_ids=[_package_request().pk], assignee=staff)
+    return Expect("package_request.assign", {"assigned_to": (None, str(staff))})
+
+
+def case_package_request_set_status() -> Expect:
+    from buyer_requests.services import package_request_set_status
+
+    package_request_set_status(actor=StaffFactory(), request_ids=[_package_request().pk], status="referred")
+    return Expect("package_request.status", {"status": ("received", "referred")})
+
+
+def case_package_request_withdraw() -> Expect:
+    from buyer_requests.services import package_request_withdraw
+
+    package_request_withdraw(request_id=_package_request(status="in_review").pk)
+    return Expect("package_request.withdraw", {"status": ("in_review", "closed")})
+
+
+def case_request_note_add() -> Expect:
+    from buyer_requests.services import request_note_add
+
+    request_note_add(actor=StaffFactory(), request=_package_request(), text="Ask USTDA.")
+    return Expect("package_request.note", {"note": (None, "Ask USTDA.")})
+
+
+def case_request_reply_add() -> Expect:
+    from buyer_requests.services import request_reply_add
+
+    request_reply_add(actor=StaffFactory(), request=_package_request(), text="Two packages fit.")
+    return Expect("package_request.reply", {"reply": (None, "Two packages fit.")})
+
+
+def case_request_match_confirm() -> Expect:
+    from buyer_requests.services import request_match_confirm
+    from tests.buyer_requests.factories import published_for
+
+    package, _manager = published_for("KE")
+    request_match_confirm(actor=StaffFactory(), request=_package_request(), packages=[package])
+    return Expect("package_request.match", {"matches": ([], [package.slug]), "status": ("received", "matched")})
+
+
+def case_package_request_export_record() -> Expect:
+    from buyer_requests.services import package_request_export_record
+
+    package_request_export_record(actor=StaffFactory(), count=3, filters="status=received")
+    return Expect("package_request.export", {"rows": (None, 3)})
+
+
 CASES: dict[str, Callable[[], Expect]] = {
+    "alerts.services.alert_subscribe": case_alert_subscribe,
+    "alerts.services.alert_confirm": case_alert_confirm,
+    "alerts.services.alert_end": case_alert_end,
+    "alerts.services.subscriber_unsubscribe_all": case_subscriber_unsubscribe_all,
+    "catalog.services.translations.package_translation_save": case_package_translation_save,
+    "catalog.services.translations.package_translation_remove": case_package_translation_remove,
     "aiexports.accounts.services.user_sign_up": case_user_sign_up,
     "aiexports.accounts.services.user_email_change": case_user_email_change,
     "aiexports.accounts.services.user_email_confirm": case_user_email_confirm,
@@ -809,6 +993,15 @@ CASES: dict[str, Callable[[], Expect]] = {
     "rfi.exports.submission_export_record": case_submission_export_record,
     "rfi.duplicates.submission_detect_campaign": case_submission_detect_campaign,
     "rfi.duplicates.campaigns_recompute": case_campaigns_recompute,
+    "aiexports.outbox.services.outbox_mail_retry": case_outbox_mail_retry,
+    "buyer_requests.services.package_request_create": case_package_request_create,
+    "buyer_requests.services.package_request_assign": case_package_request_assign,
+    "buyer_requests.services.package_request_set_status": case_package_request_set_status,
+    "buyer_requests.services.package_request_withdraw": case_package_request_withdraw,
+    "buyer_requests.services.request_note_add": case_request_note_add,
+    "buyer_requests.services.request_reply_add": case_request_reply_add,
+    "buyer_requests.services.request_match_confirm": case_request_match_confirm,
+    "buyer_requests.services.package_request_export_record": case_package_request_export_record,
 }
 
 # Edit services whose every field is walked one by one below (test_each_field_an_edit_service_can_change_...).
@@ -873,6 +1066,7 @@ COMPONENT_CHANGES: dict[str, tuple[Any, Any, Any]] = {
     "eccn": ("", "3A090.a", "3A090.a"),
     "tpp": (None, 4000.0, 4000.0),
     "dram_bandwidth": (None, 3350.0, 3350.0),
+    "designed_for_data_centers": (None, False, False),
     "performance_density": (None, 4.5, 4.5),
     "unit_value_usd": (None, Decimal("25000.00"), "25000.00"),
     "us_origin_share": (None, Decimal("80.00"), "80.00"),
@@ -1167,7 +1361,7 @@ def test_a_staff_edit_of_a_consortium_in_the_admin_is_audited_and_its_members_ca
                  f"{prefix}-{rows}-role": [ConsortiumRole.OPERATOR]})  # fmt: skip
     response = client.post(url, data)
     assert response.status_code == 302, re.findall(r"errorlist[^>]*>(.*?)</ul>", response.content.decode(), re.S)
-    change = AuditEvent.objects.get(action="catalog.consortium.admin_change")
+    change = AuditEvent.objects.get(action="consortium.update")  # through the service, as on the site
     assert change.actor == staff
     assert change.changes["name"] == {"before": old_name, "after": "Renamed in the admin"}
     assert change.changes["description"] == {"before": old_description, "after": "Edited by staff."}

@@ -10,11 +10,12 @@ from django.core import mail
 
 from aiexports.mail import absolute_url, mail_subject, send_templated_mail
 from aiexports.portal.models import ContactMessage
-from aiexports.portal.tasks import send_contact_acknowledgement
+from aiexports.portal.services import contact_message_acknowledge
 from catalog.models import Inquiry
+from catalog.notifications import package_status_mail
 from catalog.services.inquiries import inquiry_notify
-from catalog.tasks import send_package_status_email
 from tests.catalog.factories_public import consortium_with_manager, published_package
+from tests.conftest import send_queued_mail
 from tests.factories import UserFactory
 
 SITE = "https://portal.example.gov"
@@ -79,7 +80,8 @@ def test_the_status_e_mail_of_a_package_whose_title_has_a_newline_is_sent_with_a
     package = published_package(consortium=consortium, status="changes_requested", title=EVIL_TITLE)
     package.reviewer_feedback = "Add a security component & a data pipeline."
     package.save(update_fields=["reviewer_feedback"])
-    assert send_package_status_email(package.pk, "changes_requested") == 1
+    package_status_mail(package)
+    assert send_queued_mail() == 1
     (message,) = mail.outbox
     assert message.to == ["lead@example.com"]
     assert message.subject.startswith("[AI Exports] “Sovereign stack Bcc: attacker@example.com")
@@ -102,6 +104,7 @@ def test_an_inquiry_e_mail_links_to_the_package_page_and_answers_the_buyer():
         message="Hello",
     )
     assert inquiry_notify(inquiry_id=inquiry.pk) == 1
+    assert send_queued_mail() == 1
     (message,) = mail.outbox
     assert message.reply_to == ["aiko@example.jp"]
     assert message.subject.endswith("from Osaka Office")
@@ -114,7 +117,8 @@ def test_the_contact_acknowledgement_and_the_staff_notice_have_absolute_links_an
     row = ContactMessage.objects.create(
         name="Yuki\r\nTanaka", email="yuki@example.jp", topic="buying", message="More, please.", country_id="JP"
     )
-    assert send_contact_acknowledgement(row.pk) is True
+    assert contact_message_acknowledge(message_id=row.pk) is True
+    assert send_queued_mail() == 2
     ack, notice = mail.outbox
     assert_actionable(ack, link_to="/")
     assert_actionable(notice, link_to=f"/admin/portal/contactmessage/{row.pk}/change/")
@@ -127,6 +131,7 @@ def test_the_password_reset_link_comes_from_the_site_url_not_the_host_header(cli
     UserFactory(email="ada@example.com")
     response = client.post("/accounts/password-reset/", {"email": "ada@example.com"}, HTTP_HOST="testserver")
     assert response.status_code == 302
+    assert send_queued_mail() == 1
     (message,) = mail.outbox
     assert_actionable(message, link_to="/accounts/password-reset/")
     assert "testserver" not in message.body

@@ -6,11 +6,13 @@ import pytest
 from django.core import mail
 
 from aiexports.audit.models import AuditEvent
+from aiexports.markdown import render_markdown
+from aiexports.outbox.models import OutboxMail
 from aiexports.portal import demo
-from aiexports.portal.markdown import render_markdown
 from aiexports.portal.models import ContactMessage, InfoPage
-from aiexports.portal.tasks import send_contact_acknowledgement
-from tests.factories import ConsortiumFactory, PackageFactory, StaffFactory
+from aiexports.portal.services import contact_message_acknowledge
+from tests.conftest import send_queued_mail
+from tests.factories import ConsortiumFactory, PackageFactory, StaffFactory, assert_honeypot_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +79,16 @@ def test_markdown_never_renders_scripts_handlers_or_styles(evil):
         assert needle not in lowered
 
 
+def test_rfi_notices_and_information_pages_share_one_renderer_and_allow_list():
+    from rfi.models import Notice
+
+    text = "## Scope\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nTerm\n: definition\n\n<script>x()</script>[l](https://e.example)"
+    html = render_markdown(text)
+    assert Notice(body=text).body_html == html
+    assert "<table>" in html and "<dl>" in html and "<script" not in html
+    assert 'rel="noopener noreferrer"' in html
+
+
 def test_a_script_in_a_page_body_never_reaches_the_visitor(client):
     InfoPage.objects.create(slug="about", language="en", title="About", body="Hi\n\n<script>alert('x')</script>")
     html = client.get("/pages/about/").content.decode()
@@ -110,35 +122,36 @@ def _stored(**overrides):
     return ContactMessage.objects.create(country_id=CONTACT["country"], **{**fields, **overrides})
 
 
-def test_a_contact_message_is_stored_audited_and_acknowledged_after_commit(
-    client, django_capture_on_commit_callbacks, monkeypatch
-):
-    sent = []
-    monkeypatch.setattr(send_contact_acknowledgement, "delay", lambda pk: sent.append(pk))
+def test_a_contact_message_is_stored_audited_and_acknowledged_after_commit(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post("/contact/", CONTACT)
     assert response.status_code == 302 and response["Location"] == "/contact/sent/"
     row = ContactMessage.objects.get()
-    assert (row.name, row.country_id, row.status, row.acknowledged_at) == ("Yuki Tanaka", "JP", "new", None)
+    assert (row.name, row.country_id, row.status) == ("Yuki Tanaka", "JP", "new")
+    assert row.acknowledged_at is not None  # queued in the outbox, in the same transaction
     assert AuditEvent.objects.filter(action="contact.receive", target_id=str(row.pk)).exists()
-    assert len(callbacks) == 1 and sent == []
+    (queued,) = OutboxMail.objects.all()
+    assert (queued.to, queued.status, queued.dedupe_key) == (["yuki@example.jp"], "pending", f"contact-ack:{row.pk}")
+    assert len(callbacks) == 1 and mail.outbox == []  # nothing is sent before commit
     callbacks[0]()
-    assert sent == [row.pk]
+    assert [m.to for m in mail.outbox] == [["yuki@example.jp"]]
 
 
-def test_the_acknowledgement_task_sends_one_e_mail_and_stamps_the_row():
+def test_the_acknowledgement_is_queued_once_and_sent_once_in_the_sender_s_language():
     row = _stored(language="fr")
-    assert send_contact_acknowledgement(row.pk) is True
-    assert send_contact_acknowledgement(row.pk) is False  # idempotent
+    assert contact_message_acknowledge(message_id=row.pk) is True
+    assert contact_message_acknowledge(message_id=row.pk) is False  # idempotent
     row.refresh_from_db()
     assert row.acknowledged_at is not None
+    assert send_queued_mail() == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["yuki@example.jp"]
     assert "Nous avons bien reçu votre message" in mail.outbox[0].subject
 
 
-def test_the_task_returns_quietly_for_a_missing_row():
-    assert send_contact_acknowledgement(999_999) is False
+def test_the_acknowledgement_returns_quietly_for_a_missing_row():
+    assert contact_message_acknowledge(message_id=999_999) is False
+    assert not OutboxMail.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -154,10 +167,10 @@ def test_bad_contact_input_gets_a_field_error_and_keeps_what_was_typed(client, f
     assert not ContactMessage.objects.exists()
 
 
-def test_a_filled_honeypot_pretends_success_and_stores_nothing(client, django_capture_on_commit_callbacks):
+def test_a_filled_honeypot_is_refused_keeps_the_input_and_stores_nothing(client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post("/contact/", {**CONTACT, "website": "http://spam.example"})
-    assert response.status_code == 302 and response["Location"] == "/contact/sent/"
+    assert_honeypot_refused(response, kept=CONTACT["message"])
     assert not ContactMessage.objects.exists()
     assert callbacks == [] and mail.outbox == []
 
@@ -201,43 +214,29 @@ def test_staff_edit_info_pages_in_the_admin_with_an_audit_row(client):
     assert AuditEvent.objects.filter(action="info_page.create").exists()
 
 
-def test_the_sweeper_re_enqueues_only_old_unacknowledged_messages(monkeypatch):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from aiexports.portal.tasks import sweep_contact_acknowledgements
-
-    old, recent, done = _stored(), _stored(), _stored()
-    ContactMessage.objects.filter(pk__in=[old.pk, done.pk]).update(created_at=timezone.now() - timedelta(hours=1))
-    ContactMessage.objects.filter(pk=done.pk).update(acknowledged_at=timezone.now())
-    sent = []
-    monkeypatch.setattr(send_contact_acknowledgement, "delay", lambda pk: sent.append(pk))
-    assert sweep_contact_acknowledgements() == 1
-    assert sent == [old.pk]
-    assert recent.pk not in sent
-
-
 def test_the_staff_inbox_address_is_notified_when_configured(settings):
     settings.AIX_STAFF_INBOX_EMAIL = "team@aiexports.example"
     row = _stored()
-    send_contact_acknowledgement(row.pk)
+    contact_message_acknowledge(message_id=row.pk)
+    send_queued_mail()
     assert [m.to for m in mail.outbox] == [["yuki@example.jp"], ["team@aiexports.example"]]
 
 
 def test_a_broker_outage_does_not_lose_the_message_or_fail_the_visitor(
     client, monkeypatch, django_capture_on_commit_callbacks
 ):
+    from aiexports import tasks_enqueue
+
     attempts = []
 
-    def broker_down(pk):
-        attempts.append(pk)
+    def broker_down(task, args, kwargs):
+        attempts.append(args)
         raise ConnectionError("broker unreachable")
 
-    monkeypatch.setattr(send_contact_acknowledgement, "delay", broker_down)
+    monkeypatch.setattr(tasks_enqueue, "_publish", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/contact/", CONTACT)
     assert response.status_code == 302
-    assert len(attempts) == 1
-    row = ContactMessage.objects.get()
-    assert row.acknowledged_at is None  # the sweeper will pick it up
+    assert len(attempts) == 1 and mail.outbox == []
+    assert ContactMessage.objects.get()
+    assert OutboxMail.objects.get().status == "pending"  # the outbox sweeper will send it

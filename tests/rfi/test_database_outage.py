@@ -7,7 +7,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from celery.exceptions import Retry
 from django.db import InterfaceError, OperationalError
 from django.urls import reverse
 
@@ -157,24 +156,26 @@ def test_files_already_written_are_deleted_when_a_later_attachment_row_fails(val
     assert files_in(settings.MEDIA_ROOT) == []
 
 
-def test_a_receipt_interrupted_by_a_lost_connection_is_retried_and_sent_once(valid, monkeypatch, mailoutbox):
-    from rfi import notifications, tasks
+def test_a_receipt_whose_send_is_interrupted_is_kept_and_sent_once_on_the_next_attempt(
+    valid, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    from aiexports.outbox import services as outbox
+    from aiexports.outbox.models import OutboxMail
 
-    submission = services.rfi_submission_create(**valid)
-    real_send, calls = notifications.send_receipt, []
+    real_send, calls = outbox.send_rendered_mail, []
 
-    def first_attempt_loses_the_connection(sub):
-        calls.append(sub.pk)
+    def first_attempt_loses_the_connection(**message):
+        calls.append(message["to"])
         if len(calls) == 1:
-            raise OperationalError("terminating connection due to administrator command")
-        real_send(sub)
+            raise ConnectionError("the mail server closed the connection")
+        return real_send(**message)
 
-    monkeypatch.setattr(notifications, "send_receipt", first_attempt_loses_the_connection)
-    with pytest.raises(Retry):  # Celery schedules a retry instead of failing the task for good
-        tasks.send_submission_receipt.apply(args=[submission.pk])
-    submission.refresh_from_db()
-    assert submission.receipt_sent_at is None and mailoutbox == []  # not marked as sent
-    assert tasks.send_submission_receipt.apply(args=[submission.pk]).get() is True  # the retry
+    monkeypatch.setattr(outbox, "send_rendered_mail", first_attempt_loses_the_connection)
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = services.rfi_submission_create(**valid)
+    receipt = OutboxMail.objects.get(dedupe_key=f"rfi-receipt:{submission.pk}")
+    assert (receipt.status, receipt.attempts, mailoutbox) == ("pending", 1, [])  # kept for the next attempt
+    assert "ConnectionError" in receipt.last_error and receipt.body_text
+    assert outbox.outbox_mail_deliver(mail_id=receipt.pk) == "sent"  # the retry (the sweeper sends it)
+    assert outbox.outbox_mail_deliver(mail_id=receipt.pk) == "skipped"
     assert len(calls) == 2 and len(mailoutbox) == 1
-    submission.refresh_from_db()
-    assert submission.receipt_sent_at is not None

@@ -1,4 +1,5 @@
-"""The e-mail receipt: enqueued only after commit, never on rollback, sent once, and sent by a real worker."""
+"""The e-mail receipt: queued in the outbox with the response, sent only after commit, never on rollback, sent once,
+and sent by a real worker."""
 
 from __future__ import annotations
 
@@ -6,31 +7,37 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from rfi import tasks
+from aiexports.outbox.models import OutboxMail
+from aiexports.outbox.services import outbox_mail_deliver
 from rfi.models import Submission
-from rfi.services import rfi_submission_create
+from rfi.services import rfi_receipt_send, rfi_submission_create
 from tests.conftest import wait_until
 
 
-@pytest.fixture
-def enqueued(monkeypatch):
-    calls: list[int] = []
-    monkeypatch.setattr(tasks.send_submission_receipt, "delay", lambda pk: calls.append(pk))
-    return calls
+def receipts() -> list[OutboxMail]:
+    return list(OutboxMail.objects.filter(template_prefix="rfi/email/receipt"))
 
 
 @pytest.mark.django_db
-def test_the_receipt_is_enqueued_only_after_commit(valid, enqueued, django_capture_on_commit_callbacks):
+def test_the_receipt_is_queued_with_the_response_and_sent_only_after_commit(valid, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         submission = rfi_submission_create(**valid)
-        assert enqueued == []
-    assert len(callbacks) == 1
-    callbacks[0]()
-    assert enqueued == [submission.pk]
+    (receipt,) = receipts()
+    assert (receipt.dedupe_key, receipt.status, receipt.to) == (
+        f"rfi-receipt:{submission.pk}",
+        "pending",
+        [valid["email"]],
+    )
+    assert mail.outbox == []
+    for callback in callbacks:  # the campaign detection and the delivery
+        callback()
+    assert len(mail.outbox) == 1
+    receipt.refresh_from_db()
+    assert receipt.status == "sent" and receipt.body_text == ""  # the body is not kept once sent
 
 
 @pytest.mark.django_db
-def test_no_receipt_is_enqueued_when_the_transaction_rolls_back(valid, enqueued, django_capture_on_commit_callbacks):
+def test_no_receipt_is_queued_when_the_transaction_rolls_back(valid, django_capture_on_commit_callbacks):
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
         pytest.raises(RuntimeError),
@@ -39,29 +46,30 @@ def test_no_receipt_is_enqueued_when_the_transaction_rolls_back(valid, enqueued,
         rfi_submission_create(**valid)
         raise RuntimeError("the caller's transaction fails")
     assert callbacks == []
-    assert enqueued == []
+    assert receipts() == [] and mail.outbox == []
     assert Submission.objects.count() == 0
 
 
 @pytest.mark.django_db
-def test_an_anonymous_response_without_email_enqueues_no_receipt(valid, enqueued, django_capture_on_commit_callbacks):
+def test_an_anonymous_response_without_email_queues_no_receipt(valid, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         rfi_submission_create(**{**valid, "respondent_type": "anonymous", "email": ""})
-    assert enqueued == []
+    assert receipts() == [] and mail.outbox == []
 
 
 @pytest.mark.django_db
-def test_the_receipt_task_sends_the_tracking_number_once(valid, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False):
+def test_the_receipt_sends_the_tracking_number_once(valid, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
         submission = rfi_submission_create(**{**valid, "language": "fr"})
-    assert tasks.send_submission_receipt(submission.pk) is True
-    assert tasks.send_submission_receipt(submission.pk) is False  # a redelivered message sends nothing
+    assert rfi_receipt_send(submission_id=submission.pk) is False  # already queued: nothing more
+    (receipt,) = receipts()
+    assert outbox_mail_deliver(mail_id=receipt.pk) == "skipped"  # a redelivered message sends nothing
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["ada@example.org"]
     assert submission.tracking_number in message.subject and submission.tracking_number in message.body
     assert "We suggest a focus" not in message.body  # answers are not e-mailed
-    assert tasks.send_submission_receipt(999999) is False
+    assert rfi_receipt_send(submission_id=999999) is False
 
 
 @pytest.mark.worker
@@ -92,9 +100,8 @@ def test_the_receipt_links_to_the_tracking_page_with_the_number_and_has_an_html_
     settings.AIX_SITE_URL = "https://portal.example.gov"
     valid["notice"].title = "Comments on\r\nAI exports"
     valid["notice"].save(update_fields=["title"])
-    with django_capture_on_commit_callbacks(execute=False):
+    with django_capture_on_commit_callbacks(execute=True):
         submission = rfi_submission_create(**valid)
-    assert tasks.send_submission_receipt(submission.pk) is True
     (message,) = mail.outbox
     link = f"https://portal.example.gov/rfi/track/?number={submission.tracking_number}"
     assert link in message.body

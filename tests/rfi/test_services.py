@@ -44,7 +44,6 @@ def test_a_valid_response_is_stored_with_a_readable_tracking_number_and_an_audit
     assert submission.answers.count() == 1
     assert submission.status == "received"
     assert not submission.is_duplicate_flag
-    assert len(submission.text_fingerprint) == 16
     event = AuditEvent.objects.get(action="rfi.submission.create")
     assert event.target_id == str(submission.pk) and event.ip_address == "203.0.113.9"
     attachment = submission.attachments.get()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from rfi import selectors
 from rfi.models import Attachment, Notice, Submission
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, assert_honeypot_refused
 from tests.hardening.corpus import Hostile, multipart
 from tests.rfi.conftest import HTML_BYTES, pdf, upload
 from tests.rfi.factories import PNG_BYTES, NoticeFactory, SubmissionFactory, notice_with_questions
@@ -209,9 +209,11 @@ def test_a_closed_notice_shows_a_clear_message_instead_of_the_form(client):
     assert response.status_code == 403 and Submission.objects.count() == 0
 
 
-def test_a_filled_honeypot_is_refused(client, notice, questions):
-    response = client.post(respond_url(notice), form_data(questions, website="http://spam.example"))
-    assert response.status_code == 400
+def test_a_filled_honeypot_is_refused_and_keeps_the_answers(client, notice, questions):
+    data = form_data(questions, website="http://spam.example")
+    response = client.post(respond_url(notice), data)
+    kept = next(v for k, v in data.items() if k.startswith("answer_") and v)
+    assert_honeypot_refused(response, kept=kept)
     assert Submission.objects.count() == 0
 
 

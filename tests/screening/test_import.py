@@ -34,6 +34,7 @@ def test_the_sample_csv_imports_thirty_entries_with_their_multi_valued_fields():
     assert sorted(entry.names.values_list("normalized", flat=True)) == [
         "northwind traders",
         "northwind trading",
+        "nw trading",  # the same alias without its parenthetical
         "nw trading hong kong",
     ]
 

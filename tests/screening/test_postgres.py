@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from catalog.eligibility.screening.matching import normalize_name, similarity
 from catalog.eligibility.screening.selectors import screening_matcher
@@ -71,3 +72,22 @@ def test_the_postgres_matcher_finds_the_same_entries_and_scores_as_the_python_in
         pg = [(m.entry_id, m.name, round(m.score, 5)) for m in on_postgres(name, None)]
         py = [(m.entry_id, m.name, round(m.score, 5)) for m in in_python(name, None)]
         assert pg == py, name
+
+
+def test_a_batch_is_one_match_query_and_gives_what_each_name_alone_gives(import_rows):
+    import_rows(
+        [
+            csl_row("nw", "NORTHWIND TRADING CO., LTD.", alt_names=["Northwind Traders"]),
+            csl_row("ssi", "NORTHQUAY ENERGY (SSI)"),
+            csl_row("old", "Northwind Old Example", end_date="2020-01-01"),
+        ]
+    )
+    queries = [("Northwind Traders Inc", None), ("Northquay Energy", "RU"), ("Nothing Alike", None)]
+    matcher = screening_matcher(threshold=0.5)
+    with CaptureQueriesContext(connection) as captured:
+        batch = matcher.many(queries)
+    assert len([q for q in captured if "similarity(n.normalized" in q["sql"]]) == 1
+    assert batch == [matcher(name, country) for name, country in queries]
+    assert batch == screening_matcher(threshold=0.5, in_python=True).many(queries)
+    assert [m.name for m in batch[1]] == ["NORTHQUAY ENERGY (SSI)"] and batch[2] == []
+    assert "Northwind Old Example" not in [m.name for m in batch[0]]

@@ -208,14 +208,15 @@ def test_the_sweep_screens_members_that_are_stale(import_rows, member):
 
 def test_an_import_enqueues_re_screening_only_after_commit(import_rows, member, django_capture_on_commit_callbacks):
     organization, consortium = member("Northwind Traders")
-    with mock.patch("catalog.eligibility.screening.tasks.screening_rescreen_all_task.delay") as delay:
+    with mock.patch("catalog.eligibility.screening.tasks.screening_rescreen_all_task.apply_async") as publish:
         with django_capture_on_commit_callbacks() as callbacks:
             record = import_rows([NORTHWIND])
-            delay.assert_not_called()
+            publish.assert_not_called()
         assert len(callbacks) == 1
         for callback in callbacks:
             callback()
-    delay.assert_called_once_with(import_id=record.pk)
+    publish.assert_called_once()
+    assert publish.call_args.args[:2] == ((), {"import_id": record.pk})
 
 
 def test_re_screening_all_runs_every_member_through_the_tasks_after_commit(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db import models
@@ -10,16 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 from aiexports.forms import USWDSFormMixin, ValidateOnlyModelFormMixin
 from aiexports.singleline import SingleLineFormMixin
+from catalog import countries
 from catalog.choices import OrganizationRole
-from catalog.models import Country, Organization
+from catalog.models import Organization
 
 from . import services
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """Countries by their name in the visitor's language (django-countries carries the translations)."""
-    countries = sorted(((c.pk, c.localized_name) for c in Country.objects.all()), key=lambda item: item[1].casefold())
-    return [("", _("Choose a country"))] + countries
+    """The countries by their CLDR names in the visitor's language and order (``catalog.countries``)."""
+    return [("", _("Choose a country")), *countries.country_choices()]
 
 
 def _formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
@@ -53,8 +53,8 @@ class OrganizationForm(ValidateOnlyModelFormMixin, USWDSFormMixin, forms.ModelFo
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = country_choices()
-        self.fields["country"].choices = choices
-        self.fields["controlling_country"].choices = choices
+        cast(forms.ChoiceField, self.fields["country"]).choices = choices
+        cast(forms.ChoiceField, self.fields["controlling_country"]).choices = choices
         self.fields["website"].error_messages["invalid"] = _(
             "Enter a valid web address, for example https://www.example.com"
         )

@@ -1,6 +1,8 @@
 """Organization writes. Each validates, saves and records its audit row in one transaction.
 
-Only an organization's admins may change it or its members; an organization always keeps at least one admin.
+Only an organization's admins may change it or its members (and program staff, from the admin: ``by_staff=True``
+with a staff actor); an organization always keeps at least one admin. A new name is screened again against the
+restricted-party list at once (``organization_screen_request``), not at the next sweep.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from aiexports.accounts.services import require_confirmed_email
 from aiexports.audit.services import audit_record, field_changes, snapshot
 from aiexports.errors import DomainError, NotAllowed
 from catalog.choices import OrganizationRole
+from catalog.eligibility.screening.services import organization_screen_request
 from catalog.models import Country, Organization, OrganizationMembership
 
 ORGANIZATION_FIELDS = ("name", "country", "website", "description", "foreign_controlled", "controlling_country")
@@ -48,7 +51,10 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def _require_admin(actor: User, organization: Organization) -> None:
+def _require_admin(actor: User, organization: Organization, *, by_staff: bool = False) -> None:
+    if by_staff:
+        _require_staff(actor)
+        return
     if not OrganizationMembership.objects.filter(
         organization=organization, user=actor, role=OrganizationRole.ADMIN
     ).exists():
@@ -103,14 +109,21 @@ def organization_update(
     description: str = "",
     foreign_controlled: bool = False,
     controlling_country: Country | None = None,
+    slug: str | None = None,
+    by_staff: bool = False,
     ip_address: str | None = None,
 ) -> Organization:
+    """Change an organization's details (its admins on the site; staff in the admin with ``by_staff``, who may
+    also change the slug). A changed name is screened again after commit."""
     validate_control(country=country, foreign_controlled=foreign_controlled, controlling_country=controlling_country)
+    fields = (*ORGANIZATION_FIELDS, "slug") if by_staff and slug is not None else ORGANIZATION_FIELDS
     with transaction.atomic():
-        _require_admin(actor, organization)
+        _require_admin(actor, organization, by_staff=by_staff)
         # Compare with the stored row, not the instance: a ModelForm may already have changed the instance.
         organization = Organization.objects.select_for_update().get(pk=organization.pk)
-        before = snapshot(organization, ORGANIZATION_FIELDS)
+        before = snapshot(organization, fields)
+        if "slug" in fields:
+            organization.slug = slug
         organization.name = name.strip()
         organization.country = country
         organization.website = website
@@ -118,23 +131,31 @@ def organization_update(
         organization.foreign_controlled = foreign_controlled
         organization.controlling_country = controlling_country if foreign_controlled else None
         organization.full_clean()
-        changes = field_changes(before, snapshot(organization, ORGANIZATION_FIELDS))
+        changes = field_changes(before, snapshot(organization, fields))
         if changes:
             organization.save()
             audit_record(
                 actor=actor, action="organization.update", target=organization, changes=changes, ip_address=ip_address
             )
+            if "name" in changes:
+                organization_screen_request(organization_id=organization.pk)
     return organization
 
 
 def organization_member_add(
-    *, actor: User, organization: Organization, email: str, role: str, ip_address: str | None = None
+    *,
+    actor: User,
+    organization: Organization,
+    email: str,
+    role: str,
+    by_staff: bool = False,
+    ip_address: str | None = None,
 ) -> OrganizationMembership:
     """Add a colleague who already has an account, as admin or editor."""
     if role not in OrganizationRole.values:
         raise ValidationError({"role": _("Choose admin or editor.")})
     with transaction.atomic():
-        _require_admin(actor, organization)
+        _require_admin(actor, organization, by_staff=by_staff)
         user = get_user_model().objects.filter(email__iexact=email.strip()).first()
         if user is None:
             raise ValidationError(
@@ -168,13 +189,18 @@ def _lock_admins(organization: Organization) -> list[int]:
 
 
 def organization_member_set_role(
-    *, actor: User, membership: OrganizationMembership, role: str, ip_address: str | None = None
+    *,
+    actor: User,
+    membership: OrganizationMembership,
+    role: str,
+    by_staff: bool = False,
+    ip_address: str | None = None,
 ) -> OrganizationMembership:
     if role not in OrganizationRole.values:
         raise ValidationError({"role": _("Choose admin or editor.")})
     organization = membership.organization
     with transaction.atomic():
-        _require_admin(actor, organization)
+        _require_admin(actor, organization, by_staff=by_staff)
         admins = _lock_admins(organization)
         membership.refresh_from_db()
         if membership.role == role:
@@ -196,11 +222,11 @@ def organization_member_set_role(
 
 
 def organization_member_remove(
-    *, actor: User, membership: OrganizationMembership, ip_address: str | None = None
+    *, actor: User, membership: OrganizationMembership, by_staff: bool = False, ip_address: str | None = None
 ) -> None:
     organization = membership.organization
     with transaction.atomic():
-        _require_admin(actor, organization)
+        _require_admin(actor, organization, by_staff=by_staff)
         admins = _lock_admins(organization)
         if admins == [membership.pk]:
             raise LastAdminError(_("An organization needs at least one admin: the last admin cannot be removed."))

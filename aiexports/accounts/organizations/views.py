@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +17,7 @@ from aiexports.accounts.services import EmailNotConfirmed, require_confirmed_ema
 from aiexports.accounts.views import email_unconfirmed_response
 from aiexports.errors import DomainError, NotAllowed
 from aiexports.http import client_ip
+from aiexports.typed import AuthenticatedHttpRequest
 from catalog.choices import OrganizationRole
 
 from . import selectors, services
@@ -23,13 +27,13 @@ _FIELDS = ("name", "country", "website", "description", "foreign_controlled", "c
 
 
 @login_required
-def organization_list(request: HttpRequest) -> HttpResponse:
+def organization_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = list(selectors.memberships_of(request.user))
     return render(request, "organizations/list.html", {"memberships": memberships})
 
 
 @login_required
-def organization_create(request: HttpRequest) -> HttpResponse:
+def organization_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         require_confirmed_email(request.user)  # say so before the form is filled in, not after
     except EmailNotConfirmed as error:
@@ -51,14 +55,14 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def organization_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     membership = selectors.membership_or_404(request.user, slug)
     return render(
         request, "organizations/detail.html", {"organization": membership.organization, "membership": membership}
     )
 
 
-def _admin_membership(request: HttpRequest, slug: str):  # noqa: ANN202
+def _admin_membership(request: AuthenticatedHttpRequest, slug: str):  # noqa: ANN202
     membership = selectors.membership_or_404(request.user, slug)
     if membership.role != OrganizationRole.ADMIN:
         raise PermissionDenied(_("Only the organization's admins may do this."))
@@ -66,7 +70,7 @@ def _admin_membership(request: HttpRequest, slug: str):  # noqa: ANN202
 
 
 @login_required
-def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def organization_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     membership = _admin_membership(request, slug)
     organization = membership.organization
     form = OrganizationForm(request.POST or None, instance=organization)
@@ -92,7 +96,7 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def organization_members(request: HttpRequest, slug: str) -> HttpResponse:
+def organization_members(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     membership = selectors.membership_or_404(request.user, slug)
     organization = membership.organization
     is_admin = membership.role == OrganizationRole.ADMIN
@@ -116,12 +120,12 @@ def organization_members(request: HttpRequest, slug: str) -> HttpResponse:
         "is_admin": is_admin,
         "members": list(selectors.members_of(organization.pk)),
         "form": form,
-        "roles": MemberRoleForm.base_fields["role"].choices,
+        "roles": cast(forms.ChoiceField, MemberRoleForm.base_fields["role"]).choices,
     }
     return render(request, "organizations/members.html", context, status=400 if form.errors else 200)
 
 
-def _target(request: HttpRequest, slug: str, pk: int):  # noqa: ANN202
+def _target(request: AuthenticatedHttpRequest, slug: str, pk: int):  # noqa: ANN202
     membership = selectors.membership_or_404(request.user, slug)
     target = selectors.members_of(membership.organization_id).filter(pk=pk).first()
     if target is None:
@@ -132,7 +136,7 @@ def _target(request: HttpRequest, slug: str, pk: int):  # noqa: ANN202
 
 @login_required
 @require_POST
-def member_set_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def member_set_role(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     target = _target(request, slug, pk)
     form = MemberRoleForm(request.POST)
     if not form.is_valid():
@@ -153,7 +157,7 @@ def member_set_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     target = _target(request, slug, pk)
     leaving = target.user_id == request.user.pk
     try:

@@ -11,16 +11,21 @@ from rest_framework import serializers
 from aiexports.api import StrictBooleanField, StrictCharField, StrictFloatField, StrictIntegerField
 from aiexports.singleline import SingleLineSerializerMixin
 from catalog.choices import CATEGORY_LAYER, Category, Layer, category_layer_variants
+from catalog.countries import country_name
 from catalog.filtersets import country_code_values
 from catalog.models import ECCN_RE
 
 from .. import engine
-from ..choices import Outcome, ReviewPolicy, ThresholdMode
+from ..choices import LicenseException, Outcome, ReviewPolicy, ThresholdMode
 from ..models import EligibilityResult, Rule, RuleSet, Tier
 from ..reasons import render_reason
+from ..seeding import EMBARGOED_REGIONS
 
 # What ``countries`` accepts, so that the schema rejects what the view rejects (codes of the Country table).
-COUNTRY_CODES = [code for code in country_code_values() if code]
+# Plus the pseudo-destinations of the embargoed regions of Ukraine (15 CFR 746.6), which CLDR does not list.
+COUNTRY_CODES = [code for code in country_code_values() if code] + [
+    c for code in sorted(EMBARGOED_REGIONS) for c in (code, code.lower())
+]
 
 
 class ComparisonSerializer(serializers.Serializer):
@@ -50,7 +55,7 @@ class ReasonParamsSerializer(serializers.Serializer):
 
 REASON_KEYS = (
     "code", "component_id", "component", "eccn", "outcome", "rule_id", "review_policy", "conditions", "citation",
-    "ruleset", "effective_from",
+    "ruleset", "effective_from", "license_exception",
 )  # fmt: skip
 
 
@@ -77,6 +82,10 @@ class ReasonSerializer(serializers.Serializer):
     citation = serializers.CharField(allow_blank=True, help_text="For example 15 CFR 742.6(a)(6); 15 CFR 744.23.")
     ruleset = serializers.CharField(allow_blank=True, help_text="The rule-set version the reason comes from.")
     effective_from = serializers.DateField(allow_null=True, help_text="That rule set's effective date.")
+    license_exception = serializers.ChoiceField(
+        choices=LicenseException.choices, allow_blank=True,
+        help_text="The license exception an eligible outcome holds under (ACA, NAC, SPP), or empty.",
+    )  # fmt: skip
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         reason = instance.as_dict() if hasattr(instance, "as_dict") else dict(instance)
@@ -93,6 +102,7 @@ class ReasonSerializer(serializers.Serializer):
             citation=view.citation,
             ruleset=reason.get("ruleset") or "",
             effective_from=reason.get("effective_from") or None,
+            license_exception=view.license_exception,
         )
         return out
 
@@ -164,7 +174,7 @@ class RuleSetDetailSerializer(RuleSetSerializer):
 
 class ResultSerializer(serializers.ModelSerializer):
     country = serializers.CharField(source="country_id")
-    country_name = serializers.CharField(source="country.name")
+    country_name = serializers.SerializerMethodField(help_text="The country's name in the request language (CLDR).")
     tier = serializers.CharField(source="tier_code")
     ruleset = serializers.CharField(source="ruleset_version")
     reasons = ReasonSerializer(many=True)
@@ -174,13 +184,20 @@ class ResultSerializer(serializers.ModelSerializer):
     )  # fmt: skip
     conditions = serializers.SerializerMethodField(help_text="Conditions of the decisive rules (request language).")
     effective_from = serializers.DateField(allow_null=True, read_only=True, help_text="The rule set's effective date.")
+    license_exceptions = serializers.ListField(
+        child=serializers.ChoiceField(choices=LicenseException.choices), read_only=True,
+        help_text="License exceptions an eligible outcome holds under (ACA, NAC, SPP).",
+    )  # fmt: skip
 
     class Meta:
         model = EligibilityResult
         fields = [
-            "country", "country_name", "outcome", "review_policy", "conditions", "tier", "reasons", "ruleset",
-            "effective_from", "computed_at",
+            "country", "country_name", "outcome", "license_exceptions", "review_policy", "conditions", "tier",
+            "reasons", "ruleset", "effective_from", "computed_at",
         ]  # fmt: skip
+
+    def get_country_name(self, obj: EligibilityResult) -> str:
+        return country_name(obj.country_id) or obj.country.name
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_conditions(self, obj: EligibilityResult) -> list[str]:
@@ -192,6 +209,8 @@ class ResultSerializer(serializers.ModelSerializer):
 class ProgramIssueSerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=[("error", "error"), ("warning", "warning")])
     code = serializers.CharField()
+    params = serializers.DictField(required=False, help_text="The facts the issue is rendered from.")
+    citation = serializers.CharField(required=False, allow_blank=True)
     text = serializers.CharField()
 
 
@@ -210,8 +229,35 @@ class PackageEligibilitySerializer(serializers.Serializer):
 
 # --- the calculator ---------------------------------------------------------------------------------
 
+# Names people send for a documented field (the package API's names): the error says which one to use.
+FIELD_HINTS = {"performance_density": "pd", "countries_codes": "countries", "tpp_per_unit": "tpp"}
 
-class ComponentInputSerializer(SingleLineSerializerMixin, serializers.Serializer):
+
+class RejectUnknownFieldsMixin:
+    """A key the serializer does not know is an error (400 naming it), never silently dropped: a misspelled
+    figure must not make a chip come out eligible."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            known = list(self.fields)  # type: ignore[attr-defined]
+            unknown = sorted(str(k) for k in data if k not in known)
+            if unknown:
+                errors = {}
+                for key in unknown:
+                    if key in FIELD_HINTS and FIELD_HINTS[key] in known:
+                        errors[key] = [
+                            _("Unknown field %(name)s: use %(hint)s.") % {"name": key, "hint": FIELD_HINTS[key]}
+                        ]
+                    else:
+                        errors[key] = [
+                            _("Unknown field %(name)s. Known fields: %(known)s.")
+                            % {"name": key, "known": ", ".join(known)}
+                        ]
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class ComponentInputSerializer(RejectUnknownFieldsMixin, SingleLineSerializerMixin, serializers.Serializer):
     # Strict JSON types: the schema says number, boolean, string, and a JSON client sending another type has a bug.
     name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     layer = serializers.ChoiceField(choices=Layer.choices, required=False)
@@ -222,6 +268,10 @@ class ComponentInputSerializer(SingleLineSerializerMixin, serializers.Serializer
     dram_bandwidth = StrictFloatField(
         min_value=0, max_value=1e9, required=False, allow_null=True, default=None,
         help_text=_("Total DRAM bandwidth of the device in GB/s, per unit. Not stated: no bandwidth-based lane."),
+    )  # fmt: skip
+    designed_for_data_centers = StrictBooleanField(
+        required=False, allow_null=True, default=None,
+        help_text=_("Chips and servers: designed or marketed for data centers. Not stated counts as yes."),
     )  # fmt: skip
     quantity = StrictIntegerField(min_value=1, max_value=10_000_000, required=False, default=1)
     training_operations = StrictFloatField(min_value=0, max_value=1e40, required=False, allow_null=True, default=None)
@@ -246,8 +296,8 @@ class ComponentInputSerializer(SingleLineSerializerMixin, serializers.Serializer
         return attrs
 
 
-class EvaluateInputSerializer(SingleLineSerializerMixin, serializers.Serializer):
-    components = ComponentInputSerializer(many=True, allow_empty=False, min_length=1, max_length=50)
+class EvaluateInputSerializer(RejectUnknownFieldsMixin, SingleLineSerializerMixin, serializers.Serializer):
+    components = ComponentInputSerializer(many=True, allow_empty=False, min_length=1, max_length=50)  # type: ignore[call-arg]  # noqa: E501 ListSerializer kwargs
     countries = serializers.ListField(
         child=serializers.ChoiceField(choices=COUNTRY_CODES), required=False, allow_empty=True, max_length=300,
         help_text=_("ISO alpha-2 codes (either case); all countries when absent or empty."),
@@ -268,6 +318,7 @@ class EvaluateInputSerializer(SingleLineSerializerMixin, serializers.Serializer)
                     tpp=c.get("tpp"),
                     pd=c.get("pd"),
                     dram_bandwidth=c.get("dram_bandwidth"),
+                    designed_for_data_centers=c.get("designed_for_data_centers"),
                     quantity=c.get("quantity") or 1,
                     training_operations=c.get("training_operations"),
                     weights_published=c.get("weights_published"),
@@ -278,7 +329,9 @@ class EvaluateInputSerializer(SingleLineSerializerMixin, serializers.Serializer)
 
 class ClassificationSerializer(serializers.Serializer):
     component = serializers.CharField()
-    eccn = serializers.CharField(allow_blank=True)
+    eccn = serializers.CharField(allow_blank=True, help_text="The stricter of the stated and the derived ECCN.")
+    stated_eccn = serializers.CharField(allow_blank=True, help_text="The ECCN as stated (empty: none).")
+    derived_eccn = serializers.CharField(allow_blank=True, help_text="The ECCN derived from the figures (empty: none).")
     derived = serializers.BooleanField()
     classes = serializers.ListField(child=serializers.CharField())
     note = serializers.CharField(allow_blank=True)
@@ -293,6 +346,10 @@ class EvaluatedCountrySerializer(serializers.Serializer):
     )  # fmt: skip
     conditions = serializers.ListField(
         child=serializers.CharField(), help_text="Conditions of the decisive rules, in the request's language."
+    )
+    license_exceptions = serializers.ListField(
+        child=serializers.ChoiceField(choices=LicenseException.choices),
+        help_text="License exceptions an eligible outcome holds under (ACA, NAC, SPP).",
     )
     tier = serializers.CharField()
     reasons = ReasonSerializer(many=True)

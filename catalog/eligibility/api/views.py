@@ -163,6 +163,8 @@ def _output(ruleset: RuleSet, components: list, evaluation: Any) -> dict[str, An
             {
                 "component": c.name,
                 "eccn": cls.eccn,
+                "stated_eccn": cls.stated_eccn,
+                "derived_eccn": cls.derived_eccn,
                 "derived": cls.derived,
                 "classes": sorted(cls.classes),
                 "note": cls.note,
@@ -173,6 +175,7 @@ def _output(ruleset: RuleSet, components: list, evaluation: Any) -> dict[str, An
             {
                 "country": o.country,
                 "outcome": o.outcome,
+                "license_exceptions": list(o.license_exceptions),
                 "review_policy": o.review_policy,
                 "conditions": [gettext(c) for c in o.conditions],
                 "tier": o.tier,

@@ -7,10 +7,13 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -120,10 +123,43 @@ class CountryFilter(admin.SimpleListFilter):
         return queryset
 
 
+class InForceFilter(admin.SimpleListFilter):
+    """Entries whose end date has passed stay on the list as published but are no longer matched."""
+
+    title = _("in force")
+    parameter_name = "in_force"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("In force")), ("expired", _("Expired"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        today = timezone.localdate()
+        if self.value() == "expired":
+            return queryset.filter(end_date__lt=today)
+        if self.value() == "yes":
+            return queryset.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        return queryset
+
+
 @admin.register(ScreeningEntry)
 class ScreeningEntryAdmin(_ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("name", "entry_type", "source", "country_codes", "program_list", "start_date", "key")
-    list_filter = ("source", "entry_type", CountryFilter)
+    list_display = (
+        "name",
+        "entry_type",
+        "source",
+        "country_codes",
+        "program_list",
+        "start_date",
+        "end_date",
+        "in_force",
+        "key",
+    )
+    list_filter = ("source", "entry_type", InForceFilter, CountryFilter)
+
+    @admin.display(description=_("in force"))
+    def in_force(self, obj: ScreeningEntry) -> str:
+        return _in_force_text(obj)
+
     search_fields = ("name", "names__name", "key", "entity_number", "remarks")
 
     @admin.display(description=_("countries"))
@@ -135,6 +171,12 @@ class ScreeningEntryAdmin(_ReadOnlyMixin, admin.ModelAdmin):
         return ", ".join(obj.programs)
 
 
+def _in_force_text(entry: ScreeningEntry) -> str:
+    if entry.is_expired():
+        return _("Expired on %(date)s: not matched") % {"date": date_format(entry.end_date, "SHORT_DATE_FORMAT")}
+    return _("In force")
+
+
 @admin.register(ScreeningHit)
 class ScreeningHitAdmin(admin.ModelAdmin):
     """The hits queue. Decisions are made only through the clear/confirm actions, each with a reason."""
@@ -142,6 +184,7 @@ class ScreeningHitAdmin(admin.ModelAdmin):
     list_display = (
         "organization",
         "status",
+        "screened_name",
         "source_list",
         "matched_name",
         "matched_alias",
@@ -150,7 +193,7 @@ class ScreeningHitAdmin(admin.ModelAdmin):
         "created_at",
         "decided_by",
     )
-    list_filter = ("status", "source_list", "matched_alias")
+    list_filter = ("status", "source_list", "matched_alias", "screened_subject")
     search_fields = ("organization__name", "screened_name", "matched_name", "entry_name", "entry_key")
     list_select_related = ("organization", "decided_by")
     actions = ("clear_hits", "confirm_hits")
@@ -158,15 +201,19 @@ class ScreeningHitAdmin(admin.ModelAdmin):
         "organization",
         "status",
         "screened_name",
+        "screened_subject",
         "source_list",
         "entry_key",
         "entry",
         "entry_name",
+        "entry_in_force",
         "license_requirement",
         "license_policy",
         "matched_name",
         "matched_alias",
         "score",
+        "scores_of_each_name",
+        "supporting_evidence",
         "entry_fingerprint",
         "reason",
         "decided_by",
@@ -178,6 +225,40 @@ class ScreeningHitAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ScreeningHit]:
         return screening_hits_for_review()
+
+    @admin.display(description=_("entry in force"))
+    def entry_in_force(self, obj: ScreeningHit) -> str:
+        if obj.entry is None:
+            return "—"
+        return _in_force_text(obj.entry)
+
+    @admin.display(description=_("score of each listed name"))
+    def scores_of_each_name(self, obj: ScreeningHit) -> str:
+        if not obj.name_scores:
+            return "—"
+        rows = format_html_join(
+            "",
+            "<li>{} ({}): {}</li>",
+            (
+                (row["name"], _("alternate name") if row.get("alias") else _("name"), f"{row['score']:.2f}")
+                for row in obj.name_scores
+            ),
+        )
+        return format_html("<ul>{}</ul>", rows)
+
+    @admin.display(description=_("supporting evidence"))
+    def supporting_evidence(self, obj: ScreeningHit) -> str:
+        evidence = obj.evidence or {}
+        lines = []
+        if evidence.get("countries"):
+            lines.append(
+                _("Listed in the organization's country: %(countries)s.")
+                % {"countries": ", ".join(evidence["countries"])}
+            )
+        lines += [_("Listed address there: %(address)s") % {"address": a} for a in evidence.get("addresses", [])]
+        if not lines:
+            return _("None: the entry's countries and addresses do not agree with the organization's.")
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((line,) for line in lines)))
 
     @admin.display(description=_("license requirement (as listed)"))
     def license_requirement(self, obj: ScreeningHit) -> str:

@@ -12,8 +12,9 @@ class ListFormat(models.TextChoices):
 
 
 class EntryType(models.TextChoices):
-    """The CSL ``type`` column."""
+    """The CSL ``type`` column. Empty on the BIS and State lists (``null`` in the JSON): not stated."""
 
+    NOT_STATED = "", _("Not stated by the list")
     INDIVIDUAL = "Individual", _("Individual")
     ENTITY = "Entity", _("Entity")
     VESSEL = "Vessel", _("Vessel")
@@ -30,3 +31,10 @@ class HitStatus(models.TextChoices):
 
 
 BLOCKING_STATUSES = (HitStatus.OPEN, HitStatus.CONFIRMED)
+
+
+class SubjectKind(models.TextChoices):
+    """Who was screened for a hit: the organization itself, or a person named on it (a member's full name)."""
+
+    ORGANIZATION = "organization", _("Organization")
+    PERSON = "person", _("Person named on the organization")

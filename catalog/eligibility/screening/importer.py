@@ -25,7 +25,7 @@ from aiexports import jsonlimits
 from aiexports.errors import DomainError
 
 from .choices import EntryType, ListFormat
-from .matching import normalize_name
+from .matching import name_variants, normalize_name
 
 CSV_COLUMNS = (
     "_id",
@@ -101,15 +101,47 @@ class ParsedEntry:
     fingerprint: str = ""
 
     def names(self) -> list[tuple[str, str, bool]]:
-        """(name, normalized, is_alias) for the name and each distinct alternate name."""
-        seen: set[str] = set()
-        out = []
-        for name, is_alias in [(self.name, False), *((alias, True) for alias in self.alt_names)]:
-            normalized = normalize_name(name)
-            if normalized and normalized not in seen:
+        """(name, normalized, is_alias) for each matching form of the name and of each alternate name."""
+        return entry_name_rows(self.name, self.alt_names)
+
+
+def entry_name_rows(name: str, alt_names: Iterable[str]) -> list[tuple[str, str, bool]]:
+    """(name, normalized, is_alias) for every distinct normalized form (``name_variants``) of the names."""
+    seen: set[str] = set()
+    out = []
+    for text, is_alias in [(name, False), *((alias, True) for alias in alt_names)]:
+        for normalized in name_variants(text):
+            if normalized not in seen:
                 seen.add(normalized)
-                out.append((name, normalized, is_alias))
-        return out
+                out.append((text, normalized, is_alias))
+    return out
+
+
+def split_aliases(source: str, values: Iterable[str]) -> list[str]:
+    """The alternate names as each source list writes them.
+
+    The CSV separates them with "; " (and the JSON sometimes packs several into one array item the same way);
+    the State Department's nonproliferation list (ISN) joins its aliases with ", " inside one value. A piece
+    that is only a legal form ("Ltd.") belongs to the alias before it ("Example Co., Ltd.").
+    """
+    pieces = [part.strip() for value in values for part in str(value).split(";") if part.strip()]
+    if not _joins_aliases_with_commas(source):
+        return pieces
+    out: list[str] = []
+    for piece in pieces:
+        for part in (p.strip() for p in piece.split(", ")):
+            if not part:
+                continue
+            if out and not normalize_name(f"x {part}").removeprefix("x").strip():
+                out[-1] = f"{out[-1]}, {part}"
+            else:
+                out.append(part)
+    return out
+
+
+def _joins_aliases_with_commas(source: str) -> bool:
+    lowered = source.casefold()
+    return "(isn)" in lowered or lowered.startswith("nonproliferation sanctions")
 
 
 @dataclass(frozen=True)
@@ -260,11 +292,12 @@ def _entry_from_row(row: dict[str, Any]) -> ParsedEntry:
     source = str(row.get("source") or "").strip()
     if not source:
         raise ValueError(_("the source list is empty."))
+    # The BIS and State lists leave the type empty (``null`` in the JSON): accepted as "not stated".
     entry_type = str(row.get("type") or "").strip().title()
-    if entry_type not in _ENTRY_TYPES:
+    if entry_type and entry_type not in _ENTRY_TYPES:
         raise ValueError(
             _("the type %(type)s is not one of %(types)s.")
-            % {"type": repr(row.get("type")), "types": ", ".join(EntryType.values)}
+            % {"type": repr(row.get("type")), "types": ", ".join(v for v in EntryType.values if v)}
         )
     canonical = {column: row.get(column, [] if column in MULTI_VALUED else "") for column in CSV_COLUMNS}
     canonical.update({k: v for k, v in row.items() if k not in canonical})
@@ -280,7 +313,7 @@ def _entry_from_row(row: dict[str, Any]) -> ParsedEntry:
         entity_number=str(canonical["entity_number"])[:100],
         entry_type=entry_type,
         name=name[:500],
-        alt_names=tuple(a[:500] for a in canonical["alt_names"]),
+        alt_names=tuple(a[:500] for a in split_aliases(source, canonical["alt_names"])),
         addresses=addresses,
         countries=tuple(
             countries_of(addresses, [*canonical["nationalities"], *canonical["citizenships"]], iso_countries.by_name)

@@ -26,13 +26,38 @@ _SINGLE = {
     "ooo", "zao", "oao", "aps", "sro", "bhd", "tbk",
 }  # fmt: skip
 _MULTI = {("s", "a"), ("s", "a", "s"), ("s", "r", "l"), ("s", "p", "a"), ("b", "v"), ("n", "v"), ("a", "s"),
-          ("s", "l"), ("sp", "z", "o", "o"), ("s", "r", "o"), ("sdn", "bhd")}  # fmt: skip
+          ("s", "l"), ("sp", "z", "o", "o"), ("s", "r", "o"), ("sdn", "bhd"), ("joint", "stock", "company"),
+          ("limited", "liability", "company"), ("public", "joint", "stock", "company")}  # fmt: skip
 LEGAL_SUFFIXES: frozenset[tuple[str, ...]] = frozenset({(word,) for word in _SINGLE} | _MULTI)
 _MAX_SUFFIX_LEN = max(len(s) for s in LEGAL_SUFFIXES)
+# Legal forms written BEFORE the name, as the Treasury lists write Russian and other companies
+# ("LIMITED LIABILITY COMPANY EXAMPLE", "OOO EXAMPLE", "AO EXAMPLE"): stripped from the start, once.
+LEGAL_PREFIXES: tuple[tuple[str, ...], ...] = (
+    ("public", "joint", "stock", "company"), ("closed", "joint", "stock", "company"),
+    ("open", "joint", "stock", "company"), ("joint", "stock", "company"), ("limited", "liability", "company"),
+    ("ooo",), ("oao",), ("zao",), ("pao",), ("ao",), ("pjsc",), ("ojsc",), ("cjsc",), ("jsc",), ("llc",),
+)  # fmt: skip
 
 # A dot or apostrophe between two letters joins them ("S.A." -> "sa", "O'Neil" -> "oneil").
 _JOINERS = re.compile(r"(?<=\w)[.'\u2019](?=\w)")
 _NON_WORD = re.compile(r"[\W_]+")
+_PARENTHETICAL = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+# Boilerplate some lists append to a name; it is not part of the name ("... and any successor, sub-unit, or
+# subsidiary thereof" on Entity List entries).
+_BOILERPLATE = re.compile(r"\band any successors?,? sub-units?,? or subsidiar(?:y|ies) thereof\b", re.IGNORECASE)
+# Letters NFKD does not decompose into an ASCII base letter.
+_TRANSLITERATION = str.maketrans(
+    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h"}
+)
+# Common abbreviations written out, so "INTL" and "International" are the same word (compared after folding).
+ABBREVIATIONS: dict[str, str] = {
+    "intl": "international", "internat": "international", "natl": "national", "mfg": "manufacturing",
+    "mfrs": "manufacturers", "tech": "technology", "techs": "technologies", "univ": "university",
+    "inst": "institute", "assn": "association", "assoc": "association", "dept": "department",
+    "govt": "government", "sci": "science", "acad": "academy", "engg": "engineering", "ctr": "center",
+    "centre": "center", "bros": "brothers", "grp": "group", "hldg": "holding", "hldgs": "holdings",
+    "mgmt": "management", "svcs": "services", "sys": "systems", "equip": "equipment", "coop": "cooperative",
+}  # fmt: skip
 
 
 def normalize_name(name: str) -> str:
@@ -41,13 +66,19 @@ def normalize_name(name: str) -> str:
     >>> normalize_name("The Northwind Tráders Co., Ltd.")
     'northwind traders'
     """
+    if "thereof" in name.casefold():
+        name = _BOILERPLATE.sub(" ", name)
     text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().translate(_TRANSLITERATION)
     text = text.replace("&", " and ")
     text = _JOINERS.sub("", text)
-    tokens = _NON_WORD.sub(" ", text).split()
+    tokens = [ABBREVIATIONS.get(token, token) for token in _NON_WORD.sub(" ", text).split()]
     if len(tokens) > 1 and tokens[0] == "the":
         tokens = tokens[1:]
+    for prefix in LEGAL_PREFIXES:
+        if len(tokens) > len(prefix) and tuple(tokens[: len(prefix)]) == prefix:
+            tokens = tokens[len(prefix) :]
+            break
     stripped = True
     while stripped:
         stripped = False
@@ -60,6 +91,24 @@ def normalize_name(name: str) -> str:
                 stripped = True
                 break
     return " ".join(tokens)
+
+
+def name_variants(name: str) -> list[str]:
+    """The normalized forms a name is matched under: as written, and without its parentheticals.
+
+    "NW Trading (Hong Kong) Limited" is kept as "nw trading hong kong" and also matched as "nw trading";
+    "KIM Example (DPRK national)" as "kim example". The first form is the name's normalized form.
+
+    >>> name_variants("Northwind Intl (SSI)")
+    ['northwind international ssi', 'northwind international']
+    """
+    variants: list[str] = []
+    texts = (name, _PARENTHETICAL.sub(" ", name)) if "(" in name or "[" in name else (name,)
+    for text in texts:
+        normalized = normalize_name(text)
+        if normalized and normalized not in variants:
+            variants.append(normalized)
+    return variants
 
 
 def trigrams(normalized: str) -> frozenset[str]:
@@ -92,6 +141,7 @@ class Candidate:
     normalized: str
     is_alias: bool
     countries: frozenset[str] = frozenset()
+    entry_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,6 +152,7 @@ class Match:
     name: str
     is_alias: bool
     score: float
+    entry_type: str = ""
 
 
 def best_per_entry(scored: Iterable[tuple[Candidate, float]]) -> list[Match]:
@@ -114,8 +165,16 @@ def best_per_entry(scored: Iterable[tuple[Candidate, float]]) -> list[Match]:
             or score > current.score
             or (score == current.score and current.is_alias and not candidate.is_alias)
         ):
-            best[candidate.entry_id] = Match(candidate.entry_id, candidate.name, candidate.is_alias, score)
+            best[candidate.entry_id] = Match(
+                candidate.entry_id, candidate.name, candidate.is_alias, score, candidate.entry_type
+            )
     return sorted(best.values(), key=lambda m: (-m.score, m.entry_id))
+
+
+def best_score(query_variants: Iterable[str], normalized: str) -> float:
+    """The best similarity of any form of the screened name with one normalized listed name."""
+    grams = trigrams(normalized)
+    return max((similarity_of_trigrams(trigrams(q), grams) for q in query_variants), default=0.0)
 
 
 def country_allows(candidate_countries: frozenset[str], country: str | None) -> bool:
@@ -144,8 +203,17 @@ class NameIndex:
         return len(self._candidates)
 
     def search(self, name: str, *, threshold: float, country: str | None = None) -> list[Match]:
-        """Entries with a name scoring at least ``threshold`` against ``name`` (given raw, normalized here)."""
-        query = trigrams(normalize_name(name))
+        """Entries with a name scoring at least ``threshold`` against ``name`` (given raw, normalized here).
+
+        Every form of the name (``name_variants``) is searched; an entry's best score over them counts.
+        """
+        scored: list[tuple[Candidate, float]] = []
+        for variant in name_variants(name):
+            scored += self._search_normalized(variant, threshold=threshold, country=country)
+        return best_per_entry(scored)
+
+    def _search_normalized(self, normalized: str, *, threshold: float, country: str | None) -> list:
+        query = trigrams(normalized)
         if not query:
             return []
         # Prefix filtering: similarity >= t needs at least ceil(t * |query|) shared trigrams, so any match holds
@@ -161,4 +229,4 @@ class NameIndex:
             score = similarity_of_trigrams(query, grams)
             if score >= threshold:
                 scored.append((candidate, score))
-        return best_per_entry(scored)
+        return scored

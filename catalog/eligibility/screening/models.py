@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import BLOCKING_STATUSES, EntryType, HitStatus, ListFormat
+from .choices import BLOCKING_STATUSES, EntryType, HitStatus, ListFormat, SubjectKind
 
 __all__ = ["OrganizationScreening", "ScreeningEntry", "ScreeningHit", "ScreeningListImport", "ScreeningName"]
 
@@ -54,7 +57,7 @@ class ScreeningEntry(models.Model):
     )
     source = models.CharField(_("source list"), max_length=255, db_index=True)
     entity_number = models.CharField(_("entity number"), max_length=100, blank=True)
-    entry_type = models.CharField(_("type"), max_length=20, choices=EntryType.choices, db_index=True)
+    entry_type = models.CharField(_("type"), max_length=20, choices=EntryType.choices, blank=True, db_index=True)
     name = models.CharField(_("name"), max_length=500)
     alt_names = models.JSONField(_("alternate names"), default=list, blank=True)
     addresses = models.JSONField(_("addresses"), default=list, blank=True)
@@ -76,6 +79,10 @@ class ScreeningEntry(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_expired(self, today: date | None = None) -> bool:
+        """An entry whose ``end_date`` has passed no longer restricts anyone: it is not matched any more."""
+        return self.end_date is not None and self.end_date < (today or timezone.localdate())
 
 
 class ScreeningName(models.Model):
@@ -120,9 +127,24 @@ class ScreeningHit(models.Model):
     source_list = models.CharField(_("list"), max_length=255, db_index=True)
     entry_name = models.CharField(_("listed name"), max_length=500)
     screened_name = models.CharField(_("organization name screened"), max_length=200)
+    screened_subject = models.CharField(
+        _("who was screened"), max_length=20, choices=SubjectKind.choices, default=SubjectKind.ORGANIZATION
+    )
     matched_name = models.CharField(_("matched name or alias"), max_length=500)
     matched_alias = models.BooleanField(_("matched an alternate name"), default=False)
     score = models.FloatField(_("score"))
+    name_scores = models.JSONField(
+        _("score of each listed name"),
+        default=list,
+        blank=True,
+        help_text=_("Every name and alternate name of the entry with its score against the name screened."),
+    )
+    evidence = models.JSONField(
+        _("supporting evidence"),
+        default=dict,
+        blank=True,
+        help_text=_("Countries and addresses of the entry that agree with what the portal holds on the organization."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=HitStatus.choices, default=HitStatus.OPEN, db_index=True
     )

@@ -7,24 +7,26 @@ an older list (or under an old name), so a lost task delays a screening but neve
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_countries import countries as iso_countries
 
 from aiexports.audit.services import audit_record
 from aiexports.errors import DomainError, InvalidTransition
+from aiexports.tasks_enqueue import enqueue_on_commit
 from aiexports.uploads import refusal_message
 from catalog.models import Organization
 from rfi import filetypes
 
-from .choices import HitStatus
-from .importer import ParsedEntry, ScreeningFileInvalid, detect_format, parse_screening_file
-from .matching import Match
+from .choices import BLOCKING_STATUSES, EntryType, HitStatus, SubjectKind
+from .importer import ParsedEntry, ScreeningFileInvalid, countries_of, detect_format, parse_screening_file
+from .matching import Match, best_score, name_variants
 from .models import OrganizationScreening, ScreeningEntry, ScreeningHit, ScreeningListImport, ScreeningName
 from .selectors import (
     Matcher,
@@ -32,10 +34,29 @@ from .selectors import (
     screening_current_import,
     screening_matcher,
     screening_member_organization_ids,
+    screening_people_of,
     screening_threshold,
 )
 
 RESCREEN_CHUNK = 50
+# The tasks, by name (a services module never imports its tasks: aiexports/tasks_enqueue.py).
+RESCREEN_ALL_TASK = "catalog.eligibility.screening.tasks.screening_rescreen_all_task"
+SCREEN_TASK = "catalog.eligibility.screening.tasks.screening_screen_organizations_task"
+SCREEN_BATCH = 500
+_PERSON_TYPES = (EntryType.INDIVIDUAL, EntryType.NOT_STATED)
+_HIT_FACTS = (
+    "entry",
+    "entry_key",
+    "source_list",
+    "entry_name",
+    "screened_name",
+    "screened_subject",
+    "matched_name",
+    "matched_alias",
+    "score",
+    "name_scores",
+    "evidence",
+)
 _ENTRY_FIELDS = (
     "source",
     "entity_number",
@@ -104,14 +125,8 @@ def screening_list_import(
             message=_("Imported %(count)d entries from %(file)s.") % {"count": record.row_count, "file": file_name},
             ip_address=ip_address,
         )
-        transaction.on_commit(lambda: _enqueue_rescreen_all(record.pk))
+        enqueue_on_commit(RESCREEN_ALL_TASK, import_id=record.pk)
     return record
-
-
-def _enqueue_rescreen_all(import_id: int) -> None:
-    from .tasks import screening_rescreen_all_task
-
-    screening_rescreen_all_task.delay(import_id=import_id)
 
 
 def _checked_list_file(file_name: str, content: bytes, file_format: str | None) -> str:
@@ -229,71 +244,164 @@ def organization_screen(
 
     New matches open hits. A cleared hit stays cleared while its entry's fingerprint is unchanged and is
     reopened otherwise; a withdrawn hit that matches again is reopened; an open hit that no longer matches
-    is withdrawn. Confirmed hits keep their decision.
+    (or whose entry has expired) is withdrawn. Confirmed hits keep their decision. The organization's name and
+    the people named on it (``screening_people_of``) are screened; a person only against individuals (and
+    entries whose type the list does not state).
     """
-    matcher = matcher or screening_matcher()
+    _screen_batch([organization_id], actor=actor, matcher=matcher or screening_matcher())
+    return list(ScreeningHit.objects.filter(organization_id=organization_id, status__in=BLOCKING_STATUSES))
+
+
+@dataclass
+class _Found:
+    """The best match of one entry for one organization, and who matched it."""
+
+    subject: str
+    screened_name: str
+    match: Match
+
+
+def _screen_batch(organization_ids: list[int], *, actor: Any, matcher: Matcher) -> int:
+    """Screen a batch in one transaction with a constant number of queries (plus one write per changed hit)."""
     current = screening_current_import()
     with transaction.atomic():
-        # Locking the organization row serializes two screenings of the same organization.
-        organization = Organization.objects.select_for_update().filter(pk=organization_id).first()
-        if organization is None:
-            return []
-        matches = matcher(organization.name, organization.country_id) if current is not None else []
-        entries = ScreeningEntry.objects.in_bulk([m.entry_id for m in matches])
-        hits = {h.entry_key: h for h in ScreeningHit.objects.select_for_update().filter(organization=organization)}
-        for match in matches:
-            entry = entries.get(match.entry_id)
-            if entry is not None:
-                _apply_match(organization, entry, match, hits.pop(entry.key, None), actor=actor)
-        for hit in hits.values():
-            if hit.status == HitStatus.OPEN:
-                _transition(
-                    hit,
-                    HitStatus.WITHDRAWN,
-                    actor=actor,
-                    action="screening.hit_withdrawn",
-                    reason=_("The organization no longer matches this entry."),
+        # Locking the organization rows (in id order) serializes two screenings of the same organization.
+        organizations = list(Organization.objects.select_for_update().filter(pk__in=organization_ids).order_by("pk"))
+        if not organizations:
+            return 0
+        ids = [o.pk for o in organizations]
+        found = _find(organizations, matcher) if current is not None else {o.pk: {} for o in organizations}
+        entry_ids = {entry_id for per_entry in found.values() for entry_id in per_entry}
+        entries = ScreeningEntry.objects.in_bulk(list(entry_ids)) if entry_ids else {}
+        listed_names = _listed_names(entry_ids)
+        hits: dict[int, dict[str, ScreeningHit]] = {pk: {} for pk in ids}
+        for hit in ScreeningHit.objects.select_for_update().filter(organization_id__in=ids):
+            hits[hit.organization_id][hit.entry_key] = hit
+        touched: list[ScreeningHit] = []
+        leftovers: list[ScreeningHit] = []
+        for organization in organizations:
+            own = hits[organization.pk]
+            for entry_id, best in found[organization.pk].items():
+                entry = entries.get(entry_id)
+                if entry is not None:
+                    facts = _hit_facts(organization, entry, best, listed_names.get(entry_id, []))
+                    _apply_match(organization, entry, facts, own.pop(entry.key, None), actor=actor, touched=touched)
+            leftovers += [hit for hit in own.values() if hit.status == HitStatus.OPEN]
+        if touched:
+            ScreeningHit.objects.bulk_update(touched, [*_HIT_FACTS, "entry_fingerprint", "updated_at"], batch_size=500)
+        _withdraw(leftovers, actor=actor)
+        now, threshold = timezone.now(), screening_threshold()
+        OrganizationScreening.objects.bulk_create(
+            [
+                OrganizationScreening(
+                    organization=o,
+                    list_import=current,
+                    screened_name=o.name,
+                    screened_at=now,
+                    threshold=threshold,
+                    hit_count=len(found[o.pk]),
                 )
-        OrganizationScreening.objects.update_or_create(
-            organization=organization,
-            defaults={
-                "list_import": current,
-                "screened_name": organization.name,
-                "screened_at": timezone.now(),
-                "threshold": screening_threshold(),
-                "hit_count": len(matches),
-            },
+                for o in organizations
+            ],
+            update_conflicts=True,
+            unique_fields=["organization"],
+            update_fields=["list_import", "screened_name", "screened_at", "threshold", "hit_count"],
         )
-        return list(organization.screening_hits.filter(status__in=(HitStatus.OPEN, HitStatus.CONFIRMED)))
+    return len(organizations)
 
 
-def _apply_match(
-    organization: Organization, entry: ScreeningEntry, match: Match, hit: ScreeningHit | None, *, actor: Any
-) -> None:
-    facts = {
+def _find(organizations: list[Organization], matcher: Matcher) -> dict[int, dict[int, _Found]]:
+    """Per organization, the best match of each entry over its name and the people named on it."""
+    people = screening_people_of([o.pk for o in organizations])
+    subjects = []
+    for organization in organizations:
+        subjects.append((organization, SubjectKind.ORGANIZATION, organization.name))
+        subjects += [(organization, SubjectKind.PERSON, person) for person in people.get(organization.pk, [])]
+    results = matcher.many([(name, organization.country_id) for organization, _kind, name in subjects])
+    found: dict[int, dict[int, _Found]] = {o.pk: {} for o in organizations}
+    for (organization, kind, name), matches in zip(subjects, results, strict=True):
+        for match in matches:
+            if kind == SubjectKind.PERSON and match.entry_type not in _PERSON_TYPES:
+                continue
+            current = found[organization.pk].get(match.entry_id)
+            if current is None or match.score > current.match.score:
+                found[organization.pk][match.entry_id] = _Found(kind, name, match)
+    return found
+
+
+def _listed_names(entry_ids: set[int]) -> dict[int, list[tuple[str, str, bool]]]:
+    names: dict[int, list[tuple[str, str, bool]]] = {}
+    if entry_ids:
+        rows = ScreeningName.objects.filter(entry_id__in=list(entry_ids)).values_list(
+            "entry_id", "name", "normalized", "is_alias"
+        )
+        for entry_id, name, normalized, is_alias in rows.order_by("pk"):
+            names.setdefault(entry_id, []).append((name, normalized, is_alias))
+    return names
+
+
+def _hit_facts(
+    organization: Organization, entry: ScreeningEntry, best: _Found, names: list[tuple[str, str, bool]]
+) -> dict[str, Any]:
+    """What a hit shows: the matched name, every listed name's score, and the supporting evidence."""
+    variants = name_variants(best.screened_name)
+    scores: dict[str, dict[str, Any]] = {}
+    for name, normalized, is_alias in names:
+        score = round(best_score(variants, normalized), 4)
+        if name not in scores or score > scores[name]["score"]:
+            scores[name] = {"name": name, "alias": is_alias, "score": score}
+    return {
         "entry": entry,
         "entry_key": entry.key,
         "source_list": entry.source,
         "entry_name": entry.name,
-        "screened_name": organization.name,
-        "matched_name": match.name,
-        "matched_alias": match.is_alias,
-        "score": round(match.score, 4),
+        "screened_name": best.screened_name[:200],
+        "screened_subject": best.subject,
+        "matched_name": best.match.name,
+        "matched_alias": best.match.is_alias,
+        "score": round(best.match.score, 4),
+        "name_scores": sorted(scores.values(), key=lambda s: (-s["score"], s["alias"], s["name"])),
+        "evidence": _evidence(organization, entry),
     }
+
+
+def _evidence(organization: Organization, entry: ScreeningEntry) -> dict[str, Any]:
+    """Countries and addresses of the entry that agree with the organization's countries (it holds no address)."""
+    own = {code for code in (organization.country_id, organization.controlling_country_id) if code}
+    countries = [code for code in entry.countries if code in own]
+    addresses = [a for a in entry.addresses if set(countries_of([a], [], iso_countries.by_name)) & own]
+    return {"countries": countries, "addresses": addresses} if countries or addresses else {}
+
+
+def _apply_match(
+    organization: Organization,
+    entry: ScreeningEntry,
+    facts: dict[str, Any],
+    hit: ScreeningHit | None,
+    *,
+    actor: Any,
+    touched: list[ScreeningHit],
+) -> None:
     if hit is None:
         hit = ScreeningHit.objects.create(
             organization=organization, entry_fingerprint=entry.fingerprint, status=HitStatus.OPEN, **facts
         )
+        values = {"org": organization.name, "name": facts["matched_name"], "list": entry.source}
+        if facts["screened_subject"] == SubjectKind.PERSON:
+            values["person"] = facts["screened_name"]
+            message = _("%(person)s, named on %(org)s, matches “%(name)s” on %(list)s.") % values
+        else:
+            message = _("%(org)s matches “%(name)s” on %(list)s.") % values
         audit_record(
             actor=actor,
             action="screening.hit_opened",
             target=hit,
             changes={"status": {"before": None, "after": HitStatus.OPEN}, "score": hit.score, "entry": entry.key},
-            message=_("%(org)s matches “%(name)s” on %(list)s.")
-            % {"org": organization.name, "name": match.name, "list": entry.source},
+            message=message,
         )
         return
     entry_changed = hit.entry_fingerprint != entry.fingerprint
+    changed = entry_changed or any(getattr(hit, name) != value for name, value in facts.items() if name != "entry")
     for name, value in facts.items():
         setattr(hit, name, value)
     hit.entry_fingerprint = entry.fingerprint
@@ -313,8 +421,26 @@ def _apply_match(
             action="screening.hit_reopened",
             reason=_("The list entry changed since the hit was cleared."),
         )
-    else:
-        hit.save()
+    elif changed:
+        hit.updated_at = timezone.now()
+        touched.append(hit)  # saved in one bulk update: the status is unchanged, so nothing to audit
+
+
+def _withdraw(hits: list[ScreeningHit], *, actor: Any) -> None:
+    """Withdraw open hits that no longer match, saying so when it is because the entry has expired."""
+    if not hits:
+        return
+    expired = dict(
+        ScreeningEntry.objects.filter(
+            pk__in=[h.entry_id for h in hits if h.entry_id], end_date__lt=timezone.localdate()
+        ).values_list("pk", "end_date")
+    )
+    for hit in hits:
+        if hit.entry_id in expired:
+            reason = _("The list entry expired on %(date)s.") % {"date": expired[hit.entry_id].isoformat()}
+        else:
+            reason = _("The organization no longer matches this entry.")
+        _transition(hit, HitStatus.WITHDRAWN, actor=actor, action="screening.hit_withdrawn", reason=reason)
 
 
 def screening_rescreen_all(*, actor: Any = None) -> int:
@@ -328,7 +454,7 @@ def screening_rescreen_all(*, actor: Any = None) -> int:
             message=_("Re-screening %(count)d consortium member organizations.") % {"count": len(organization_ids)},
         )
         for chunk in _chunks(organization_ids, RESCREEN_CHUNK):
-            transaction.on_commit(functools.partial(_enqueue_screen, chunk))
+            enqueue_on_commit(SCREEN_TASK, organization_ids=chunk)
     return len(organization_ids)
 
 
@@ -337,23 +463,15 @@ def organization_screen_request(*, organization_id: int) -> None:
 
     (Not calling it only delays screening: the sweep finds members not screened under their current name.)
     """
-    transaction.on_commit(lambda: _enqueue_screen([organization_id]))
-
-
-def _enqueue_screen(organization_ids: list[int]) -> None:
-    from .tasks import screening_screen_organizations_task
-
-    screening_screen_organizations_task.delay(organization_ids=organization_ids)
+    enqueue_on_commit(SCREEN_TASK, organization_ids=[organization_id])
 
 
 def screening_screen_organizations(*, organization_ids: Iterable[int], actor: Any = None) -> int:
-    """Screen several organizations with one matcher (one in-memory index on SQLite). Returns how many."""
+    """Screen several organizations with one matcher, in batches of ``SCREEN_BATCH`` (one transaction and a
+    constant number of queries each). Returns how many organizations were screened."""
     matcher = screening_matcher()
-    count = 0
-    for organization_id in organization_ids:
-        organization_screen(organization_id=organization_id, actor=actor, matcher=matcher)
-        count += 1
-    return count
+    ids = sorted(set(organization_ids))
+    return sum(_screen_batch(chunk, actor=actor, matcher=matcher) for chunk in _chunks(ids, SCREEN_BATCH))
 
 
 def screening_sweep(*, limit: int = 200) -> int:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from django import template
 
 from ..presentation import panel_context
-from ..reasons import POLICY_LABELS, render_note, render_reasons, summary_policy
+from ..reasons import (
+    POLICY_LABELS,
+    license_exception_label,
+    render_note,
+    render_reasons,
+    summary_exceptions,
+    summary_policy,
+)
 
 register = template.Library()
 
@@ -33,6 +40,7 @@ def reason_summary(reasons: object) -> dict[str, object]:
         "policy": policy,
         "policy_label": gettext(POLICY_LABELS[policy]) if policy in POLICY_LABELS else "",
         "conditions": [gettext(c) for c in conditions],
+        "license_exceptions": [license_exception_label(e, gettext) for e in summary_exceptions(reasons)],
     }
 
 
@@ -45,3 +53,49 @@ def classification_note(classification: object) -> str:
     if not code:
         return str(getattr(classification, "note", ""))
     return render_note({"code": code, "params": getattr(classification, "note_params", {})}, gettext)
+
+
+@register.filter
+def program_issue_text(issue: object) -> str:
+    """A program-check issue (stored dict or engine issue) in the active language; old rows as stored."""
+    from django.utils.translation import gettext
+
+    from ..reasons import render_program_issue
+
+    data = issue.as_dict() if hasattr(issue, "as_dict") else issue
+    return render_program_issue(data if isinstance(data, dict) else {"text": str(issue)}, gettext)
+
+
+@register.filter
+def outcome_label(outcome: object) -> str:
+    """``{{ o.outcome|outcome_label }}``: the one label of an outcome, in the active language."""
+    from ..choices import outcome_label as label
+
+    return label(str(outcome or ""))
+
+
+@register.filter
+def tier_label(code: object, name: str = "") -> str:
+    """``{{ r.tier_code|tier_label }}``: a tier's label in the active language (never the raw code if known)."""
+    from ..choices import tier_label as label
+
+    return label(str(code or ""), name)
+
+
+@register.filter
+def by_country_name(countries: object) -> list:
+    """Country rows (or objects with ``code``/``country_id``) in the order of their names in the active language."""
+    from catalog.countries import sort_by_country
+
+    def code(item: object) -> str:
+        return str(getattr(item, "country_id", None) or getattr(item, "code", None) or getattr(item, "pk", ""))
+
+    return sort_by_country(countries or (), code)  # type: ignore[arg-type]
+
+
+@register.filter
+def by_region_name(regions: object) -> list:
+    """Regional blocs in the order of their names in the active language."""
+    from catalog.countries import sort_by_region
+
+    return sort_by_region(regions or (), lambda r: r.code, lambda r: r.name)  # type: ignore[arg-type]

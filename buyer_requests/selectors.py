@@ -1,0 +1,44 @@
+"""Reads of package requests: the staff queue and match suggestions."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+
+from catalog.eligibility.models import EligibilityResult
+from catalog.eligibility.selectors import packages_available_in, ruleset_active
+from catalog.models import Component, Package
+from catalog.selectors import published_packages
+
+from .models import PackageRequest
+
+
+def request_queue() -> QuerySet[PackageRequest]:
+    """Requests with what a queue row shows, newest first."""
+    return PackageRequest.objects.select_related("country", "sector", "assigned_to").order_by("-created_at", "-id")
+
+
+def request_detail(*, reference: str) -> PackageRequest | None:
+    return (
+        request_queue()
+        .prefetch_related("notes__author", "replies__author", "matches__package")
+        .filter(reference=reference)
+        .first()
+    )
+
+
+def match_suggestions(request: PackageRequest, *, limit: int = 50) -> list[Package]:
+    """Published packages that fit ``request``: available in its country under the active rule set (eligible or
+    license required, ``package.outcome`` says which), with a component in every layer asked, serving its sector.
+    Packages already confirmed as matches are left out. Empty while no rule set is active."""
+    ruleset = ruleset_active()
+    if ruleset is None:
+        return []
+    country = request.country_id
+    queryset = packages_available_in(published_packages(), country=country, include_license_required=True)
+    current = EligibilityResult.objects.filter(package_id=OuterRef("pk"), country_id=country, ruleset=ruleset)
+    queryset = queryset.filter(Exists(current)).annotate(outcome=Subquery(current.values("outcome")[:1]))
+    for layer in request.layers:
+        queryset = queryset.filter(Exists(Component.objects.filter(package_id=OuterRef("pk"), layer=layer)))
+    queryset = queryset.filter(sectors=request.sector_id)
+    queryset = queryset.exclude(request_matches__request=request)
+    return list(queryset.order_by("title", "pk")[:limit])

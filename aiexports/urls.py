@@ -15,7 +15,7 @@ admin.site.index_title = _("Review and administration")
 
 api_v1 = [
     path("", include("catalog.api.urls")),
-    path("", include("catalog.eligibility.api.urls")),
+    path("", include("eligibility.api.urls")),
     path("rfi/", include("rfi.api.urls")),
     path("staff/", include("buyer_requests.api.urls")),
 ]
@@ -26,7 +26,7 @@ urlpatterns = [
     path("accounts/second-factor/", include("aiexports.accounts.two_factor.urls")),
     path("organizations/", include("aiexports.accounts.urls_organizations")),
     path("", include("catalog.urls")),
-    path("eligibility/", include("catalog.eligibility.urls")),
+    path("eligibility/", include("eligibility.urls")),
     path("rfi/", include("rfi.urls")),
     path("alerts/", include("alerts.urls")),
     path("requests/", include("buyer_requests.urls")),

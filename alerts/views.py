@@ -20,8 +20,8 @@ from django_ratelimit.decorators import ratelimit
 from aiexports.http import client_ip
 from aiexports.views import ratelimited
 from catalog import selectors as catalog_selectors
-from catalog.eligibility.buyer import buyer_country
 from catalog.filtersets import PackageFilterSet
+from eligibility.buyer import buyer_country
 
 from . import selectors, services, tokens
 from .forms import AlertForm, ManageLinkForm

@@ -368,7 +368,7 @@ def generate_packages(n: int) -> list[int]:
 def check_counts(ruleset_id: int) -> dict[str, int]:
     from django.db.models import Count
 
-    from catalog.eligibility.models import EligibilityCheck
+    from eligibility.models import EligibilityCheck
 
     rows = EligibilityCheck.objects.filter(ruleset_id=ruleset_id).values_list("status").annotate(n=Count("pk"))
     return dict(rows)
@@ -378,8 +378,8 @@ def verify_results(ruleset_id: int, package_ids: list[int]) -> dict[str, int]:
     """Results of the fan-out: expected, present, missing pairs, duplicated pairs, rows of another version."""
     from django.db import connection
 
-    from catalog.eligibility.models import EligibilityCheck, RuleSet
     from catalog.models import Country
+    from eligibility.models import EligibilityCheck, RuleSet
 
     countries = Country.objects.count()
     version = RuleSet.objects.get(pk=ruleset_id).version
@@ -468,7 +468,7 @@ class Sweeper:
     def tick(self) -> None:
         if time.perf_counter() - self.last < self.interval:
             return
-        from catalog.eligibility import services
+        from eligibility import services
 
         self.requeued += services.eligibility_sweep()["requeued"]
         self.sweeps += 1

@@ -203,7 +203,7 @@ def inspect(n: int) -> dict:
 
     detail_slug = f"bench-{n // 2}"
     # The detail scenarios show a package with its eligibility results (the map and the table are on the page).
-    from catalog.eligibility.services import eligibility_compute_now
+    from eligibility.services import eligibility_compute_now
 
     eligibility_compute_now(package_id=Package.objects.get(slug=detail_slug).pk)
     catalog_version_bump()  # a fresh cache generation: nothing cached by another catalog size is served

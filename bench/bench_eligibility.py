@@ -97,8 +97,8 @@ def _floor(rows: int) -> float:
           "text": "GPU (3A090.a) [3A090.a derived from TPP 15,832 ≥ 4,800] — Advanced-computing item to a D:1/D:4 "
                   "destination: license required (presumption of approval).", "citation": "15 CFR 744.23"}]
     )  # fmt: skip
-    from catalog.eligibility.models import RuleSet
     from catalog.models import Country, Package
+    from eligibility.models import RuleSet
 
     countries = list(Country.objects.values_list("pk", flat=True))
     package_ids = list(Package.objects.values_list("pk", flat=True))
@@ -118,7 +118,7 @@ def _floor(rows: int) -> float:
         cur.execute("DROP TABLE IF EXISTS bench_floor")
         cur.execute("CREATE TABLE bench_floor (LIKE eligibility_eligibilityresult INCLUDING ALL)")
         # The same foreign keys as the results table (deferred, as Django creates them): checked in the timing.
-        from catalog.eligibility.models import EligibilityResult
+        from eligibility.models import EligibilityResult
 
         for field in ("package", "country", "ruleset"):
             f = EligibilityResult._meta.get_field(field)
@@ -171,8 +171,8 @@ def _stop(proc: subprocess.Popen) -> None:
 def _run(concurrency: int, run: int) -> tuple[float, int, int]:
     from django.db import connection
 
-    from catalog.eligibility import services
-    from catalog.eligibility.models import EligibilityCheck, EligibilityResult, RuleSet
+    from eligibility import services
+    from eligibility.models import EligibilityCheck, EligibilityResult, RuleSet
 
     with connection.cursor() as cur:
         cur.execute("TRUNCATE eligibility_eligibilityresult, eligibility_eligibilitycheck")

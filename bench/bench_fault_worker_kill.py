@@ -75,8 +75,8 @@ def main() -> int:
 
 
 def run(args: argparse.Namespace, children: kit.Children, env: dict[str, str], queue: str) -> dict:
-    from catalog.eligibility import services
-    from catalog.eligibility.models import RuleSet
+    from eligibility import services
+    from eligibility.models import RuleSet
 
     package_ids = kit.generate_packages(args.packages)
     clone = services.ruleset_clone(ruleset=RuleSet.objects.get(status="active"), new_version="fault-kill", actor=None)

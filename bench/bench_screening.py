@@ -84,10 +84,10 @@ def main() -> int:
 
 
 def run(csl_csv, csl_row) -> None:
-    from catalog.eligibility.screening.models import ScreeningHit
-    from catalog.eligibility.screening.selectors import screening_matcher
-    from catalog.eligibility.screening.services import screening_list_import, screening_screen_organizations
     from catalog.models import Consortium, ConsortiumMember, Organization
+    from eligibility.screening.models import ScreeningHit
+    from eligibility.screening.selectors import screening_matcher
+    from eligibility.screening.services import screening_list_import, screening_screen_organizations
 
     rng = random.Random(7)
     rows = [

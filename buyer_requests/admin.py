@@ -20,8 +20,8 @@ from django.utils.translation import ngettext
 from aiexports.errors import DomainError
 from aiexports.http import client_ip
 from aiexports.singleline import SingleLineFormMixin
-from catalog.eligibility.choices import Outcome
 from catalog.models import Package
+from eligibility.choices import Outcome
 
 from . import exports, selectors, services
 from .choices import RequestStatus

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
-from catalog.eligibility.models import EligibilityResult
-from catalog.eligibility.selectors import packages_available_in, ruleset_active
 from catalog.models import Component, Package
 from catalog.selectors import published_packages
+from eligibility.models import EligibilityResult
+from eligibility.selectors import packages_available_in, ruleset_active
 
 from .models import PackageRequest
 

@@ -14,7 +14,7 @@ which starts with the current **catalog version**. Invariants (tested in ``tests
    Every write of something a public page shows — a package, its components, targets and sectors, its
    consortium and members, an organization, a country, a region, a sector, a rule set (its name is shown), an
    eligibility result — ends in ``bump()`` (the signal handlers in ``catalog.models.search`` and
-   ``catalog.eligibility.services.eligibility_results_write``).
+   ``eligibility.services.eligibility_results_write``).
 3. **No stale value under a new version.** A request reads the version *before* it reads the data it caches,
    and the version only moves after the data is committed; so a value built from old data is stored under an
    old version, never under the new one.
@@ -248,7 +248,7 @@ def response_etag(request: Any, *, per_visitor: bool) -> str | None:
         return None
     from django.contrib.messages import get_messages
 
-    from catalog.eligibility.buyer import buyer_country
+    from eligibility.buyer import buyer_country
 
     storage = get_messages(request)
     if getattr(storage, "_queued_messages", None) or getattr(storage, "_loaded_messages", None):

@@ -2,7 +2,7 @@
 
 Codes: the ISO 3166-1 alpha-2 list the ``Country`` table was loaded from (django-countries' data, see
 ``catalog/migrations/0002_reference_data.py``), plus the user-assigned codes of the embargoed regions of Ukraine
-(``PSEUDO_DESTINATIONS``, 15 CFR 746.6, added by ``catalog/eligibility/migrations/0104``): a buyer there can pick
+(``PSEUDO_DESTINATIONS``, 15 CFR 746.6, added by ``eligibility/migrations/0104``): a buyer there can pick
 them, and they are named through gettext since CLDR has no entry for them.
 
 Names: CLDR's, through Babel (``Locale.territories``), in the active language: "ジョージア" for Georgia,

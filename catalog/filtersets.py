@@ -22,9 +22,9 @@ from drf_spectacular.drainage import set_override
 
 from catalog import countries
 from catalog.choices import Category, Layer, SectorChoice
-from catalog.eligibility.selectors import packages_available_in
 from catalog.models import Component, ComponentTranslation, Consortium, Package, PackageTranslation, Region
 from catalog.services.search import SEARCH_CONFIG, SplitQuery, search_enabled, split_query
+from eligibility.selectors import packages_available_in
 
 # An ECCN or its beginning: "3A090", "3A090.a", "4A", "5A992.c" or "EAR99" (case-insensitive on input).
 ECCN_PREFIX_RE = re.compile(r"^(EAR99|[0-9]([A-E]([0-9]{1,3}(\.[a-z0-9]+)*)?)?)$")

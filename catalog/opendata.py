@@ -21,8 +21,8 @@ from catalog.selectors import public_components
 CHUNK_SIZE = 500
 
 try:  # the eligibility app is built in parallel: degrade to "no summary" rather than fail the download
-    from catalog.eligibility.choices import Outcome
-    from catalog.eligibility.models import EligibilityResult, RuleSet
+    from eligibility.choices import Outcome
+    from eligibility.models import EligibilityResult, RuleSet
 except ImportError:  # pragma: no cover - depends on what the eligibility app provides
     Outcome = EligibilityResult = RuleSet = None  # type: ignore[assignment,misc]
 

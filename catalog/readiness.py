@@ -4,7 +4,7 @@ Pure reads shared by the submit service, the wizard's review step, the API and t
 from the program's call for proposals (April 2026): a full stack covers all four layers, names at least
 one target country or regional bloc, and the hardware layer should be at least 51 % U.S.-origin by value
 (a presumption the reviewer weighs, so a lower share is a warning, not a block; the exact comparison and
-how the figure is shown are ``catalog.eligibility.us_share``'s). A component's supplier
+how the figure is shown are ``eligibility.us_share``'s). A component's supplier
 must be an accepted member of the consortium: one that was only invited, or has left, must be replaced.
 """
 
@@ -17,8 +17,8 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import Layer
-from catalog.eligibility.us_share import below_presumption, share_display, weighted_share
 from catalog.models import Component, ConsortiumMember, Package
+from eligibility.us_share import below_presumption, share_display, weighted_share
 
 # Wizard steps: (slug, label). A layer step's slug is the layer's value.
 STEPS: list[tuple[str, str]] = [
@@ -102,7 +102,7 @@ def hardware_us_origin_share(components: Iterable[Component]) -> Decimal | None:
     """The exact value-weighted U.S.-origin share (%) of the hardware components that state a value and a share.
 
     ``None`` when no hardware component states both (nothing to weigh). The rule (exact comparison, how the
-    figure is shown) is ``catalog.eligibility.us_share``'s, the same the program check of the engine uses.
+    figure is shown) is ``eligibility.us_share``'s, the same the program check of the engine uses.
     """
     return weighted_share(
         (c.unit_value_usd, c.quantity, c.us_origin_share) for c in components if c.layer == Layer.HARDWARE

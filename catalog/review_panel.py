@@ -4,7 +4,7 @@ A pure read (no writes) returning plain data; ``admin/catalog/package/_review_pa
 ``package_publish`` refuses to publish over its warnings without an override and a reason. It reuses the rules
 that already exist: export-control outcomes from the eligibility engine under the active rule set, the hardware
 U.S.-origin share and completeness from ``catalog.readiness``, countries of concern from the program rules of
-the engine, screening blockers from ``catalog.eligibility.selectors``, the diff from ``services.revisions``.
+the engine, screening blockers from ``eligibility.selectors``, the diff from ``services.revisions``.
 """
 
 from __future__ import annotations
@@ -18,20 +18,20 @@ from django.utils.translation import gettext as _
 
 from catalog import workflow
 from catalog.choices import ConsultationPosition, Layer, PackageStatus
-from catalog.eligibility import engine
-from catalog.eligibility import reasons as rtext
-from catalog.eligibility.choices import Outcome
-from catalog.eligibility.reasons import render_reason
-from catalog.eligibility.screening.choices import BLOCKING_STATUSES, HitStatus
-from catalog.eligibility.screening.models import ScreeningHit
-from catalog.eligibility.screening.selectors import screening_current_import
-from catalog.eligibility.selectors import headquarters_license_countries, publication_blockers
-from catalog.eligibility.selectors_results import eligibility_evaluate, ruleset_active
-from catalog.eligibility.targets import components_engine_data
-from catalog.eligibility.us_share import US_ORIGIN_PRESUMPTION, below_presumption, share_display
 from catalog.models import Component, ConsortiumMember, ConsultationAnswer, ConsultedOffice, Package, Region
 from catalog.readiness import Missing, hardware_us_origin_share, package_missing
 from catalog.services.revisions import RevisionDiff, revision_diff
+from eligibility import engine
+from eligibility import reasons as rtext
+from eligibility.choices import Outcome
+from eligibility.reasons import render_reason
+from eligibility.screening.choices import BLOCKING_STATUSES, HitStatus
+from eligibility.screening.models import ScreeningHit
+from eligibility.screening.selectors import screening_current_import
+from eligibility.selectors import headquarters_license_countries, publication_blockers
+from eligibility.selectors_results import eligibility_evaluate, ruleset_active
+from eligibility.targets import components_engine_data
+from eligibility.us_share import US_ORIGIN_PRESUMPTION, below_presumption, share_display
 
 HIGH = "high"
 MEDIUM = "medium"
@@ -112,7 +112,7 @@ class UsShare:
 
     @property
     def display(self) -> Decimal | None:
-        """The figure shown (``catalog.eligibility.us_share.share_display``): never 51.0 for a share below 51."""
+        """The figure shown (``eligibility.us_share.share_display``): never 51.0 for a share below 51."""
         return share_display(self.share, self.presumption)
 
 

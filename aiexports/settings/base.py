@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "aiexports.portal",
     "aiexports.outbox",
     "catalog",
-    "catalog.eligibility",
+    "eligibility",
     "rfi",
     "alerts",
     "buyer_requests",
@@ -271,7 +271,7 @@ CELERY_TIMEZONE = "UTC"
 # Each durable kind of work has its sweeper: a lost message must not mean a lost check or e-mail.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 
-# Eligibility checks (catalog/eligibility): a check row whose lease passed is re-enqueued by the sweeper.
+# Eligibility checks (eligibility): a check row whose lease passed is re-enqueued by the sweeper.
 # The lease must exceed the hard time limit; tests shorten all of these through the environment.
 AIX_ELIGIBILITY_LEASE_SECONDS = env.int("AIX_ELIGIBILITY_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT * 2)
 AIX_ELIGIBILITY_MAX_ATTEMPTS = env.int("AIX_ELIGIBILITY_MAX_ATTEMPTS", default=5)
@@ -340,7 +340,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "aiexports.openapi.postprocess"],
     "ENUM_NAME_OVERRIDES": {
         "PackageStatusEnum": "catalog.choices.PackageStatus",
-        "RuleSetStatusEnum": "catalog.eligibility.choices.RuleSetStatus",
+        "RuleSetStatusEnum": "eligibility.choices.RuleSetStatus",
         "PackageRequestStatusEnum": "buyer_requests.choices.RequestStatus",
     },
 }
@@ -433,13 +433,13 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# --- Restricted-party screening (catalog/eligibility/screening) ---------------------------------
+# --- Restricted-party screening (eligibility/screening) ---------------------------------
 # A hit is a pg_trgm-style trigram similarity of normalized names at or above this threshold (0..1).
 AIX_SCREENING_THRESHOLD = env.float("AIX_SCREENING_THRESHOLD", default=0.8)
 # Only match entries whose countries include the organization's (entries without a country always match).
 AIX_SCREENING_NARROW_BY_COUNTRY = env.bool("AIX_SCREENING_NARROW_BY_COUNTRY", default=False)
 AIX_SCREENING_UPLOAD_MAX_BYTES = env.int("AIX_SCREENING_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
-CELERY_IMPORTS = ["catalog.eligibility.screening.tasks"]
+CELERY_IMPORTS = ["eligibility.screening.tasks"]
 CELERY_BEAT_SCHEDULE["screening-sweep"] = {"task": "screening.sweep", "schedule": timedelta(minutes=15)}
 
 # Availability alerts (alerts/): the daily sweep finds matches a lost trigger missed and sends the digests due.

@@ -2,7 +2,7 @@
 search vector (every language), and the catalog version under which facet counts, rendered list cards and package
 pages are cached
 (``catalog.cache.bump``: on commit, once per transaction; eligibility results bump it in
-``catalog.eligibility.services.eligibility_results_write``, a rule set's name here).
+``eligibility.services.eligibility_results_write``, a rule set's name here).
 
 Signals only maintain derived data here (house rule); the workflow itself lives in services. Bulk writes
 (``bulk_create``, ``QuerySet.update``) bypass signals: call ``catalog.services.search.packages_search_refresh``

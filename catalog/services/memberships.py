@@ -23,9 +23,9 @@ from aiexports.audit.services import audit_record, field_changes, snapshot
 from aiexports.errors import DomainError, InvalidTransition, NotAllowed
 from catalog.access import is_organization_admin
 from catalog.choices import ConsortiumRole, Layer, MemberStatus
-from catalog.eligibility.screening.services import organization_screen_request
 from catalog.models import Consortium, ConsortiumMember, Organization
 from catalog.notifications import consortium_member_mail
+from eligibility.screening.services import organization_screen_request
 
 from ._common import require_manager
 

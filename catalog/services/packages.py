@@ -20,11 +20,11 @@ from aiexports.errors import DomainError, InvalidTransition, NotAllowed
 from catalog import workflow
 from catalog.choices import PackageStatus
 from catalog.component_rules import component_rule_errors, normalize_eccn
-from catalog.eligibility.services import eligibility_check_request
 from catalog.errors import PackageIncomplete
 from catalog.models import Component, Consortium, Country, Package, Region, Sector
 from catalog.readiness import package_missing
 from catalog.workflow import Action
+from eligibility.services import eligibility_check_request
 
 from ._common import lock_package, notify_status_change, require_manager, unique_slug
 

@@ -15,11 +15,11 @@ from aiexports.errors import DomainError, NotAllowed
 from aiexports.tasks_enqueue import enqueue_on_commit
 from catalog import workflow
 from catalog.choices import PackageStatus, RejectionReason
-from catalog.eligibility.selectors import publication_blockers
-from catalog.eligibility.services import eligibility_check_request
 from catalog.errors import PublicationBlocked, PublicationNeedsOverride
 from catalog.models import Package
 from catalog.workflow import Action
+from eligibility.selectors import publication_blockers
+from eligibility.services import eligibility_check_request
 
 from ._common import lock_package, notify_status_change, require_staff
 from .revisions import revision_merge

@@ -24,7 +24,6 @@ from aiexports.typed import StrOrPromise
 from catalog import services
 from catalog.access import consortium_for_member_or_404, is_consortium_manager, package_for_member_or_404
 from catalog.choices import FederalSupport, Layer, PackageStatus
-from catalog.eligibility.targets import target_market_eligibility
 from catalog.errors import PackageIncomplete
 from catalog.forms.packages import ComponentForm, OverviewForm
 from catalog.models import Package
@@ -36,6 +35,7 @@ from catalog.readiness import (
     us_share_context,
 )
 from catalog.services.packages import EDITABLE_STATUSES, open_revision
+from eligibility.targets import target_market_eligibility
 
 from ._helpers import add_service_error
 

@@ -27,12 +27,12 @@ from aiexports.views import ratelimited
 from catalog import cache as catalog_cache
 from catalog import selectors
 from catalog.countries import country_name
-from catalog.eligibility.buyer import buyer_country
-from catalog.eligibility.presentation import panel_context
 from catalog.filtersets import Availability, Ordering, PackageFilterSet, country_choices
 from catalog.forms_public import InquiryForm
 from catalog.models import Package
 from catalog.services.inquiries import inquiry_create
+from eligibility.buyer import buyer_country
+from eligibility.presentation import panel_context
 
 PAGE_SIZES = (10, 20, 50, 100)
 DEFAULT_PAGE_SIZE = 20

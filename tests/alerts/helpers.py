@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.utils import timezone
 
 from alerts.models import Alert, Subscriber
-from catalog.eligibility.choices import Outcome
-from catalog.eligibility.models import EligibilityResult
-from catalog.eligibility.selectors import ruleset_active
 from catalog.models import Package
+from eligibility.choices import Outcome
+from eligibility.models import EligibilityResult
+from eligibility.selectors import ruleset_active
 from tests.catalog.factories_public import ensure_reference_data, published_package
 
 

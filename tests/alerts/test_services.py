@@ -14,8 +14,8 @@ from alerts.models import Alert, Announcement, Subscriber
 from alerts.tokens import LinkState
 from catalog import selectors as catalog_selectors
 from catalog.choices import Category, Layer, PackageStatus
-from catalog.eligibility.choices import Outcome
 from catalog.filtersets import PackageFilterSet
+from eligibility.choices import Outcome
 from tests.alerts.helpers import active_alert, available, package_in
 
 pytestmark = pytest.mark.django_db
@@ -190,7 +190,7 @@ def test_unsubscribe_links_end_one_alert_or_all_and_cannot_be_used_twice():
 def test_publishing_and_new_eligibility_results_enqueue_the_alert_match_on_commit(django_capture_on_commit_callbacks):
     from unittest import mock
 
-    from catalog.eligibility.services import eligibility_compute_now
+    from eligibility.services import eligibility_compute_now
 
     package = package_in("JP")
     with (

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from buyer_requests.models import PackageRequest, generate_reference
 from catalog.choices import PackageStatus
-from catalog.eligibility.models import EligibilityResult, RuleSet
-from catalog.eligibility.selectors import ruleset_active
+from eligibility.models import EligibilityResult, RuleSet
+from eligibility.selectors import ruleset_active
 from tests.catalog.factories import company, complete_package
 
 FORM = {

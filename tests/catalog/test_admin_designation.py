@@ -10,9 +10,9 @@ from django.utils import timezone
 from aiexports.audit.models import AuditEvent
 from catalog import services
 from catalog.choices import PackageStatus
-from catalog.eligibility.screening.models import ScreeningHit
 from catalog.models import ConsortiumMember, ConsultationAnswer, ConsultedOffice
 from catalog.review_panel import publication_warnings
+from eligibility.screening.models import ScreeningHit
 from tests.catalog.factories import company, complete_package
 from tests.factories import OrganizationFactory, StaffFactory
 

@@ -10,9 +10,9 @@ from django.db import transaction
 
 from catalog import cache as catalog_cache
 from catalog.choices import Category
-from catalog.eligibility import services as eligibility
-from catalog.eligibility.models import RuleSet
 from catalog.models import Component, Country
+from eligibility import services as eligibility
+from eligibility.models import RuleSet
 from tests.catalog.factories_public import published_package
 
 # Every test here commits its writes: bumps happen on commit.

@@ -78,10 +78,10 @@ def test_japanese_order_is_gojuon_and_kanji_names_sort_by_their_reading():
 
 def test_every_form_and_filter_offers_the_same_countries_in_the_same_order(db):
     from aiexports.accounts.organizations.forms import country_choices as organization_choices
-    from catalog.eligibility.forms import country_choices as eligibility_choices
     from catalog.filtersets import country_choices as filter_choices
     from catalog.forms.packages import OverviewForm
     from catalog.models import Country
+    from eligibility.forms import country_choices as eligibility_choices
     from rfi.forms import CountryChoiceField
 
     with translation.override("ja"):
@@ -98,8 +98,8 @@ def test_every_form_and_filter_offers_the_same_countries_in_the_same_order(db):
 
 
 def test_map_tooltips_name_countries_in_the_reader_language():
-    from catalog.eligibility.presentation import map_shapes
-    from catalog.eligibility.worldmap import world_map
+    from eligibility.presentation import map_shapes
+    from eligibility.worldmap import world_map
 
     if world_map() is None:
         pytest.skip("node_modules/@svg-maps/world is not installed")

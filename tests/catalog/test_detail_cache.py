@@ -11,10 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from catalog.choices import Category
-from catalog.eligibility import services as eligibility
-from catalog.eligibility.seeding import EAR_VERSION
 from catalog.filtersets import Availability
 from catalog.models import ConsortiumMember, Region
+from eligibility import services as eligibility
+from eligibility.seeding import EAR_VERSION
 from tests.catalog.factories_public import published_package
 from tests.factories import OrganizationFactory, UserFactory
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from catalog import services
 from catalog.choices import ConsultationPosition, PackageStatus
-from catalog.eligibility.screening.choices import HitStatus
-from catalog.eligibility.screening.models import ScreeningHit
 from catalog.models import ConsortiumMember, ConsultedOffice, Region
 from catalog.review_panel import HIGH, MEDIUM, panel_members, review_panel
+from eligibility.screening.choices import HitStatus
+from eligibility.screening.models import ScreeningHit
 from tests.catalog.factories import company, complete_package
 from tests.factories import OrganizationFactory, StaffFactory
 

@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 
 from catalog.choices import Category, Layer, PackageStatus
-from catalog.eligibility.models import EligibilityCheck, EligibilityResult, RuleSet
-from catalog.eligibility.seeding import EAR_VERSION
-from catalog.eligibility.services import eligibility_check_execute
-from catalog.eligibility.targets import target_market_eligibility
 from catalog.services import package_submit
+from eligibility.models import EligibilityCheck, EligibilityResult, RuleSet
+from eligibility.seeding import EAR_VERSION
+from eligibility.services import eligibility_check_execute
+from eligibility.targets import target_market_eligibility
 from tests.catalog.factories import company, complete_package
 
 pytestmark = pytest.mark.django_db

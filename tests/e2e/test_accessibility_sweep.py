@@ -486,7 +486,7 @@ def _admin_world(w: dict) -> dict:
 
     from aiexports.portal.choices import ContactTopic
     from aiexports.portal.models import ContactMessage
-    from catalog.eligibility.screening.demo import load_screening_demo
+    from eligibility.screening.demo import load_screening_demo
     from rfi.models import CampaignGroup, Submission, Tag
     from tests.factories import OrganizationFactory
 

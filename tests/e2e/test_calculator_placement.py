@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalog.eligibility import services
+from eligibility import services
 from tests.catalog.factories_public import ensure_reference_data, published_package
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from catalog.choices import Category
-from catalog.eligibility import services
+from eligibility import services
 from tests.catalog.factories_public import ensure_reference_data, published_package
 from tests.rfi.factories import notice_with_questions
 

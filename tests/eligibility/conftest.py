@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from catalog.eligibility.models import RuleSet
-from catalog.eligibility.seeding import AID_VERSION, EAR_VERSION
+from eligibility.models import RuleSet
+from eligibility.seeding import AID_VERSION, EAR_VERSION
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from catalog.eligibility.choices import CheckStatus, RuleSetStatus
-from catalog.eligibility.models import EligibilityCheck, RuleSet
+from eligibility.choices import CheckStatus, RuleSetStatus
+from eligibility.models import EligibilityCheck, RuleSet
 from tests.factories import PackageFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from catalog.choices import Category, PackageStatus
-from catalog.eligibility import services
 from catalog.models import Country
+from eligibility import services
 from tests.factories import ComponentFactory, PackageFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from catalog.choices import Category, PackageStatus
-from catalog.eligibility import services
+from eligibility import services
 from tests.factories import ComponentFactory, PackageFactory
 
 pytestmark = [pytest.mark.browser]

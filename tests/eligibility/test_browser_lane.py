@@ -7,9 +7,9 @@ import os
 import pytest
 
 from catalog.choices import Category, PackageStatus
-from catalog.eligibility import services
-from catalog.eligibility.models import RuleSet
-from catalog.eligibility.seeding import EAR_LANE_VERSION
+from eligibility import services
+from eligibility.models import RuleSet
+from eligibility.seeding import EAR_LANE_VERSION
 from tests.factories import ComponentFactory, PackageFactory
 
 pytestmark = [pytest.mark.browser]

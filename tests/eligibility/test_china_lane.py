@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from catalog.eligibility import engine, reasons
-from catalog.eligibility.engine import ComponentData, FigureCondition, RuleData
-from catalog.eligibility.seeding import (
+from eligibility import engine, reasons
+from eligibility.engine import ComponentData, FigureCondition, RuleData
+from eligibility.seeding import (
     CN_LANE_CONDITIONS,
     EAR_LANE,
     EAR_LANE_VERSION,

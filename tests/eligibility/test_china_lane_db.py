@@ -9,15 +9,15 @@ from django.apps import apps
 from django.utils import translation
 
 from catalog.choices import Category, PackageStatus
-from catalog.eligibility import services
-from catalog.eligibility.choices import RuleSetStatus
-from catalog.eligibility.models import EligibilityResult, Rule, RuleSet
-from catalog.eligibility.seeding import EAR_LANE_VERSION, EAR_VERSION
-from catalog.eligibility.templatetags.eligibility import reason_summary
+from eligibility import services
+from eligibility.choices import RuleSetStatus
+from eligibility.models import EligibilityResult, Rule, RuleSet
+from eligibility.seeding import EAR_LANE_VERSION, EAR_VERSION
+from eligibility.templatetags.eligibility import reason_summary
 from tests.factories import ComponentFactory, PackageFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
-migration = importlib.import_module("catalog.eligibility.migrations.0101_seed_ear_2026_12_draft")
+migration = importlib.import_module("eligibility.migrations.0101_seed_ear_2026_12_draft")
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from catalog.eligibility import engine
-from catalog.eligibility.engine import ComponentData
-from catalog.eligibility.models import EligibilityResult, RuleSet
-from catalog.eligibility.seeding import (
+from eligibility import engine
+from eligibility.engine import ComponentData
+from eligibility.models import EligibilityResult, RuleSet
+from eligibility.seeding import (
     AID_R2,
     AID_R2_VERSION,
     EAR_LANE_VERSION,
@@ -268,7 +268,7 @@ def test_the_corrections_are_a_draft_version_and_existing_results_stay(db):
 def test_4_the_panel_and_the_stored_result_say_eligible_under_the_exception(db):
     from django.template.loader import render_to_string
 
-    from catalog.eligibility.api.serializers import ResultSerializer
+    from eligibility.api.serializers import ResultSerializer
 
     reason = outcomes(part(tpp=2400, pd=1.6))["VN"].reasons[0].as_dict()
     html = render_to_string("eligibility/_reasons.html", {"reasons": [reason]})

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from catalog.choices import Category, PackageStatus
-from catalog.eligibility import services
-from catalog.eligibility.choices import TIER_LABELS, Outcome, outcome_label, tier_label
+from eligibility import services
+from eligibility.choices import TIER_LABELS, Outcome, outcome_label, tier_label
 from tests.factories import ComponentFactory, PackageFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +26,8 @@ def published(ear):
 
 
 def test_every_seeded_tier_code_has_a_label():
-    from catalog.eligibility.models import Tier
-    from catalog.eligibility.seeding import AID, AID_R2, EAR, EAR_LANE, EAR_R2
+    from eligibility.models import Tier
+    from eligibility.seeding import AID, AID_R2, EAR, EAR_LANE, EAR_R2
 
     seeded = {code for spec in (EAR, EAR_LANE, AID, EAR_R2, AID_R2) for code, *_rest in spec["tiers"]}
     assert seeded | set(Tier.objects.values_list("code", flat=True)) <= set(TIER_LABELS)
@@ -63,7 +63,7 @@ def test_map_tooltips_and_credit_are_in_the_reader_language(client, published):
 
 
 def test_stored_legacy_prose_reasons_still_show(client, published):
-    from catalog.eligibility.models import EligibilityResult
+    from eligibility.models import EligibilityResult
 
     EligibilityResult.objects.filter(package=published, country_id="VN").update(
         reasons=[{"text": "Old prose reason", "citation": "15 CFR 742.6"}]

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from catalog.eligibility import engine
-from catalog.eligibility.engine import ComponentData, RuleData
-from catalog.eligibility.seeding import AID, EAR, rule_data
+from eligibility import engine
+from eligibility.engine import ComponentData, RuleData
+from eligibility.seeding import AID, EAR, rule_data
 
 E, L, P = engine.ELIGIBLE, engine.LICENSE_REQUIRED, engine.PROHIBITED
 

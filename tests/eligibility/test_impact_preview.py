@@ -6,10 +6,10 @@ import pytest
 
 from aiexports.audit.models import AuditEvent
 from catalog.choices import Category, PackageStatus
-from catalog.eligibility import impact, services
-from catalog.eligibility.choices import CheckStatus, RuleSetStatus
-from catalog.eligibility.models import EligibilityResult, RuleSet, RuleSetImpact
-from catalog.eligibility.seeding import AID_VERSION, EAR_LANE_VERSION, EAR_VERSION
+from eligibility import impact, services
+from eligibility.choices import CheckStatus, RuleSetStatus
+from eligibility.models import EligibilityResult, RuleSet, RuleSetImpact
+from eligibility.seeding import AID_VERSION, EAR_LANE_VERSION, EAR_VERSION
 from tests.factories import ComponentFactory, PackageFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

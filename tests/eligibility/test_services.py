@@ -11,9 +11,10 @@ from django.utils import timezone
 from aiexports.audit.models import AuditEvent
 from aiexports.errors import DomainError, InvalidTransition
 from catalog.choices import Category, PackageStatus
-from catalog.eligibility import services
-from catalog.eligibility.choices import CheckStatus, Outcome, RuleSetStatus
-from catalog.eligibility.models import (
+from catalog.models import Country, Package
+from eligibility import services
+from eligibility.choices import CheckStatus, Outcome, RuleSetStatus
+from eligibility.models import (
     CountryGroup,
     CountryTier,
     EligibilityCheck,
@@ -21,8 +22,7 @@ from catalog.eligibility.models import (
     ProgramEligibility,
     RuleSet,
 )
-from catalog.eligibility.selectors import packages_available_in, ruleset_progress
-from catalog.models import Country, Package
+from eligibility.selectors import packages_available_in, ruleset_progress
 from tests.factories import ComponentFactory, OrganizationFactory, PackageFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from catalog.choices import Category, PackageStatus
-from catalog.eligibility import demo, tasks
-from catalog.eligibility.choices import CheckStatus
-from catalog.eligibility.models import EligibilityCheck, EligibilityResult, RuleSet
 from catalog.models import Component, Country
+from eligibility import demo, tasks
+from eligibility.choices import CheckStatus
+from eligibility.models import EligibilityCheck, EligibilityResult, RuleSet
 from tests.factories import ComponentFactory, PackageFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_only_transient_database_errors_are_retried_with_backoff_and_bounded():
 def test_before_a_retry_the_running_row_goes_back_to_pending_for_the_retried_message(ear):
     from django.db import OperationalError
 
-    from catalog.eligibility import services
+    from eligibility import services
 
     check = EligibilityCheck.objects.create(package=package_with_chip(), ruleset=ear)
     assert services.eligibility_check_claim(check_id=check.pk)
@@ -112,7 +112,7 @@ def test_recheck_eligibility_of_everything_is_audited(ear, django_capture_on_com
 
 
 def test_a_batch_runs_its_checks_in_one_go_and_reports_each(ear, aid):
-    from catalog.eligibility import services
+    from eligibility import services
 
     packages = [package_with_chip(tpp=tpp) for tpp in (15832.0, 100.0, 4800.0)]
     checks = [EligibilityCheck.objects.create(package=p, ruleset=ear) for p in packages]

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from catalog.choices import Category, Layer
-from catalog.eligibility import engine, us_share
 from catalog.models import Component
 from catalog.readiness import hardware_us_origin_share, us_origin_below_presumption, us_share_context
+from eligibility import engine, us_share
 
 EDGES = [
     # exact share, below 51 %, figure shown
@@ -72,7 +72,7 @@ def test_hardware_without_values_cannot_be_weighed():
 
 
 def test_the_panel_renders_a_program_issue_from_its_code_and_an_old_row_as_stored():
-    from catalog.eligibility.templatetags.eligibility import program_issue_text
+    from eligibility.templatetags.eligibility import program_issue_text
 
     issue = engine.evaluate_program([engine.MemberData("Acme", "CN")], []).issues[0]
     assert program_issue_text(issue) == "Acme is located in CN."

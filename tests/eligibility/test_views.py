@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from catalog.choices import Category, PackageStatus
-from catalog.eligibility import services
-from catalog.eligibility.buyer import SESSION_KEY, country_from_accept_language
+from eligibility import services
+from eligibility.buyer import SESSION_KEY, country_from_accept_language
 from tests.factories import ComponentFactory, PackageFactory, UserFactory, assert_honeypot_refused
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,7 @@ def calculator_post(**overrides):
 
 
 def test_the_calculator_shows_outcomes_with_reasons_and_saves_nothing(client, ear):
-    from catalog.eligibility.models import EligibilityResult
+    from eligibility.models import EligibilityResult
 
     response = client.post(reverse("eligibility:calculator"), calculator_post())
     body = response.content.decode()

@@ -15,10 +15,10 @@ import pytest
 from django.db.models import Count
 
 from catalog.choices import Category, PackageStatus
-from catalog.eligibility import services
-from catalog.eligibility.choices import CheckStatus
-from catalog.eligibility.models import EligibilityCheck, EligibilityResult
 from catalog.models import Component, Country, Package
+from eligibility import services
+from eligibility.choices import CheckStatus
+from eligibility.models import EligibilityCheck, EligibilityResult
 from tests.conftest import wait_until
 from tests.factories import ConsortiumFactory
 

@@ -18,8 +18,8 @@ def fuzz_objects(user: Any) -> dict[str, str | int]:
     from django.utils import timezone
 
     from catalog.choices import PackageStatus
-    from catalog.eligibility.selectors import ruleset_active
     from catalog.models import Package
+    from eligibility.selectors import ruleset_active
     from rfi.models import Notice
 
     draft = Package.objects.filter(status=PackageStatus.DRAFT, created_by=user).order_by("pk").first()

@@ -28,9 +28,9 @@ from aiexports.portal import demo as portal_demo
 from aiexports.portal.demo import DEMO_COMPANY
 from catalog import demo as catalog_demo
 from catalog.choices import PackageStatus
-from catalog.eligibility.selectors import ruleset_active
-from catalog.eligibility.services import eligibility_compute_now
 from catalog.models import Package
+from eligibility.selectors import ruleset_active
+from eligibility.services import eligibility_compute_now
 from rfi import demo as rfi_demo
 from tests.hardening.fuzzconfig import fuzz_objects, operations
 

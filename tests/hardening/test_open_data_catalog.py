@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from catalog import opendata
 from catalog.choices import PackageStatus
-from catalog.eligibility.models import EligibilityResult, RuleSet
+from eligibility.models import EligibilityResult, RuleSet
 from tests.catalog.factories import add_member
 from tests.catalog.factories_public import published_package
 from tests.factories import ComponentFactory, OrganizationFactory

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from aiexports.uploads import display_name
-from catalog.eligibility.screening.models import ScreeningEntry, ScreeningListImport
+from eligibility.screening.models import ScreeningEntry, ScreeningListImport
 from rfi.models import Attachment, Submission
 from rfi.services import SubmissionInvalid, rfi_submission_create
 from tests.hardening.corpus import COUNT_LIMIT, PDF, SIZE_LIMIT, Hostile, corpus, multipart, too_many

@@ -105,28 +105,28 @@ EXCLUDED: dict[str, str] = {
     "catalog.services.search.search_enabled": READS,
     "catalog.services.search.package_search_refresh": DERIVED,
     "catalog.services.search.packages_search_refresh": DERIVED,
-    "catalog.eligibility.services.eligibility_checks_create": "creates the check rows of an audited request "
+    "eligibility.services.eligibility_checks_create": "creates the check rows of an audited request "
     "(ruleset_activate, eligibility_recheck_all, package_submit)",
-    "catalog.eligibility.services.eligibility_check_claim": MACHINERY,
-    "catalog.eligibility.services.eligibility_checks_claim": MACHINERY,
-    "catalog.eligibility.services.eligibility_checks_execute": MACHINERY + "; its results are " + DERIVED[7:],
-    "catalog.eligibility.services.eligibility_check_execute": MACHINERY + "; its results are " + DERIVED[7:],
-    "catalog.eligibility.services.eligibility_check_fail": MACHINERY,
-    "catalog.eligibility.services.eligibility_check_release": MACHINERY,
-    "catalog.eligibility.services.eligibility_sweep": MACHINERY,
-    "catalog.eligibility.services.eligibility_compute_now": DERIVED + " (demo data and --sync only)",
-    "catalog.eligibility.services.eligibility_results_write": DERIVED,
-    "catalog.eligibility.services.eligibility_results_write_many": DERIVED,
-    "catalog.eligibility.services.program_evaluate": READS,
-    "catalog.eligibility.services.ruleset_validate": READS,
-    "catalog.eligibility.screening.services.organization_screen_request": QUEUE,
+    "eligibility.services.eligibility_check_claim": MACHINERY,
+    "eligibility.services.eligibility_checks_claim": MACHINERY,
+    "eligibility.services.eligibility_checks_execute": MACHINERY + "; its results are " + DERIVED[7:],
+    "eligibility.services.eligibility_check_execute": MACHINERY + "; its results are " + DERIVED[7:],
+    "eligibility.services.eligibility_check_fail": MACHINERY,
+    "eligibility.services.eligibility_check_release": MACHINERY,
+    "eligibility.services.eligibility_sweep": MACHINERY,
+    "eligibility.services.eligibility_compute_now": DERIVED + " (demo data and --sync only)",
+    "eligibility.services.eligibility_results_write": DERIVED,
+    "eligibility.services.eligibility_results_write_many": DERIVED,
+    "eligibility.services.program_evaluate": READS,
+    "eligibility.services.ruleset_validate": READS,
+    "eligibility.screening.services.organization_screen_request": QUEUE,
     "aiexports.accounts.services.email_confirmation_send": QUEUE + " (the send stamps no audited field)",
     "aiexports.accounts.services.require_confirmed_email": READS,
     "aiexports.accounts.two_factor.demo.demo_totp_secret": READS + " (the demo key derived from settings)",
     "aiexports.accounts.two_factor.services.format_recovery_code": READS,
     "aiexports.accounts.two_factor.services.normalize_code": READS,
-    "catalog.eligibility.impact.compare_outcomes": READS,
-    "catalog.eligibility.impact.impact_preview_execute": "worker bookkeeping of the preview asked for by "
+    "eligibility.impact.compare_outcomes": READS,
+    "eligibility.impact.impact_preview_execute": "worker bookkeeping of the preview asked for by "
     "impact_preview_request (ruleset.impact_requested, walked); it fills in the preview's own result row",
     "catalog.services.memberships.clean_layers": READS,
     "catalog.services.translations.clean_language": READS,
@@ -134,7 +134,7 @@ EXCLUDED: dict[str, str] = {
     "catalog.services.translations.translations_copy": "copies a package's language versions inside "
     "package_revise and the publishing of a revision, whose own audit rows record the step",
     "catalog.services.memberships.notify_member_event": QUEUE + " (the e-mail of an audited membership step)",
-    "catalog.eligibility.screening.services.screening_sweep": QUEUE + " (organization_screen, walked)",
+    "eligibility.screening.services.screening_sweep": QUEUE + " (organization_screen, walked)",
     "aiexports.outbox.services.queue_mail": "stores the e-mail of an audited change in the outbox (delivery "
     "bookkeeping written in that change's transaction, not a change anyone made)",
     "aiexports.outbox.services.outbox_mail_cancel": "withdraws an unsent e-mail of a step undone by an audited "
@@ -386,15 +386,15 @@ def case_outbox_mail_retry() -> Expect:
 
 
 def case_ruleset_clone() -> Expect:
-    from catalog.eligibility.services import ruleset_active, ruleset_clone
+    from eligibility.services import ruleset_active, ruleset_clone
 
     ruleset_clone(ruleset=ruleset_active(), new_version="2099-01", actor=StaffFactory())
     return Expect("ruleset.cloned", {"version": (None, "2099-01"), "status": (None, "draft")})
 
 
 def case_ruleset_activate() -> Expect:
-    from catalog.eligibility.models import RuleSet
-    from catalog.eligibility.services import ruleset_activate
+    from eligibility.models import RuleSet
+    from eligibility.services import ruleset_activate
 
     archived = RuleSet.objects.exclude(status="active").first()
     ruleset_activate(ruleset=archived, actor=StaffFactory())
@@ -402,8 +402,8 @@ def case_ruleset_activate() -> Expect:
 
 
 def case_eligibility_check_request() -> Expect:
-    from catalog.eligibility.choices import CheckTrigger
-    from catalog.eligibility.services import eligibility_check_request
+    from eligibility.choices import CheckTrigger
+    from eligibility.services import eligibility_check_request
 
     _user, package = manager_and_package(PackageStatus.SUBMITTED)
     eligibility_check_request(package_id=package.pk, actor=StaffFactory(), trigger=CheckTrigger.STAFF)
@@ -411,7 +411,7 @@ def case_eligibility_check_request() -> Expect:
 
 
 def case_eligibility_recheck_all() -> Expect:
-    from catalog.eligibility.services import eligibility_recheck_all
+    from eligibility.services import eligibility_recheck_all
 
     manager_and_package(PackageStatus.SUBMITTED)
     eligibility_recheck_all(actor=StaffFactory())
@@ -419,8 +419,8 @@ def case_eligibility_recheck_all() -> Expect:
 
 
 def case_eligibility_checks_rerun_failed() -> Expect:
-    from catalog.eligibility.models import EligibilityCheck
-    from catalog.eligibility.services import eligibility_checks_rerun_failed, ruleset_active
+    from eligibility.models import EligibilityCheck
+    from eligibility.services import eligibility_checks_rerun_failed, ruleset_active
 
     _user, package = manager_and_package(PackageStatus.SUBMITTED)
     EligibilityCheck.objects.create(package=package, ruleset=ruleset_active(), status="failed")
@@ -430,8 +430,8 @@ def case_eligibility_checks_rerun_failed() -> Expect:
 
 # Restricted-party screening: a list with one entry that matches one member organization.
 def _screening_hit():
-    from catalog.eligibility.screening.models import ScreeningHit
-    from catalog.eligibility.screening.services import organization_screen, screening_list_import
+    from eligibility.screening.models import ScreeningHit
+    from eligibility.screening.services import organization_screen, screening_list_import
     from tests.screening.conftest import csl_csv, csl_row
 
     screening_list_import(content=csl_csv([csl_row("e1", "Blocked Trading Co")]), file_name="list.csv")
@@ -441,7 +441,7 @@ def _screening_hit():
 
 
 def case_screening_list_import() -> Expect:
-    from catalog.eligibility.screening.services import screening_list_import
+    from eligibility.screening.services import screening_list_import
     from tests.screening.conftest import csl_csv, csl_row
 
     screening_list_import(
@@ -456,7 +456,7 @@ def case_organization_screen() -> Expect:
 
 
 def case_screening_screen_organizations() -> Expect:
-    from catalog.eligibility.screening.services import screening_list_import, screening_screen_organizations
+    from eligibility.screening.services import screening_list_import, screening_screen_organizations
     from tests.screening.conftest import csl_csv, csl_row
 
     screening_list_import(content=csl_csv([csl_row("e1", "Blocked Trading Co")]), file_name="list.csv")
@@ -465,7 +465,7 @@ def case_screening_screen_organizations() -> Expect:
 
 
 def case_screening_rescreen_all() -> Expect:
-    from catalog.eligibility.screening.services import screening_rescreen_all
+    from eligibility.screening.services import screening_rescreen_all
 
     company()
     screening_rescreen_all(actor=StaffFactory())
@@ -474,7 +474,7 @@ def case_screening_rescreen_all() -> Expect:
 
 def _hit_decision(service: str, status: str) -> Callable[[], Expect]:
     def case() -> Expect:
-        from catalog.eligibility.screening import services
+        from eligibility.screening import services
 
         hit = _screening_hit()
         getattr(services, service)(hit_id=hit.pk, actor=StaffFactory(), reason="Different company (checked address).")
@@ -710,8 +710,8 @@ def case_mfa_reset() -> Expect:
 
 
 def case_impact_preview_request() -> Expect:
-    from catalog.eligibility.impact import impact_preview_request
-    from catalog.eligibility.models import RuleSet
+    from eligibility.impact import impact_preview_request
+    from eligibility.models import RuleSet
 
     other = RuleSet.objects.exclude(status="active").first()
     impact_preview_request(ruleset=other, actor=StaffFactory())
@@ -958,22 +958,22 @@ CASES: dict[str, Callable[[], Expect]] = {
     ),
     "catalog.services.consultation.consultation_answer": case_consultation_answer,
     "catalog.services.consultation.consulted_office_save": case_consulted_office_save,
-    "catalog.eligibility.impact.impact_preview_request": case_impact_preview_request,
+    "eligibility.impact.impact_preview_request": case_impact_preview_request,
     "catalog.services.consortia.consortium_member_remove": case_consortium_member_remove,
     "catalog.services.tokens.api_token_create": case_api_token_create,
     "catalog.services.tokens.api_token_revoke": case_api_token_revoke,
     "catalog.services.inquiries.inquiry_create": case_inquiry_create,
-    "catalog.eligibility.services.ruleset_clone": case_ruleset_clone,
-    "catalog.eligibility.services.ruleset_activate": case_ruleset_activate,
-    "catalog.eligibility.services.eligibility_check_request": case_eligibility_check_request,
-    "catalog.eligibility.services.eligibility_recheck_all": case_eligibility_recheck_all,
-    "catalog.eligibility.services.eligibility_checks_rerun_failed": case_eligibility_checks_rerun_failed,
-    "catalog.eligibility.screening.services.screening_list_import": case_screening_list_import,
-    "catalog.eligibility.screening.services.organization_screen": case_organization_screen,
-    "catalog.eligibility.screening.services.screening_screen_organizations": case_screening_screen_organizations,
-    "catalog.eligibility.screening.services.screening_rescreen_all": case_screening_rescreen_all,
-    "catalog.eligibility.screening.services.screening_hit_clear": _hit_decision("screening_hit_clear", "cleared"),
-    "catalog.eligibility.screening.services.screening_hit_confirm": _hit_decision("screening_hit_confirm", "confirmed"),
+    "eligibility.services.ruleset_clone": case_ruleset_clone,
+    "eligibility.services.ruleset_activate": case_ruleset_activate,
+    "eligibility.services.eligibility_check_request": case_eligibility_check_request,
+    "eligibility.services.eligibility_recheck_all": case_eligibility_recheck_all,
+    "eligibility.services.eligibility_checks_rerun_failed": case_eligibility_checks_rerun_failed,
+    "eligibility.screening.services.screening_list_import": case_screening_list_import,
+    "eligibility.screening.services.organization_screen": case_organization_screen,
+    "eligibility.screening.services.screening_screen_organizations": case_screening_screen_organizations,
+    "eligibility.screening.services.screening_rescreen_all": case_screening_rescreen_all,
+    "eligibility.screening.services.screening_hit_clear": _hit_decision("screening_hit_clear", "cleared"),
+    "eligibility.screening.services.screening_hit_confirm": _hit_decision("screening_hit_confirm", "confirmed"),
     "rfi.services.rfi_submission_create": case_rfi_submission_create,
     "rfi.review.submission_assign": case_submission_assign,
     "rfi.review.submission_set_status": _rfi_bulk(

@@ -8,14 +8,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from aiexports.audit.models import AuditEvent
-from catalog.eligibility.screening.choices import HitStatus
-from catalog.eligibility.screening.models import (
+from eligibility.screening.choices import HitStatus
+from eligibility.screening.models import (
     OrganizationScreening,
     ScreeningEntry,
     ScreeningHit,
     ScreeningListImport,
 )
-from catalog.eligibility.screening.services import organization_screen
+from eligibility.screening.services import organization_screen
 from tests.factories import StaffFactory, UserFactory
 
 from .conftest import DATA, csl_row

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from catalog.eligibility.screening.importer import CSV_COLUMNS, parse_screening_file
-from catalog.eligibility.screening.models import ScreeningHit
-from catalog.eligibility.screening.services import organization_screen, screening_list_import
+from eligibility.screening.importer import CSV_COLUMNS, parse_screening_file
+from eligibility.screening.models import ScreeningHit
+from eligibility.screening.services import organization_screen, screening_list_import
 from tests.factories import StaffFactory
 from tests.screening.conftest import DATA
 

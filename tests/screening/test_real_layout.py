@@ -10,22 +10,21 @@ Every name in them is fictional.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from catalog.eligibility.screening.choices import EntryType
-from catalog.eligibility.screening.importer import CSV_COLUMNS
-from catalog.eligibility.screening.models import ScreeningEntry, ScreeningListImport
+from eligibility.screening.choices import EntryType
+from eligibility.screening.importer import CSV_COLUMNS
+from eligibility.screening.models import ScreeningEntry, ScreeningListImport
 from tests.factories import StaffFactory
-
-from .conftest import DATA
 
 pytestmark = pytest.mark.django_db
 
-EXCERPT = DATA.parents[3] / "tests" / "screening" / "data"
+EXCERPT = Path(__file__).resolve().parent / "data"
 ISN_ALIASES = ["Harrowgate Machinery", "HPM Works", "Harrowgate Precision Tools Co., Ltd."]
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from catalog.eligibility.screening.choices import HitStatus
-from catalog.eligibility.screening.models import OrganizationScreening, ScreeningHit
-from catalog.eligibility.screening.services import screening_list_import
-from catalog.eligibility.selectors import publication_blockers
 from catalog.models import Country
+from eligibility.screening.choices import HitStatus
+from eligibility.screening.models import OrganizationScreening, ScreeningHit
+from eligibility.screening.services import screening_list_import
+from eligibility.selectors import publication_blockers
 from tests.conftest import wait_until
 
 from .conftest import DATA

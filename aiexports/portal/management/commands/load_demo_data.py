@@ -12,7 +12,7 @@ from django.db import transaction
 DEMO_LOADERS = [
     "aiexports.portal.demo",
     "catalog.demo",
-    "catalog.eligibility.demo",
+    "eligibility.demo",
     "rfi.demo",
 ]
 

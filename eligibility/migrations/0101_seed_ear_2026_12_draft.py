@@ -12,14 +12,14 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    from catalog.eligibility.seeding import backfill_rule_codes, seed_ear_lane
+    from eligibility.seeding import backfill_rule_codes, seed_ear_lane
 
     backfill_rule_codes(apps)
     seed_ear_lane(apps)
 
 
 def backwards(apps, schema_editor):
-    from catalog.eligibility.seeding import EAR_LANE_VERSION
+    from eligibility.seeding import EAR_LANE_VERSION
 
     RuleSet = apps.get_model("eligibility", "RuleSet")
     RuleSet.objects.filter(version=EAR_LANE_VERSION, status="draft").delete()

@@ -1,7 +1,7 @@
 """Parsing the Consolidated Screening List (CSL) file, CSV or JSON, into plain entries. No database access.
 
 The CSV columns and the ``;`` separator of multi-valued fields follow the CSL's published format (see the
-README of ``catalog/eligibility/data``). The JSON form is the CSL API's shape, ``{"results": [{...}]}``,
+README of ``eligibility/data``). The JSON form is the CSL API's shape, ``{"results": [{...}]}``,
 with the same keys and arrays for multi-valued fields (addresses and ids may also be objects, as the API
 returns them). A file with any bad row is refused as a whole, naming the rows: the list is never half-replaced.
 """

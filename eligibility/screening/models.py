@@ -1,4 +1,4 @@
-"""Models of restricted-party screening (imported into ``catalog.eligibility.models``, app label ``eligibility``)."""
+"""Models of restricted-party screening (imported into ``eligibility.models``, app label ``eligibility``)."""
 
 from __future__ import annotations
 

@@ -13,13 +13,13 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    from catalog.eligibility.seeding import seed_corrections
+    from eligibility.seeding import seed_corrections
 
     seed_corrections(apps)
 
 
 def backwards(apps, schema_editor):
-    from catalog.eligibility.seeding import AID_R2_VERSION, EAR_R2_VERSION
+    from eligibility.seeding import AID_R2_VERSION, EAR_R2_VERSION
 
     RuleSet = apps.get_model("eligibility", "RuleSet")
     if RuleSet.objects.filter(version=EAR_R2_VERSION, status="draft").exists():

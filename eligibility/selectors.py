@@ -2,7 +2,7 @@
 
 ``publication_blockers`` belongs to restricted-party screening. The reads about rule sets and results live
 in ``selectors_results`` and are re-exported at the bottom of this module, so the import paths
-``catalog.eligibility.selectors.packages_available_in`` (and friends) keep working.
+``eligibility.selectors.packages_available_in`` (and friends) keep working.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Load the EAR country groups and seed the two default rule sets (see ``catalog/eligibility/data/README.md``).
+"""Load the EAR country groups and seed the two default rule sets (see ``eligibility/data/README.md``).
 
 Idempotent: re-running creates nothing new, and existing rule sets (edited by staff) are never overwritten.
 """
@@ -7,7 +7,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from catalog.eligibility.seeding import seed_country_groups, seed_rulesets
+    from eligibility.seeding import seed_country_groups, seed_rulesets
 
     seed_country_groups(apps)
     seed_rulesets(apps)

@@ -58,7 +58,7 @@ def impact_preview_request(*, ruleset: RuleSet, actor: Any, baseline: RuleSet | 
 
 
 def _enqueue(impact_id: int) -> None:
-    if not enqueue("catalog.eligibility.tasks.eligibility_impact_preview", impact_id):
+    if not enqueue("eligibility.tasks.eligibility_impact_preview", impact_id):
         # The broker may be down: the row stays pending and says so.
         RuleSetImpact.objects.filter(pk=impact_id).update(last_error="could not enqueue: the task broker refused it")
 

@@ -41,12 +41,12 @@ def _lease() -> timedelta:
 def _enqueue_checks(check_ids: Sequence[int]) -> None:
     """Send check ids to the broker in chunks. A broker outage is logged (``enqueue``): the sweeper re-sends."""
     if len(check_ids) == 1:
-        enqueue("catalog.eligibility.tasks.eligibility_check_run", check_ids[0])
+        enqueue("eligibility.tasks.eligibility_check_run", check_ids[0])
         return
     chunk = settings.AIX_ELIGIBILITY_FANOUT_CHUNK
     for start in range(0, len(check_ids), chunk):
         # The broker refused one chunk: the rest would fail alike; the rows are durable, the sweeper resends.
-        if not enqueue("catalog.eligibility.tasks.eligibility_checks_enqueue", list(check_ids[start : start + chunk])):
+        if not enqueue("eligibility.tasks.eligibility_checks_enqueue", list(check_ids[start : start + chunk])):
             return
 
 

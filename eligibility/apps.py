@@ -3,6 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class EligibilityConfig(AppConfig):
-    name = "catalog.eligibility"
+    name = "eligibility"
     label = "eligibility"
     verbose_name = _("Export-control eligibility")

@@ -7,11 +7,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.choices import PackageStatus
-from catalog.eligibility import services
-from catalog.eligibility.choices import CheckTrigger
-from catalog.eligibility.models import RuleSet
-from catalog.eligibility.selectors import ruleset_active
 from catalog.models import Package
+from eligibility import services
+from eligibility.choices import CheckTrigger
+from eligibility.models import RuleSet
+from eligibility.selectors import ruleset_active
 
 
 class Command(BaseCommand):

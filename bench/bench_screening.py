@@ -85,9 +85,9 @@ def main() -> int:
 
 def run(csl_csv, csl_row) -> None:
     from catalog.models import Consortium, ConsortiumMember, Organization
-    from eligibility.screening.models import ScreeningHit
-    from eligibility.screening.selectors import screening_matcher
-    from eligibility.screening.services import screening_list_import, screening_screen_organizations
+    from screening.models import ScreeningHit
+    from screening.selectors import screening_matcher
+    from screening.services import screening_list_import, screening_screen_organizations
 
     rng = random.Random(7)
     rows = [

@@ -25,13 +25,13 @@ from eligibility import engine
 from eligibility import reasons as rtext
 from eligibility.choices import Outcome
 from eligibility.reasons import render_reason
-from eligibility.screening.choices import BLOCKING_STATUSES, HitStatus
-from eligibility.screening.models import ScreeningHit
-from eligibility.screening.selectors import screening_current_import
 from eligibility.selectors import headquarters_license_countries, publication_blockers
 from eligibility.selectors_results import eligibility_evaluate, ruleset_active
 from eligibility.targets import components_engine_data
 from eligibility.us_share import US_ORIGIN_PRESUMPTION, below_presumption, share_display
+from screening.choices import BLOCKING_STATUSES, HitStatus
+from screening.models import ScreeningHit
+from screening.selectors import screening_current_import
 
 HIGH = "high"
 MEDIUM = "medium"

@@ -291,10 +291,6 @@ class ProgramEligibilityAdmin(admin.ModelAdmin):
         return False
 
 
-# Restricted-party screening registers its own admin classes.
-from .screening import admin as _screening_admin  # noqa: E402,F401
-
-
 @admin.register(RuleSetImpact)
 class RuleSetImpactAdmin(admin.ModelAdmin):
     """Impact previews: read-only, requested from the rule-set list (actions), computed by the worker."""

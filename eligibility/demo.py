@@ -19,7 +19,7 @@ def load(stdout: IO[str]) -> None:
 
     Also imports the synthetic restricted-party screening sample and screens every organization.
     """
-    from .screening.demo import load_screening_demo
+    from screening.demo import load_screening_demo
 
     load_screening_demo(stdout)
     seed_country_groups(apps)

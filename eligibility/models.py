@@ -392,7 +392,3 @@ class RuleSetImpact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.baseline.version} → {self.ruleset.version} ({self.status})"
-
-
-# Restricted-party screening keeps its models in a sub-package of this app.
-from .screening.models import *  # noqa: E402,F401,F403

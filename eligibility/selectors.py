@@ -13,7 +13,7 @@ def publication_blockers(*, consortium_id: int) -> list[str]:
 
     The catalog's publish service refuses to publish while this list is not empty.
     """
-    from .screening.selectors import screening_blockers
+    from screening.selectors import screening_blockers
 
     return screening_blockers(consortium_id=consortium_id)
 

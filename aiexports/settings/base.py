@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "aiexports.outbox",
     "catalog",
     "eligibility",
+    "screening",
     "rfi",
     "alerts",
     "buyer_requests",
@@ -341,6 +342,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PackageStatusEnum": "catalog.choices.PackageStatus",
         "RuleSetStatusEnum": "eligibility.choices.RuleSetStatus",
+        "LicenseExceptionEnum": "eligibility.choices.LicenseException",
         "PackageRequestStatusEnum": "buyer_requests.choices.RequestStatus",
     },
 }
@@ -433,13 +435,12 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# --- Restricted-party screening (eligibility/screening) ---------------------------------
+# --- Restricted-party screening (screening/) --------------------------------------------------------
 # A hit is a pg_trgm-style trigram similarity of normalized names at or above this threshold (0..1).
 AIX_SCREENING_THRESHOLD = env.float("AIX_SCREENING_THRESHOLD", default=0.8)
 # Only match entries whose countries include the organization's (entries without a country always match).
 AIX_SCREENING_NARROW_BY_COUNTRY = env.bool("AIX_SCREENING_NARROW_BY_COUNTRY", default=False)
 AIX_SCREENING_UPLOAD_MAX_BYTES = env.int("AIX_SCREENING_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
-CELERY_IMPORTS = ["eligibility.screening.tasks"]
 CELERY_BEAT_SCHEDULE["screening-sweep"] = {"task": "screening.sweep", "schedule": timedelta(minutes=15)}
 
 # Availability alerts (alerts/): the daily sweep finds matches a lost trigger missed and sends the digests due.

@@ -16,7 +16,7 @@ from aiexports.audit.services import audit_record, field_changes, snapshot
 from aiexports.errors import DomainError, NotAllowed
 from catalog.choices import ConsortiumRole, MemberStatus, OrganizationRole, PackageStatus
 from catalog.models import Component, Consortium, ConsortiumMember, Organization, OrganizationMembership
-from eligibility.screening.services import organization_screen_request
+from screening.services import organization_screen_request
 
 from ._common import require_manager, require_staff, unique_slug
 from .memberships import clean_layers

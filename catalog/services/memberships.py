@@ -25,7 +25,7 @@ from catalog.access import is_organization_admin
 from catalog.choices import ConsortiumRole, Layer, MemberStatus
 from catalog.models import Consortium, ConsortiumMember, Organization
 from catalog.notifications import consortium_member_mail
-from eligibility.screening.services import organization_screen_request
+from screening.services import organization_screen_request
 
 from ._common import require_manager
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 def rebuild_names(apps, schema_editor):
     """Re-derive the matching names of the current list under the new normalization and alias splitting
     (parentheticals, abbreviations, the nonproliferation list's ", "-joined aliases); the next import would."""
-    from eligibility.screening.importer import entry_name_rows, split_aliases
+    from screening.importer import entry_name_rows, split_aliases
 
     entry_model = apps.get_model("eligibility", "ScreeningEntry")
     name_model = apps.get_model("eligibility", "ScreeningName")

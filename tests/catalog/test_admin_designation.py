@@ -12,7 +12,7 @@ from catalog import services
 from catalog.choices import PackageStatus
 from catalog.models import ConsortiumMember, ConsultationAnswer, ConsultedOffice
 from catalog.review_panel import publication_warnings
-from eligibility.screening.models import ScreeningHit
+from screening.models import ScreeningHit
 from tests.catalog.factories import company, complete_package
 from tests.factories import OrganizationFactory, StaffFactory
 

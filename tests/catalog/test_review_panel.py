@@ -12,8 +12,8 @@ from catalog import services
 from catalog.choices import ConsultationPosition, PackageStatus
 from catalog.models import ConsortiumMember, ConsultedOffice, Region
 from catalog.review_panel import HIGH, MEDIUM, panel_members, review_panel
-from eligibility.screening.choices import HitStatus
-from eligibility.screening.models import ScreeningHit
+from screening.choices import HitStatus
+from screening.models import ScreeningHit
 from tests.catalog.factories import company, complete_package
 from tests.factories import OrganizationFactory, StaffFactory
 

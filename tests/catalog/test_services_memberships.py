@@ -286,8 +286,8 @@ def test_an_invitation_withdrawn_before_its_e_mail_went_out_is_not_announced():
 
 
 def test_the_program_checks_and_screening_consider_accepted_members_only():
-    from eligibility.screening.selectors import screening_blockers
     from eligibility.services import program_evaluate
+    from screening.selectors import screening_blockers
 
     manager, _anchor, consortium = company()
     pending = add_member(consortium, status="pending")

@@ -421,7 +421,7 @@ STANDARD_ADMIN_VIEWS = ("changelist", "add", "history", "delete", "change", "aut
 ADMIN_NOT_PAGES = {"admin:rfi_submission_export": "a CSV download of the filtered queue"}
 # Custom admin forms that are also swept in their error state (submitted empty).
 ADMIN_FORMS_IN_ERROR_STATE = {
-    "admin:eligibility_screeninglistimport_add",
+    "admin:screening_screeninglistimport_add",
     "admin:auth_user_password_change",
     "admin:catalog_package_publish",
     "admin:catalog_package_consultation",
@@ -486,8 +486,8 @@ def _admin_world(w: dict) -> dict:
 
     from aiexports.portal.choices import ContactTopic
     from aiexports.portal.models import ContactMessage
-    from eligibility.screening.demo import load_screening_demo
     from rfi.models import CampaignGroup, Submission, Tag
+    from screening.demo import load_screening_demo
     from tests.factories import OrganizationFactory
 
     OrganizationFactory(name="Northwind Traders")  # a name on the synthetic restricted-party list
@@ -594,7 +594,7 @@ def test_the_admin_pages_have_no_serious_or_critical_axe_violations(sweep_as):
         "admin:axes_accessattempt_change",
         "admin:authtoken_tokenproxy_changelist",
         "admin:auth_group_add",
-        "admin:eligibility_screeninglistimport_add",
+        "admin:screening_screeninglistimport_add",
         "admin:auth_user_password_change",
         "admin:catalog_package_publish",
         "admin:catalog_package_consultation",

@@ -17,9 +17,9 @@ from django.core.cache import cache
 from django.test import Client
 
 from aiexports.uploads import display_name
-from eligibility.screening.models import ScreeningEntry, ScreeningListImport
 from rfi.models import Attachment, Submission
 from rfi.services import SubmissionInvalid, rfi_submission_create
+from screening.models import ScreeningEntry, ScreeningListImport
 from tests.hardening.corpus import COUNT_LIMIT, PDF, SIZE_LIMIT, Hostile, corpus, multipart, too_many
 from tests.rfi.conftest import RawUpload
 from tests.rfi.factories import notice_with_questions
@@ -86,7 +86,7 @@ def _submissions(notice) -> str:
 
 
 def _screening(notice) -> str:
-    return "/admin/eligibility/screeninglistimport/add/"
+    return "/admin/screening/screeninglistimport/add/"
 
 
 def _screening_fields(notice) -> dict[str, str]:

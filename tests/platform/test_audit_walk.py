@@ -30,7 +30,7 @@ from tests.catalog.factories import add_member, company, complete_package
 from tests.factories import ComponentFactory, OrganizationFactory, StaffFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("aiexports", "catalog", "rfi", "alerts", "buyer_requests")
+PACKAGES = ("aiexports", "catalog", "eligibility", "screening", "rfi", "alerts", "buyer_requests")
 SERVICE_NAME = re.compile(r"^[a-z]+(_[a-z]+)+$")
 
 
@@ -119,7 +119,7 @@ EXCLUDED: dict[str, str] = {
     "eligibility.services.eligibility_results_write_many": DERIVED,
     "eligibility.services.program_evaluate": READS,
     "eligibility.services.ruleset_validate": READS,
-    "eligibility.screening.services.organization_screen_request": QUEUE,
+    "screening.services.organization_screen_request": QUEUE,
     "aiexports.accounts.services.email_confirmation_send": QUEUE + " (the send stamps no audited field)",
     "aiexports.accounts.services.require_confirmed_email": READS,
     "aiexports.accounts.two_factor.demo.demo_totp_secret": READS + " (the demo key derived from settings)",
@@ -134,7 +134,7 @@ EXCLUDED: dict[str, str] = {
     "catalog.services.translations.translations_copy": "copies a package's language versions inside "
     "package_revise and the publishing of a revision, whose own audit rows record the step",
     "catalog.services.memberships.notify_member_event": QUEUE + " (the e-mail of an audited membership step)",
-    "eligibility.screening.services.screening_sweep": QUEUE + " (organization_screen, walked)",
+    "screening.services.screening_sweep": QUEUE + " (organization_screen, walked)",
     "aiexports.outbox.services.queue_mail": "stores the e-mail of an audited change in the outbox (delivery "
     "bookkeeping written in that change's transaction, not a change anyone made)",
     "aiexports.outbox.services.outbox_mail_cancel": "withdraws an unsent e-mail of a step undone by an audited "
@@ -430,8 +430,8 @@ def case_eligibility_checks_rerun_failed() -> Expect:
 
 # Restricted-party screening: a list with one entry that matches one member organization.
 def _screening_hit():
-    from eligibility.screening.models import ScreeningHit
-    from eligibility.screening.services import organization_screen, screening_list_import
+    from screening.models import ScreeningHit
+    from screening.services import organization_screen, screening_list_import
     from tests.screening.conftest import csl_csv, csl_row
 
     screening_list_import(content=csl_csv([csl_row("e1", "Blocked Trading Co")]), file_name="list.csv")
@@ -441,7 +441,7 @@ def _screening_hit():
 
 
 def case_screening_list_import() -> Expect:
-    from eligibility.screening.services import screening_list_import
+    from screening.services import screening_list_import
     from tests.screening.conftest import csl_csv, csl_row
 
     screening_list_import(
@@ -456,7 +456,7 @@ def case_organization_screen() -> Expect:
 
 
 def case_screening_screen_organizations() -> Expect:
-    from eligibility.screening.services import screening_list_import, screening_screen_organizations
+    from screening.services import screening_list_import, screening_screen_organizations
     from tests.screening.conftest import csl_csv, csl_row
 
     screening_list_import(content=csl_csv([csl_row("e1", "Blocked Trading Co")]), file_name="list.csv")
@@ -465,7 +465,7 @@ def case_screening_screen_organizations() -> Expect:
 
 
 def case_screening_rescreen_all() -> Expect:
-    from eligibility.screening.services import screening_rescreen_all
+    from screening.services import screening_rescreen_all
 
     company()
     screening_rescreen_all(actor=StaffFactory())
@@ -474,7 +474,7 @@ def case_screening_rescreen_all() -> Expect:
 
 def _hit_decision(service: str, status: str) -> Callable[[], Expect]:
     def case() -> Expect:
-        from eligibility.screening import services
+        from screening import services
 
         hit = _screening_hit()
         getattr(services, service)(hit_id=hit.pk, actor=StaffFactory(), reason="Different company (checked address).")
@@ -968,12 +968,12 @@ CASES: dict[str, Callable[[], Expect]] = {
     "eligibility.services.eligibility_check_request": case_eligibility_check_request,
     "eligibility.services.eligibility_recheck_all": case_eligibility_recheck_all,
     "eligibility.services.eligibility_checks_rerun_failed": case_eligibility_checks_rerun_failed,
-    "eligibility.screening.services.screening_list_import": case_screening_list_import,
-    "eligibility.screening.services.organization_screen": case_organization_screen,
-    "eligibility.screening.services.screening_screen_organizations": case_screening_screen_organizations,
-    "eligibility.screening.services.screening_rescreen_all": case_screening_rescreen_all,
-    "eligibility.screening.services.screening_hit_clear": _hit_decision("screening_hit_clear", "cleared"),
-    "eligibility.screening.services.screening_hit_confirm": _hit_decision("screening_hit_confirm", "confirmed"),
+    "screening.services.screening_list_import": case_screening_list_import,
+    "screening.services.organization_screen": case_organization_screen,
+    "screening.services.screening_screen_organizations": case_screening_screen_organizations,
+    "screening.services.screening_rescreen_all": case_screening_rescreen_all,
+    "screening.services.screening_hit_clear": _hit_decision("screening_hit_clear", "cleared"),
+    "screening.services.screening_hit_confirm": _hit_decision("screening_hit_confirm", "confirmed"),
     "rfi.services.rfi_submission_create": case_rfi_submission_create,
     "rfi.review.submission_assign": case_submission_assign,
     "rfi.review.submission_set_status": _rfi_bulk(

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from eligibility.screening.importer import CSV_COLUMNS, MULTI_VALUED
+from screening.importer import CSV_COLUMNS, MULTI_VALUED
 from tests.factories import ConsortiumFactory, OrganizationFactory
 
-DATA = Path(__file__).resolve().parents[2] / "eligibility" / "data" / "screening"
+DATA = Path(__file__).resolve().parents[2] / "screening" / "data"
 EL = "Entity List (EL) - Bureau of Industry and Security"
 SDN = "Specially Designated Nationals (SDN) - Treasury Department"
 
@@ -40,7 +40,7 @@ def csl_json(rows: list[dict]) -> bytes:
 @pytest.fixture
 def import_rows():
     """Import rows as a CSV list (on-commit re-screening does not run inside the test transaction)."""
-    from eligibility.screening.services import screening_list_import
+    from screening.services import screening_list_import
 
     def run(rows: list[dict], **kwargs):
         return screening_list_import(content=csl_csv(rows), file_name="list.csv", **kwargs)

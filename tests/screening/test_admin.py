@@ -8,22 +8,22 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from aiexports.audit.models import AuditEvent
-from eligibility.screening.choices import HitStatus
-from eligibility.screening.models import (
+from screening.choices import HitStatus
+from screening.models import (
     OrganizationScreening,
     ScreeningEntry,
     ScreeningHit,
     ScreeningListImport,
 )
-from eligibility.screening.services import organization_screen
+from screening.services import organization_screen
 from tests.factories import StaffFactory, UserFactory
 
 from .conftest import DATA, csl_row
 
 pytestmark = pytest.mark.django_db
 
-ADD = reverse("admin:eligibility_screeninglistimport_add")
-HITS = reverse("admin:eligibility_screeninghit_changelist")
+ADD = reverse("admin:screening_screeninglistimport_add")
+HITS = reverse("admin:screening_screeninghit_changelist")
 
 
 @pytest.fixture
@@ -154,14 +154,14 @@ def test_confirming_several_hits_confirms_each_and_reports_those_refused(staff_c
 
 
 def test_a_hit_page_is_read_only(staff_client, hits):
-    response = staff_client.get(reverse("admin:eligibility_screeninghit_change", args=[hits[0].pk]))
+    response = staff_client.get(reverse("admin:screening_screeninghit_change", args=[hits[0].pk]))
     body = response.content.decode()
     assert response.status_code == 200 and 'name="_save"' not in body
     assert "NORTHWIND TRADING CO., LTD." in body
 
 
 def test_entries_can_be_searched_and_filtered_by_list_type_and_country(staff_client, hits):
-    url = reverse("admin:eligibility_screeningentry_changelist")
+    url = reverse("admin:screening_screeningentry_changelist")
     assert "1 screening list entry" in staff_client.get(url, {"q": "Northwind Traders"}).content.decode()
     body = staff_client.get(url, {"country": "RU"}).content.decode()
     assert "Contoso Pharmaceuticals JSC" in body and "NORTHWIND" not in body
@@ -170,7 +170,7 @@ def test_entries_can_be_searched_and_filtered_by_list_type_and_country(staff_cli
 
 
 def test_staff_can_screen_selected_organizations_again(staff_client, hits):
-    url = reverse("admin:eligibility_organizationscreening_changelist")
+    url = reverse("admin:screening_organizationscreening_changelist")
     ids = list(OrganizationScreening.objects.values_list("pk", flat=True))
     response = staff_client.post(url, {"action": "screen_again", ACTION_CHECKBOX_NAME: ids, "index": 0}, follow=True)
     assert "2 organizations screened." in response.content.decode()

@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from eligibility.screening.demo import load_screening_demo
-from eligibility.screening.models import OrganizationScreening, ScreeningHit, ScreeningListImport
+from screening.demo import load_screening_demo
+from screening.models import OrganizationScreening, ScreeningHit, ScreeningListImport
 from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from aiexports.audit.models import AuditEvent
-from eligibility.screening.importer import ScreeningFileInvalid
-from eligibility.screening.models import ScreeningEntry, ScreeningListImport, ScreeningName
-from eligibility.screening.services import screening_list_import
+from screening.importer import ScreeningFileInvalid
+from screening.models import ScreeningEntry, ScreeningListImport, ScreeningName
+from screening.services import screening_list_import
 
 from .conftest import DATA, SDN, csl_csv, csl_json, csl_row
 

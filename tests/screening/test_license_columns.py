@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from eligibility.screening.importer import CSV_COLUMNS, parse_screening_file
-from eligibility.screening.models import ScreeningHit
-from eligibility.screening.services import organization_screen, screening_list_import
+from screening.importer import CSV_COLUMNS, parse_screening_file
+from screening.models import ScreeningHit
+from screening.services import organization_screen, screening_list_import
 from tests.factories import StaffFactory
 from tests.screening.conftest import DATA
 
@@ -41,5 +41,5 @@ def test_a_hit_shows_the_listed_license_requirement_and_policy(client, member):
     organization, _ = member("Northwind Traders")
     organization_screen(organization_id=organization.pk)
     hit = ScreeningHit.objects.get(organization=organization, entry__name="NORTHWIND TRADING CO., LTD.")
-    body = client.get(reverse("admin:eligibility_screeninghit_change", args=[hit.pk])).content.decode()
+    body = client.get(reverse("admin:screening_screeninghit_change", args=[hit.pk])).content.decode()
     assert "For all items subject to the EAR." in body and "Presumption of denial." in body

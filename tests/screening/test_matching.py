@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eligibility.screening.matching import Candidate, NameIndex, normalize_name, similarity, trigrams
+from screening.matching import Candidate, NameIndex, normalize_name, similarity, trigrams
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from eligibility.screening.matching import normalize_name, similarity
-from eligibility.screening.selectors import screening_matcher
+from screening.matching import normalize_name, similarity
+from screening.selectors import screening_matcher
 
 from .conftest import csl_row
 

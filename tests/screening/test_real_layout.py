@@ -17,9 +17,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from eligibility.screening.choices import EntryType
-from eligibility.screening.importer import CSV_COLUMNS
-from eligibility.screening.models import ScreeningEntry, ScreeningListImport
+from screening.choices import EntryType
+from screening.importer import CSV_COLUMNS
+from screening.models import ScreeningEntry, ScreeningListImport
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,14 +76,14 @@ def test_staff_upload_the_real_layout_excerpt_in_the_admin(client):
     client.force_login(StaffFactory())
     upload = SimpleUploadedFile("consolidated.csv", (EXCERPT / "csl-excerpt.csv").read_bytes(), "text/csv")
     response = client.post(
-        reverse("admin:eligibility_screeninglistimport_add"),
+        reverse("admin:screening_screeninglistimport_add"),
         {"file": upload, "file_format": "", "list_date": "2026-12-01"},
         follow=True,
     )
     assert response.status_code == 200
     assert "Imported 12 entries (12 added, 0 changed, 0 removed)" in response.content.decode()
     assert ScreeningEntry.objects.filter(entry_type="").count() == 8
-    entries = client.get(reverse("admin:eligibility_screeningentry_changelist"), {"in_force": "expired"})
+    entries = client.get(reverse("admin:screening_screeningentry_changelist"), {"in_force": "expired"})
     page = entries.content.decode()
     assert "MARGARETHE VOLLSTRAND" in page and "Expired on" in page
     assert "OSWIN PELLWORTHY" not in page

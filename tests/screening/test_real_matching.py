@@ -12,12 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aiexports.audit.models import AuditEvent
-from eligibility.screening.choices import HitStatus, SubjectKind
-from eligibility.screening.importer import split_aliases
-from eligibility.screening.matching import name_variants, normalize_name
-from eligibility.screening.models import OrganizationScreening, ScreeningHit
-from eligibility.screening.services import organization_screen, screening_screen_organizations
 from eligibility.selectors import publication_blockers
+from screening.choices import HitStatus, SubjectKind
+from screening.importer import split_aliases
+from screening.matching import name_variants, normalize_name
+from screening.models import OrganizationScreening, ScreeningHit
+from screening.services import organization_screen, screening_screen_organizations
 from tests.factories import MembershipFactory, UserFactory
 
 from .conftest import SDN, csl_csv, csl_row
@@ -59,7 +59,7 @@ def test_the_nonproliferation_list_aliases_are_split_on_commas_keeping_legal_for
 
 
 def _import(rows):
-    from eligibility.screening.services import screening_list_import
+    from screening.services import screening_list_import
 
     return screening_list_import(content=csl_csv(rows), file_name="list.csv")
 

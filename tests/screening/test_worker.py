@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from catalog.models import Country
-from eligibility.screening.choices import HitStatus
-from eligibility.screening.models import OrganizationScreening, ScreeningHit
-from eligibility.screening.services import screening_list_import
 from eligibility.selectors import publication_blockers
+from screening.choices import HitStatus
+from screening.models import OrganizationScreening, ScreeningHit
+from screening.services import screening_list_import
 from tests.conftest import wait_until
 
 from .conftest import DATA

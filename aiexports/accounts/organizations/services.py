@@ -20,7 +20,7 @@ from aiexports.audit.services import audit_record, field_changes, snapshot
 from aiexports.errors import DomainError, NotAllowed
 from catalog.choices import OrganizationRole
 from catalog.models import Country, Organization, OrganizationMembership
-from eligibility.screening.services import organization_screen_request
+from screening.services import organization_screen_request
 
 ORGANIZATION_FIELDS = ("name", "country", "website", "description", "foreign_controlled", "controlling_country")
 

@@ -12,7 +12,7 @@ from .choices import BLOCKING_STATUSES
 from .selectors import screening_current_import
 from .services import screening_list_import, screening_screen_organizations
 
-SAMPLE_CSV = Path(__file__).resolve().parent.parent / "data" / "screening" / "csl-sample.csv"
+SAMPLE_CSV = Path(__file__).resolve().parent / "data" / "csl-sample.csv"
 
 
 def load_screening_demo(stdout: IO[str]) -> None:

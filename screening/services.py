@@ -40,8 +40,8 @@ from .selectors import (
 
 RESCREEN_CHUNK = 50
 # The tasks, by name (a services module never imports its tasks: aiexports/tasks_enqueue.py).
-RESCREEN_ALL_TASK = "eligibility.screening.tasks.screening_rescreen_all_task"
-SCREEN_TASK = "eligibility.screening.tasks.screening_screen_organizations_task"
+RESCREEN_ALL_TASK = "screening.tasks.screening_rescreen_all_task"
+SCREEN_TASK = "screening.tasks.screening_screen_organizations_task"
 SCREEN_BATCH = 500
 _PERSON_TYPES = (EntryType.INDIVIDUAL, EntryType.NOT_STATED)
 _HIT_FACTS = (

@@ -1,4 +1,4 @@
-"""Models of restricted-party screening (imported into ``eligibility.models``, app label ``eligibility``)."""
+"""Models of restricted-party screening (app label ``screening``; tables named ``eligibility_…`` as before)."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ class ScreeningListImport(models.Model):
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
 
     class Meta:
+        db_table = "eligibility_screeninglistimport"  # the table it had in the eligibility app
         ordering = ["-imported_at", "-id"]
         verbose_name = _("screening list import")
         verbose_name_plural = _("screening list imports")
@@ -73,6 +74,7 @@ class ScreeningEntry(models.Model):
     fingerprint = models.CharField(_("content fingerprint"), max_length=64)
 
     class Meta:
+        db_table = "eligibility_screeningentry"  # the table it had in the eligibility app
         ordering = ["name"]
         verbose_name = _("screening list entry")
         verbose_name_plural = _("screening list entries")
@@ -97,6 +99,7 @@ class ScreeningName(models.Model):
     is_alias = models.BooleanField(_("alternate name"), default=False)
 
     class Meta:
+        db_table = "eligibility_screeningname"  # the table it had in the eligibility app
         verbose_name = _("screening name")
         verbose_name_plural = _("screening names")
 
@@ -162,6 +165,7 @@ class ScreeningHit(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
+        db_table = "eligibility_screeninghit"  # the table it had in the eligibility app
         ordering = ["-created_at", "-id"]
         verbose_name = _("screening hit")
         verbose_name_plural = _("screening hits")
@@ -199,6 +203,7 @@ class OrganizationScreening(models.Model):
     hit_count = models.PositiveIntegerField(_("matches"), default=0)
 
     class Meta:
+        db_table = "eligibility_organizationscreening"  # the table it had in the eligibility app
         verbose_name = _("organization screening")
         verbose_name_plural = _("organization screenings")
 

@@ -61,7 +61,7 @@ class ScreeningListImportAdmin(_ReadOnlyMixin, admin.ModelAdmin):
     date_hierarchy = "imported_at"
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_staff and request.user.has_perm("eligibility.add_screeninglistimport")
+        return request.user.is_staff and request.user.has_perm("screening.add_screeninglistimport")
 
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None) -> HttpResponse:
         if not self.has_add_permission(request):
@@ -95,7 +95,7 @@ class ScreeningListImportAdmin(_ReadOnlyMixin, admin.ModelAdmin):
                     },
                     messages.SUCCESS,
                 )
-                return HttpResponseRedirect(reverse("admin:eligibility_screeninglistimport_changelist"))
+                return HttpResponseRedirect(reverse("admin:screening_screeninglistimport_changelist"))
         context = {
             **self.admin_site.each_context(request),
             "title": _("Import a screening list"),
@@ -104,7 +104,7 @@ class ScreeningListImportAdmin(_ReadOnlyMixin, admin.ModelAdmin):
             "has_view_permission": True,
         }
         status = 400 if request.method == "POST" else 200  # a refused upload is a client error
-        return TemplateResponse(request, "eligibility/screening/admin_upload.html", context, status=status)
+        return TemplateResponse(request, "screening/admin_upload.html", context, status=status)
 
 
 class CountryFilter(admin.SimpleListFilter):
@@ -318,7 +318,7 @@ class ScreeningHitAdmin(admin.ModelAdmin):
             "action": action,
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
-        return TemplateResponse(request, "eligibility/screening/admin_decide.html", context)
+        return TemplateResponse(request, "screening/admin_decide.html", context)
 
 
 @admin.register(OrganizationScreening)

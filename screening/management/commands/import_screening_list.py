@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from aiexports.errors import DomainError
-from eligibility.screening.choices import ListFormat
-from eligibility.screening.services import screening_list_import
+from screening.choices import ListFormat
+from screening.services import screening_list_import
 
 
 class Command(BaseCommand):

@@ -147,10 +147,15 @@ def render_program_issue(issue: Mapping[str, Any], translate: Translate = gettex
     """The words of one program issue (``{"code", "params", "text"}``) in the language of ``translate``.
 
     ``params`` hold strings (member names, country codes, the share already formatted by the U.S.-share rule),
-    so the figure reads the same as on the review step. An unknown code shows its stored ``text``.
+    so the figure reads the same as on the review step. A country code is shown as the country's name in the
+    active language ("China", "中国"). An unknown code shows its stored ``text``.
     """
+    from catalog.countries import country_name
+
     code = str(issue.get("code") or "")
     params = dict(issue.get("params") or {})
+    if isinstance(params.get("country"), str):
+        params["country"] = country_name(params["country"]) or params["country"]
     template = PROGRAM_MESSAGES.get(f"{code}.{params.get('basis', '')}") or PROGRAM_MESSAGES.get(code)
     if template is None:
         return str(issue.get("text", ""))

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from aiexports.http import client_ip
+from aiexports.parsers import JSONParser
 from buyer_requests import selectors, services
 from buyer_requests.choices import RequestStatus
 from buyer_requests.models import PackageRequest
@@ -38,6 +39,7 @@ class IsActiveStaff(permissions.BasePermission):
 
 class StaffView(generics.GenericAPIView):
     permission_classes = [IsActiveStaff]
+    parser_classes = [JSONParser]  # a staff JSON API, like the drafts API
     filter_backends: list = []
     lookup_field = "reference"
 

@@ -19,13 +19,10 @@ from .. import engine
 from ..choices import LicenseException, Outcome, ReviewPolicy, ThresholdMode
 from ..models import EligibilityResult, Rule, RuleSet, Tier
 from ..reasons import render_reason
-from ..seeding import EMBARGOED_REGIONS
 
-# What ``countries`` accepts, so that the schema rejects what the view rejects (codes of the Country table).
-# Plus the pseudo-destinations of the embargoed regions of Ukraine (15 CFR 746.6), which CLDR does not list.
-COUNTRY_CODES = [code for code in country_code_values() if code] + [
-    c for code in sorted(EMBARGOED_REGIONS) for c in (code, code.lower())
-]
+# What ``countries`` accepts, so that the schema rejects what the view rejects (codes of the Country table,
+# the pseudo-destinations of the embargoed regions of Ukraine included: ``catalog/countries.py``).
+COUNTRY_CODES = [code for code in country_code_values() if code]
 
 
 class ComparisonSerializer(serializers.Serializer):

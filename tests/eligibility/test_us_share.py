@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from catalog.choices import Category, Layer
 from catalog.models import Component
@@ -75,6 +76,9 @@ def test_the_panel_renders_a_program_issue_from_its_code_and_an_old_row_as_store
     from eligibility.templatetags.eligibility import program_issue_text
 
     issue = engine.evaluate_program([engine.MemberData("Acme", "CN")], []).issues[0]
-    assert program_issue_text(issue) == "Acme is located in CN."
-    assert program_issue_text(issue.as_dict()) == "Acme is located in CN."
-    assert program_issue_text({"severity": "error", "code": "retired", "text": "Old words."}) == "Old words."
+    with translation.override("en"):
+        assert program_issue_text(issue) == "Acme is located in China."
+        assert program_issue_text(issue.as_dict()) == "Acme is located in China."
+        assert program_issue_text({"severity": "error", "code": "retired", "text": "Old words."}) == "Old words."
+    with translation.override("ja"):
+        assert program_issue_text(issue) == "Acme は 中国 に所在しています。"

@@ -11,8 +11,9 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from aiexports import jsonlimits
+from tests.buyer_requests.factories import make_request
 from tests.catalog.factories import company
-from tests.factories import ComponentFactory, PackageFactory
+from tests.factories import ComponentFactory, PackageFactory, StaffFactory
 from tests.rfi.factories import notice_with_questions
 
 pytestmark = pytest.mark.django_db
@@ -49,9 +50,10 @@ def test_a_thousand_levels_of_nesting_answer_400_naming_the_limit(method, path, 
     component = ComponentFactory(package=package)
     notice = notice_with_questions(questions=1, topics=1)
     slug = consortium.slug if path.startswith("/api/v1/consortia/") else package.slug
-    url = path.format(slug=slug, id=component.pk, pk=component.pk, docket=notice.docket_id)
+    reference = make_request().reference if "{reference}" in path else ""
+    url = path.format(slug=slug, id=component.pk, pk=component.pk, docket=notice.docket_id, reference=reference)
     api = APIClient()
-    api.force_authenticate(user)
+    api.force_authenticate(StaffFactory() if path.startswith("/api/v1/staff/") else user)
     response = getattr(api, method)(url, body, content_type="application/json")
     assert response.status_code == 400, (url, response.status_code, response.content[:200])
     assert "nested too deeply" in response.json()["detail"]

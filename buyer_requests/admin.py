@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from aiexports.errors import DomainError
-from aiexports.http import client_ip
+from aiexports.http import client_ip, signed_in_user
 from aiexports.singleline import SingleLineFormMixin
 from catalog.eligibility.choices import Outcome
 from catalog.models import Package
@@ -203,11 +203,11 @@ class PackageRequestAdmin(admin.ModelAdmin):
     # --- change page: status, assignment, notes and replies through the services -----------
 
     def save_model(self, request: HttpRequest, obj: PackageRequest, form: forms.ModelForm, change: bool) -> None:
-        data, ip = form.cleaned_data, client_ip(request)
+        data, ip, actor = form.cleaned_data, client_ip(request), signed_in_user(request)
         try:
-            services.package_request_set_status(actor=request.user, request_ids=[obj.pk], status=data["status"],
+            services.package_request_set_status(actor=actor, request_ids=[obj.pk], status=data["status"],
                                                 ip_address=ip)  # fmt: skip
-            services.package_request_assign(actor=request.user, request_ids=[obj.pk],
+            services.package_request_assign(actor=actor, request_ids=[obj.pk],
                                             assignee=data.get("assigned_to"), ip_address=ip)  # fmt: skip
         except DomainError as error:
             self.message_user(request, str(error), messages.ERROR)
@@ -225,7 +225,12 @@ class PackageRequestAdmin(admin.ModelAdmin):
                 text = text_form.cleaned_data.get("text") if text_form.has_changed() else ""
                 if text and text.strip():
                     formset.new_objects.append(
-                        write(actor=request.user, request=form.instance, text=text, ip_address=client_ip(request))
+                        write(
+                            actor=signed_in_user(request),
+                            request=form.instance,
+                            text=text,
+                            ip_address=client_ip(request),
+                        )
                     )
 
     # --- actions ----------------------------------------------------------------------------
@@ -246,20 +251,20 @@ class PackageRequestAdmin(admin.ModelAdmin):
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
         ids = self._ids(queryset)
         self._run(request, lambda: services.package_request_assign(
-            actor=request.user, request_ids=ids, assignee=request.user, ip_address=client_ip(request)
+            actor=signed_in_user(request), request_ids=ids, assignee=request.user, ip_address=client_ip(request)
         ), str(_("assigned to you")))  # fmt: skip
 
     @admin.action(description=_("Unassign"), permissions=["change"])
     def unassign(self, request: HttpRequest, queryset: QuerySet) -> None:
         ids = self._ids(queryset)
         self._run(request, lambda: services.package_request_assign(
-            actor=request.user, request_ids=ids, assignee=None, ip_address=client_ip(request)
+            actor=signed_in_user(request), request_ids=ids, assignee=None, ip_address=client_ip(request)
         ), str(_("unassigned")))  # fmt: skip
 
     def _status(self, request: HttpRequest, queryset: QuerySet, status: str) -> None:
         ids = self._ids(queryset)
         self._run(request, lambda: services.package_request_set_status(
-            actor=request.user, request_ids=ids, status=status, ip_address=client_ip(request)
+            actor=signed_in_user(request), request_ids=ids, status=status, ip_address=client_ip(request)
         ), str(_("changed")))  # fmt: skip
 
     @admin.action(description=_("Mark as in review"), permissions=["change"])
@@ -298,7 +303,7 @@ class PackageRequestAdmin(admin.ModelAdmin):
         form = MatchForm(request.POST if request.method == "POST" else None, suggestions=suggestions)
         if request.method == "POST" and form.is_valid():
             try:
-                made = services.request_match_confirm(actor=request.user, request=row,
+                made = services.request_match_confirm(actor=signed_in_user(request), request=row,
                                                       packages=list(form.cleaned_data["packages"]),
                                                       ip_address=client_ip(request))  # fmt: skip
             except DomainError as error:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from aiexports.audit.admin_mixins import AuditedAdminMixin
 from aiexports.audit.models import AuditEvent
 from aiexports.errors import DomainError
+from aiexports.http import signed_in_user
 from catalog import services
 from catalog.services.consortia import CONSORTIUM_FIELDS
 
@@ -85,7 +86,7 @@ class ConsortiumAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: models.Consortium, form: Any, change: bool) -> None:
         data = form.cleaned_data
         services.consortium_update(
-            actor=request.user, consortium=obj, by_staff=True,
+            actor=signed_in_user(request), consortium=obj, by_staff=True,
             **{name: data[name] for name in CONSORTIUM_FIELDS if name in data},
         )  # fmt: skip
 
@@ -321,7 +322,7 @@ class PackageAdmin(admin.ModelAdmin):
         if data is not None and panel.can_publish and form.is_valid():
             try:
                 public = services.package_publish(
-                    actor=request.user, package=package, message=form.cleaned_data["message"],
+                    actor=signed_in_user(request), package=package, message=form.cleaned_data["message"],
                     overrides=form.override_codes(), override_reason=form.cleaned_data.get("override_reason", ""),
                 )  # fmt: skip
             except DomainError as exc:
@@ -349,7 +350,7 @@ class PackageAdmin(admin.ModelAdmin):
         if data is not None and form.is_valid():
             try:
                 services.consultation_answer(
-                    actor=request.user, package=package, office=form.cleaned_data["office"],
+                    actor=signed_in_user(request), package=package, office=form.cleaned_data["office"],
                     position=form.cleaned_data["position"], comment=form.cleaned_data["comment"],
                 )  # fmt: skip
             except DomainError as exc:
@@ -370,7 +371,7 @@ class PackageAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Assign to me"))
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
-        return _run(self, request, queryset, lambda p: services.package_assign(actor=request.user, package=p,
+        return _run(self, request, queryset, lambda p: services.package_assign(actor=signed_in_user(request), package=p,
              reviewer=request.user), _("Assigned %(count)d package(s) to you."))  # fmt: skip
 
     @admin.action(description=_("Assign to a reviewer…"))
@@ -378,14 +379,15 @@ class PackageAdmin(admin.ModelAdmin):
         initial = {"action": "assign_to", helpers.ACTION_CHECKBOX_NAME: [str(p.pk) for p in queryset]}
         form = AssignForm(request.POST if "apply" in request.POST else None, initial=initial)
         if "apply" in request.POST and form.is_valid():
-            reviewer = form.cleaned_data["reviewer"]
-            return _run(self, request, queryset, lambda p: services.package_assign(actor=request.user, package=p,
+            reviewer, actor = form.cleaned_data["reviewer"], signed_in_user(request)
+            return _run(self, request, queryset, lambda p: services.package_assign(actor=actor, package=p,
                         reviewer=reviewer), _("Assigned %(count)d package(s)."))  # fmt: skip
         return self._intermediate(request, queryset, form, str(_("Assign to a reviewer")))
 
     @admin.action(description=_("Start review"))
     def start_review(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
-        return _run(self, request, queryset, lambda p: services.package_start_review(actor=request.user, package=p),
+        actor = signed_in_user(request)
+        return _run(self, request, queryset, lambda p: services.package_start_review(actor=actor, package=p),
              _("Started the review of %(count)d package(s)."))  # fmt: skip
 
     @admin.action(description=_("Approve and publish…"))
@@ -417,8 +419,8 @@ class PackageAdmin(admin.ModelAdmin):
         initial = {"action": "request_changes", helpers.ACTION_CHECKBOX_NAME: [str(p.pk) for p in queryset]}
         form = RequestChangesForm(request.POST if "apply" in request.POST else None, initial=initial)
         if "apply" in request.POST and form.is_valid():
-            message = form.cleaned_data["message"]
-            return _run(self, request, queryset, lambda p: services.package_request_changes(actor=request.user,
+            message, actor = form.cleaned_data["message"], signed_in_user(request)
+            return _run(self, request, queryset, lambda p: services.package_request_changes(actor=actor,
                         package=p, message=message), _("Requested changes to %(count)d package(s)."))  # fmt: skip
         return self._intermediate(request, queryset, form, str(_("Request changes")))
 
@@ -427,8 +429,8 @@ class PackageAdmin(admin.ModelAdmin):
         initial = {"action": "reject", helpers.ACTION_CHECKBOX_NAME: [str(p.pk) for p in queryset]}
         form = RejectForm(request.POST if "apply" in request.POST else None, initial=initial)
         if "apply" in request.POST and form.is_valid():
-            data = form.cleaned_data
-            return _run(self, request, queryset, lambda p: services.package_reject(actor=request.user, package=p,
+            data, actor = form.cleaned_data, signed_in_user(request)
+            return _run(self, request, queryset, lambda p: services.package_reject(actor=actor, package=p,
                         reason=data["reason"], message=data["message"]),
                         _("Rejected %(count)d package(s)."))  # fmt: skip
         return self._intermediate(request, queryset, form, str(_("Reject packages")))
@@ -448,7 +450,7 @@ class ConsultedOfficeAdmin(admin.ModelAdmin):
     autocomplete_fields = ("group",)
 
     def save_model(self, request: HttpRequest, obj: models.ConsultedOffice, form, change: bool) -> None:  # noqa: ANN001
-        services.consulted_office_save(actor=request.user, office=obj)
+        services.consulted_office_save(actor=signed_in_user(request), office=obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # answers refer to offices; untick "consulted" instead

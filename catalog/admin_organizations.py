@@ -26,7 +26,7 @@ from aiexports.accounts.organizations import services as organization_services
 from aiexports.accounts.organizations.services import organization_unverify, organization_verify
 from aiexports.audit.admin_mixins import AuditedAdminMixin
 from aiexports.errors import DomainError
-from aiexports.http import client_ip
+from aiexports.http import client_ip, signed_in_user
 from aiexports.singleline import SingleLineFormMixin
 
 from . import models
@@ -148,7 +148,7 @@ class OrganizationAdmin(AuditedAdminMixin, admin.ModelAdmin):
             return
         data = form.cleaned_data
         organization_services.organization_update(
-            actor=request.user,
+            actor=signed_in_user(request),
             organization=obj,
             by_staff=True,
             name=data["name"],
@@ -198,7 +198,7 @@ class OrganizationAdmin(AuditedAdminMixin, admin.ModelAdmin):
             for organization in queryset:
                 try:
                     service(
-                        actor=request.user,
+                        actor=signed_in_user(request),
                         organization=organization,
                         note=form.cleaned_data["note"],
                         ip_address=client_ip(request),

@@ -39,7 +39,7 @@ class MembershipForm(forms.ModelForm):
         fields = ("user", "role")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.instance.pk and "user" in self.changed_data:
             raise ValidationError(_("Remove this member and add the other person instead."))
         return data
@@ -74,7 +74,7 @@ class OrganizationAdminForm(SingleLineFormMixin, forms.ModelForm):
                   "created_by")  # fmt: skip
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         try:
             organization_services.validate_control(
                 country=data.get("country"),
@@ -102,7 +102,7 @@ class VerificationForm(SingleLineFormMixin, forms.Form):
 
 
 @admin.register(models.Organization)
-class OrganizationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(AuditedAdminMixin[models.Organization], admin.ModelAdmin):
     """Adding and deleting here are audited by ``AuditedAdminMixin``; a change and member edits call the services."""
 
     form = OrganizationAdminForm

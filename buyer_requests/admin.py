@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -26,6 +26,9 @@ from catalog.models import Package
 from . import exports, selectors, services
 from .choices import RequestStatus
 from .models import PackageRequest, RequestMatch, RequestNote, RequestReply
+
+if TYPE_CHECKING:
+    from .selectors import Suggestion
 
 
 def staff_users() -> QuerySet:
@@ -74,8 +77,8 @@ class ReplyForm(_TextForm):
 class _AddOnlyInline(admin.StackedInline):
     extra = 1
     can_delete = False
-    fields = ("text", "author", "created_at")
-    readonly_fields = ("author", "created_at")
+    fields: ClassVar[tuple[str, ...]] = ("text", "author", "created_at")
+    readonly_fields: ClassVar[tuple[str, ...]] = ("author", "created_at")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("author")
@@ -125,12 +128,13 @@ class MatchForm(SingleLineFormMixin, forms.Form):
         help_text=_("Their consortia are e-mailed the request without its confidential details."),
     )
 
-    def __init__(self, *args: Any, suggestions: list[Package], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, suggestions: list[Suggestion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["packages"]
+        field = cast(forms.ModelMultipleChoiceField, self.fields["packages"])
         field.queryset = Package.objects.filter(pk__in=[p.pk for p in suggestions]).order_by("title")
         outcomes = {p.pk: Outcome(p.outcome).label for p in suggestions}
-        field.label_from_instance = lambda p: f"{p.title} — {p.consortium.name} ({outcomes.get(p.pk, '')})"
+        # A per-instance label (the stubs type it as a method, so mypy refuses the assignment).
+        field.label_from_instance = lambda p: f"{p.title} — {p.consortium.name} ({outcomes.get(p.pk, '')})"  # type: ignore[method-assign,assignment]
 
 
 @admin.register(PackageRequest)
@@ -280,7 +284,7 @@ class PackageRequestAdmin(admin.ModelAdmin):
         self._status(request, queryset, RequestStatus.CLOSED)
 
     @admin.action(description=_("Export selected to CSV"), permissions=["view"])
-    def export_selected_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+    def export_selected_csv(self, request: HttpRequest, queryset: QuerySet) -> StreamingHttpResponse:
         return exports.csv_response(request, queryset, filters=request.GET.urlencode())
 
     # --- the matches page ----------------------------------------------------------------------

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from aiexports.http import client_ip, signed_in_user
 from buyer_requests import selectors, services
 from buyer_requests.choices import RequestStatus
-from buyer_requests.models import PackageRequest
+from buyer_requests.models import PackageRequest, RequestNote, RequestReply
 from catalog.models import Package
 
 from .serializers import (
@@ -121,7 +121,7 @@ class PackageRequestDetail(StaffView):
 
 class _TextView(StaffView):
     serializer_class = TextSerializer
-    write = staticmethod(services.request_note_add)
+    write: staticmethod[..., RequestNote | RequestReply] = staticmethod(services.request_note_add)
 
     def post(self, request: Request, reference: str) -> Response:
         row = self._row(reference)

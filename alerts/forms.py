@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +33,7 @@ class AlertForm(USWDSFormMixin, HoneypotMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("- Select -")), *country_choices()]
+        cast(forms.ChoiceField, self.fields["country"]).choices = [("", _("- Select -")), *country_choices()]
 
 
 class ManageLinkForm(USWDSFormMixin, HoneypotMixin, forms.Form):

@@ -64,8 +64,12 @@ def check_confirm(token: str) -> LinkCheck:
     data = _load(token, SALT_CONFIRM, settings.AIX_ALERTS_CONFIRM_MAX_AGE)
     if isinstance(data, LinkState):
         return LinkCheck(data)
-    alert = Alert.objects.select_related("subscriber", "country").filter(pk=data.get("a"), subscriber_id=data["s"])
-    alert = alert.first() if isinstance(data.get("a"), int) else None
+    alert_id = data.get("a")
+    alert = (
+        Alert.objects.select_related("subscriber", "country").filter(pk=alert_id, subscriber_id=data["s"]).first()
+        if isinstance(alert_id, int)
+        else None
+    )
     if alert is None:
         return LinkCheck(LinkState.INVALID)
     if alert.confirmed_at or alert.ended_at:

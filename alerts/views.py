@@ -96,7 +96,9 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     else:
         check, done = tokens.check_confirm(token), False
     filters = selectors.describe_filters(check.alert.query) if check.alert else []
-    manage_url = reverse("alerts:manage", args=[tokens.manage_token(check.subscriber)]) if done else ""
+    manage_url = (
+        reverse("alerts:manage", args=[tokens.manage_token(check.subscriber)]) if done and check.subscriber else ""
+    )
     return _link_page(request, "alerts/confirm.html", check, done=done, filters=filters, manage_url=manage_url)
 
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from aiexports.errors import DomainError
-from aiexports.http import client_ip
+from aiexports.http import client_ip, signed_in_user
 from aiexports.singleline import SingleLineFormMixin
 from catalog.models import Package
 from eligibility.choices import Outcome
@@ -26,6 +26,9 @@ from eligibility.choices import Outcome
 from . import exports, selectors, services
 from .choices import RequestStatus
 from .models import PackageRequest, RequestMatch, RequestNote, RequestReply
+
+if TYPE_CHECKING:
+    from .selectors import Suggestion
 
 
 def staff_users() -> QuerySet:
@@ -74,8 +77,8 @@ class ReplyForm(_TextForm):
 class _AddOnlyInline(admin.StackedInline):
     extra = 1
     can_delete = False
-    fields = ("text", "author", "created_at")
-    readonly_fields = ("author", "created_at")
+    fields: ClassVar[tuple[str, ...]] = ("text", "author", "created_at")
+    readonly_fields: ClassVar[tuple[str, ...]] = ("author", "created_at")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("author")
@@ -125,12 +128,13 @@ class MatchForm(SingleLineFormMixin, forms.Form):
         help_text=_("Their consortia are e-mailed the request without its confidential details."),
     )
 
-    def __init__(self, *args: Any, suggestions: list[Package], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, suggestions: list[Suggestion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["packages"]
+        field = cast(forms.ModelMultipleChoiceField, self.fields["packages"])
         field.queryset = Package.objects.filter(pk__in=[p.pk for p in suggestions]).order_by("title")
         outcomes = {p.pk: Outcome(p.outcome).label for p in suggestions}
-        field.label_from_instance = lambda p: f"{p.title} — {p.consortium.name} ({outcomes.get(p.pk, '')})"
+        # A per-instance label (the stubs type it as a method, so mypy refuses the assignment).
+        field.label_from_instance = lambda p: f"{p.title} — {p.consortium.name} ({outcomes.get(p.pk, '')})"  # type: ignore[method-assign,assignment]
 
 
 @admin.register(PackageRequest)
@@ -203,11 +207,11 @@ class PackageRequestAdmin(admin.ModelAdmin):
     # --- change page: status, assignment, notes and replies through the services -----------
 
     def save_model(self, request: HttpRequest, obj: PackageRequest, form: forms.ModelForm, change: bool) -> None:
-        data, ip = form.cleaned_data, client_ip(request)
+        data, ip, actor = form.cleaned_data, client_ip(request), signed_in_user(request)
         try:
-            services.package_request_set_status(actor=request.user, request_ids=[obj.pk], status=data["status"],
+            services.package_request_set_status(actor=actor, request_ids=[obj.pk], status=data["status"],
                                                 ip_address=ip)  # fmt: skip
-            services.package_request_assign(actor=request.user, request_ids=[obj.pk],
+            services.package_request_assign(actor=actor, request_ids=[obj.pk],
                                             assignee=data.get("assigned_to"), ip_address=ip)  # fmt: skip
         except DomainError as error:
             self.message_user(request, str(error), messages.ERROR)
@@ -225,7 +229,12 @@ class PackageRequestAdmin(admin.ModelAdmin):
                 text = text_form.cleaned_data.get("text") if text_form.has_changed() else ""
                 if text and text.strip():
                     formset.new_objects.append(
-                        write(actor=request.user, request=form.instance, text=text, ip_address=client_ip(request))
+                        write(
+                            actor=signed_in_user(request),
+                            request=form.instance,
+                            text=text,
+                            ip_address=client_ip(request),
+                        )
                     )
 
     # --- actions ----------------------------------------------------------------------------
@@ -246,20 +255,20 @@ class PackageRequestAdmin(admin.ModelAdmin):
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
         ids = self._ids(queryset)
         self._run(request, lambda: services.package_request_assign(
-            actor=request.user, request_ids=ids, assignee=request.user, ip_address=client_ip(request)
+            actor=signed_in_user(request), request_ids=ids, assignee=request.user, ip_address=client_ip(request)
         ), str(_("assigned to you")))  # fmt: skip
 
     @admin.action(description=_("Unassign"), permissions=["change"])
     def unassign(self, request: HttpRequest, queryset: QuerySet) -> None:
         ids = self._ids(queryset)
         self._run(request, lambda: services.package_request_assign(
-            actor=request.user, request_ids=ids, assignee=None, ip_address=client_ip(request)
+            actor=signed_in_user(request), request_ids=ids, assignee=None, ip_address=client_ip(request)
         ), str(_("unassigned")))  # fmt: skip
 
     def _status(self, request: HttpRequest, queryset: QuerySet, status: str) -> None:
         ids = self._ids(queryset)
         self._run(request, lambda: services.package_request_set_status(
-            actor=request.user, request_ids=ids, status=status, ip_address=client_ip(request)
+            actor=signed_in_user(request), request_ids=ids, status=status, ip_address=client_ip(request)
         ), str(_("changed")))  # fmt: skip
 
     @admin.action(description=_("Mark as in review"), permissions=["change"])
@@ -275,7 +284,7 @@ class PackageRequestAdmin(admin.ModelAdmin):
         self._status(request, queryset, RequestStatus.CLOSED)
 
     @admin.action(description=_("Export selected to CSV"), permissions=["view"])
-    def export_selected_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+    def export_selected_csv(self, request: HttpRequest, queryset: QuerySet) -> StreamingHttpResponse:
         return exports.csv_response(request, queryset, filters=request.GET.urlencode())
 
     # --- the matches page ----------------------------------------------------------------------
@@ -298,7 +307,7 @@ class PackageRequestAdmin(admin.ModelAdmin):
         form = MatchForm(request.POST if request.method == "POST" else None, suggestions=suggestions)
         if request.method == "POST" and form.is_valid():
             try:
-                made = services.request_match_confirm(actor=request.user, request=row,
+                made = services.request_match_confirm(actor=signed_in_user(request), request=row,
                                                       packages=list(form.cleaned_data["packages"]),
                                                       ip_address=client_ip(request))  # fmt: skip
             except DomainError as error:

@@ -11,7 +11,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aiexports.http import client_ip
+from aiexports.http import client_ip, signed_in_user
 from aiexports.streaming import Echo, csv_safe
 
 from .models import NEED_FIELDS, PackageRequest
@@ -48,7 +48,7 @@ def csv_response(request: HttpRequest, queryset: QuerySet[PackageRequest], *, fi
     """Stream ``queryset`` as CSV; the export itself is audited (it carries contact details)."""
     queryset = queryset.select_related("country", "sector", "assigned_to").prefetch_related("matches__package")
     package_request_export_record(
-        actor=request.user, count=queryset.count(), filters=filters, ip_address=client_ip(request)
+        actor=signed_in_user(request), count=queryset.count(), filters=filters, ip_address=client_ip(request)
     )
     name = f"package-requests-{timezone.now():%Y%m%d-%H%M}.csv"
     response = StreamingHttpResponse(_lines(queryset), content_type="text/csv; charset=utf-8")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -77,10 +77,10 @@ class PackageRequestForm(USWDSFormMixin, HoneypotMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = country_choices()
+        cast(forms.ChoiceField, self.fields["country"]).choices = country_choices()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not any((data.get(name) or "").strip() for name in NEED_FIELDS.values()):
             raise forms.ValidationError(_("Describe what you need in at least one layer."), code="no_need")
         return data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import Layer
 from catalog.models import Country, Package, Sector
+
+if TYPE_CHECKING:
+    from .selectors import Suggestion
 
 from .choices import FinancingInterest, RequesterType, RequestStatus, Scale, Timeline
 
@@ -66,6 +70,9 @@ class PackageRequest(models.Model):
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     receipt_sent_at = models.DateTimeField(_("confirmation sent"), null=True, blank=True)
+
+    # Not a column: the staff API sets it on the row it returns, for its serializer (``selectors.match_suggestions``).
+    suggestions: list[Suggestion]
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from catalog.models import Component, Package
@@ -10,6 +12,17 @@ from eligibility.models import EligibilityResult
 from eligibility.selectors import packages_available_in, ruleset_active
 
 from .models import PackageRequest
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _SuggestionOutcome(TypedDict):
+    outcome: str  # an ``Outcome`` value: eligible or license required
+
+
+if TYPE_CHECKING:
+    Suggestion = WithAnnotations[Package, _SuggestionOutcome]
 
 
 def request_queue() -> QuerySet[PackageRequest]:
@@ -26,7 +39,7 @@ def request_detail(*, reference: str) -> PackageRequest | None:
     )
 
 
-def match_suggestions(request: PackageRequest, *, limit: int = 50) -> list[Package]:
+def match_suggestions(request: PackageRequest, *, limit: int = 50) -> list[Suggestion]:
     """Published packages that fit ``request``: available in its country under the active rule set (eligible or
     license required, ``package.outcome`` says which), with a component in every layer asked, serving its sector.
     Packages already confirmed as matches are left out. Empty while no rule set is active."""

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aiexports.accounts.models import User
 from aiexports.audit.services import audit_record
 from aiexports.errors import DomainError, NotAllowed
 from aiexports.mail import absolute_url
@@ -43,7 +44,7 @@ class RequestInvalid(DomainError):
         self.errors = errors
 
 
-def _require_staff(actor: Any) -> None:
+def _require_staff(actor: User) -> None:
     if not (getattr(actor, "is_authenticated", False) and actor.is_staff and actor.is_active):
         raise NotAllowed(_("Only staff may triage package requests."))
 
@@ -166,7 +167,7 @@ def package_request_receipt_send(*, request_id: int) -> bool:
 
 
 def package_request_assign(
-    *, actor: Any, request_ids: Collection[int], assignee: Any | None, ip_address: str | None = None
+    *, actor: User, request_ids: Collection[int], assignee: Any | None, ip_address: str | None = None
 ) -> int:
     """Assign the requests to ``assignee`` (an active staff member), or unassign with ``None``."""
     _require_staff(actor)
@@ -197,7 +198,7 @@ def package_request_assign(
 
 
 def package_request_set_status(
-    *, actor: Any, request_ids: Collection[int], status: str, ip_address: str | None = None
+    *, actor: User, request_ids: Collection[int], status: str, ip_address: str | None = None
 ) -> int:
     """Set the triage status. Any status may follow any other: staff correct mistakes (a request closed early)."""
     _require_staff(actor)
@@ -250,7 +251,7 @@ def _clean_text(text: str) -> str:
     return text
 
 
-def request_note_add(*, actor: Any, request: PackageRequest, text: str, ip_address: str | None = None) -> RequestNote:
+def request_note_add(*, actor: User, request: PackageRequest, text: str, ip_address: str | None = None) -> RequestNote:
     """An internal note (staff only, never shown to the requester or the consortia)."""
     _require_staff(actor)
     text = _clean_text(text)
@@ -266,7 +267,9 @@ def request_note_add(*, actor: Any, request: PackageRequest, text: str, ip_addre
     return note
 
 
-def request_reply_add(*, actor: Any, request: PackageRequest, text: str, ip_address: str | None = None) -> RequestReply:
+def request_reply_add(
+    *, actor: User, request: PackageRequest, text: str, ip_address: str | None = None
+) -> RequestReply:
     """A reply to the requester: shown on the status page at once, e-mailed after commit."""
     _require_staff(actor)
     text = _clean_text(text)
@@ -301,7 +304,7 @@ def request_reply_send(*, reply_id: int) -> bool:
 
 
 def request_match_confirm(
-    *, actor: Any, request: PackageRequest, packages: Collection[Package], ip_address: str | None = None
+    *, actor: User, request: PackageRequest, packages: Collection[Package], ip_address: str | None = None
 ) -> list[RequestMatch]:
     """Confirm published packages as matches of the request; their consortia are told after commit.
 
@@ -367,7 +370,7 @@ def request_match_notify(*, match_id: int) -> int:
     return len(recipients)
 
 
-def package_request_export_record(*, actor: Any, count: int, filters: str = "", ip_address: str | None = None) -> None:
+def package_request_export_record(*, actor: User, count: int, filters: str = "", ip_address: str | None = None) -> None:
     """Record that staff exported ``count`` requests (with contact details) to CSV."""
     _require_staff(actor)
     with transaction.atomic():

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
@@ -17,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from aiexports.audit.admin_mixins import AuditedAdminMixin
 from aiexports.audit.models import AuditEvent
 from aiexports.errors import DomainError
+from aiexports.http import signed_in_user
+from aiexports.typed import StrOrPromise
 from catalog import services
 from catalog.services.consortia import CONSORTIUM_FIELDS
 
@@ -24,6 +27,18 @@ from . import models, workflow
 from .choices import Layer, MemberStatus
 from .forms.review import AssignForm, ConsultationAnswerForm, PublishForm, RejectForm, RequestChangesForm
 from .review_panel import consultation_offices, offices_of, review_panel
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _ConsortiumCounts(TypedDict):
+    n_members: int
+    n_packages: int
+
+
+class _PackageCounts(TypedDict):
+    component_count: int
 
 
 @admin.register(models.Country)
@@ -50,7 +65,7 @@ class ConsortiumMemberInline(admin.TabularInline):
 
 
 @admin.register(models.Consortium)
-class ConsortiumAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ConsortiumAdmin(AuditedAdminMixin[models.Consortium], admin.ModelAdmin):
     """A staff edit calls ``consortium_update`` (its audit row); a deletion is audited by ``AuditedAdminMixin``.
     Consortia are created on the site (``consortium_create`` makes the anchor its first member), not here; the
     slug (public links) and the anchor do not change here."""
@@ -79,13 +94,13 @@ class ConsortiumAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ("slug", "anchor") if obj is not None else ()
 
-    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, tuple[str, ...]]:
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, Sequence[str]]:
         return {} if obj is not None else dict(self.prepopulated_fields)
 
     def save_model(self, request: HttpRequest, obj: models.Consortium, form: Any, change: bool) -> None:
         data = form.cleaned_data
         services.consortium_update(
-            actor=request.user, consortium=obj, by_staff=True,
+            actor=signed_in_user(request), consortium=obj, by_staff=True,
             **{name: data[name] for name in CONSORTIUM_FIELDS if name in data},
         )  # fmt: skip
 
@@ -98,11 +113,11 @@ class ConsortiumAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return str(obj.anchor.country)
 
     @admin.display(description=_("members"), ordering="n_members")
-    def member_count(self, obj: models.Consortium) -> int:
+    def member_count(self, obj: WithAnnotations[models.Consortium, _ConsortiumCounts]) -> int:
         return obj.n_members
 
     @admin.display(description=_("packages"), ordering="n_packages")
-    def package_count(self, obj: models.Consortium) -> int:
+    def package_count(self, obj: WithAnnotations[models.Consortium, _ConsortiumCounts]) -> int:
         return obj.n_packages
 
 
@@ -113,7 +128,7 @@ class LayerFilter(admin.SimpleListFilter):
     title = _("component layer")
     parameter_name = "layer"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, StrOrPromise]]:
         return list(Layer.choices)
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -126,7 +141,7 @@ class ReviewerFilter(admin.SimpleListFilter):
     title = _("reviewer")
     parameter_name = "reviewer"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, StrOrPromise]]:
         staff = (
             models.Package.objects.exclude(reviewer=None)
             .values_list("reviewer_id", "reviewer__email")
@@ -150,7 +165,7 @@ class RevisionFilter(admin.SimpleListFilter):
     title = _("kind")
     parameter_name = "kind"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, StrOrPromise]]:
         return [("new", _("New packages")), ("revision", _("Revisions of published packages"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -183,7 +198,7 @@ class ComponentInline(admin.TabularInline):
 
 
 def _run(
-    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, call, done: str
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, call, done: StrOrPromise
 ) -> HttpResponse | None:
     """Apply one service to each selected package; report successes and each refusal with its reason.
 
@@ -241,7 +256,7 @@ class PackageAdmin(admin.ModelAdmin):
     )  # fmt: skip
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f for fieldset in self.fieldsets for f in fieldset[1]["fields"]]
+        return flatten_fieldsets(self.fieldsets)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # consortia create packages on the site
@@ -253,7 +268,7 @@ class PackageAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(component_count=Count("components", distinct=True))
 
     @admin.display(description=_("components"), ordering="component_count")
-    def n_components(self, obj: models.Package) -> int:
+    def n_components(self, obj: WithAnnotations[models.Package, _PackageCounts]) -> int:
         return obj.component_count
 
     @admin.display(description=_("kind"), boolean=False)
@@ -285,17 +300,23 @@ class PackageAdmin(admin.ModelAdmin):
         ]
 
     def render_change_form(
-        self, request: HttpRequest, context: dict, *args: Any, obj: Any = None, **kwargs: Any
+        self,
+        request: HttpRequest,
+        context: dict,
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
     ) -> HttpResponse:
         if obj is not None:
             context["panel"] = review_panel(obj)
             context["my_offices"] = offices_of(request.user)
-        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def _package_or_redirect(self, request: HttpRequest, object_id: str) -> Any:
         package = self.get_object(request, unquote(object_id))
         if package is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[attr-defined]  # private Django helper, absent from django-stubs
         return package
 
     def _page(self, request: HttpRequest, package: models.Package, template: str, **context: Any) -> TemplateResponse:
@@ -321,7 +342,7 @@ class PackageAdmin(admin.ModelAdmin):
         if data is not None and panel.can_publish and form.is_valid():
             try:
                 public = services.package_publish(
-                    actor=request.user, package=package, message=form.cleaned_data["message"],
+                    actor=signed_in_user(request), package=package, message=form.cleaned_data["message"],
                     overrides=form.override_codes(), override_reason=form.cleaned_data.get("override_reason", ""),
                 )  # fmt: skip
             except DomainError as exc:
@@ -343,13 +364,13 @@ class PackageAdmin(admin.ModelAdmin):
             return package
         if not self.has_view_permission(request, package):
             raise PermissionDenied
-        offices = consultation_offices().filter(group__user=request.user)
+        offices = consultation_offices().filter(group__user=signed_in_user(request))
         data = request.POST if request.method == "POST" else None
         form = ConsultationAnswerForm(data, offices=offices, initial={"office": offices.first()})
         if data is not None and form.is_valid():
             try:
                 services.consultation_answer(
-                    actor=request.user, package=package, office=form.cleaned_data["office"],
+                    actor=signed_in_user(request), package=package, office=form.cleaned_data["office"],
                     position=form.cleaned_data["position"], comment=form.cleaned_data["comment"],
                 )  # fmt: skip
             except DomainError as exc:
@@ -370,7 +391,7 @@ class PackageAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Assign to me"))
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
-        return _run(self, request, queryset, lambda p: services.package_assign(actor=request.user, package=p,
+        return _run(self, request, queryset, lambda p: services.package_assign(actor=signed_in_user(request), package=p,
              reviewer=request.user), _("Assigned %(count)d package(s) to you."))  # fmt: skip
 
     @admin.action(description=_("Assign to a reviewer…"))
@@ -378,14 +399,15 @@ class PackageAdmin(admin.ModelAdmin):
         initial = {"action": "assign_to", helpers.ACTION_CHECKBOX_NAME: [str(p.pk) for p in queryset]}
         form = AssignForm(request.POST if "apply" in request.POST else None, initial=initial)
         if "apply" in request.POST and form.is_valid():
-            reviewer = form.cleaned_data["reviewer"]
-            return _run(self, request, queryset, lambda p: services.package_assign(actor=request.user, package=p,
+            reviewer, actor = form.cleaned_data["reviewer"], signed_in_user(request)
+            return _run(self, request, queryset, lambda p: services.package_assign(actor=actor, package=p,
                         reviewer=reviewer), _("Assigned %(count)d package(s)."))  # fmt: skip
         return self._intermediate(request, queryset, form, str(_("Assign to a reviewer")))
 
     @admin.action(description=_("Start review"))
     def start_review(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
-        return _run(self, request, queryset, lambda p: services.package_start_review(actor=request.user, package=p),
+        actor = signed_in_user(request)
+        return _run(self, request, queryset, lambda p: services.package_start_review(actor=actor, package=p),
              _("Started the review of %(count)d package(s)."))  # fmt: skip
 
     @admin.action(description=_("Approve and publish…"))
@@ -417,8 +439,8 @@ class PackageAdmin(admin.ModelAdmin):
         initial = {"action": "request_changes", helpers.ACTION_CHECKBOX_NAME: [str(p.pk) for p in queryset]}
         form = RequestChangesForm(request.POST if "apply" in request.POST else None, initial=initial)
         if "apply" in request.POST and form.is_valid():
-            message = form.cleaned_data["message"]
-            return _run(self, request, queryset, lambda p: services.package_request_changes(actor=request.user,
+            message, actor = form.cleaned_data["message"], signed_in_user(request)
+            return _run(self, request, queryset, lambda p: services.package_request_changes(actor=actor,
                         package=p, message=message), _("Requested changes to %(count)d package(s)."))  # fmt: skip
         return self._intermediate(request, queryset, form, str(_("Request changes")))
 
@@ -427,8 +449,8 @@ class PackageAdmin(admin.ModelAdmin):
         initial = {"action": "reject", helpers.ACTION_CHECKBOX_NAME: [str(p.pk) for p in queryset]}
         form = RejectForm(request.POST if "apply" in request.POST else None, initial=initial)
         if "apply" in request.POST and form.is_valid():
-            data = form.cleaned_data
-            return _run(self, request, queryset, lambda p: services.package_reject(actor=request.user, package=p,
+            data, actor = form.cleaned_data, signed_in_user(request)
+            return _run(self, request, queryset, lambda p: services.package_reject(actor=actor, package=p,
                         reason=data["reason"], message=data["message"]),
                         _("Rejected %(count)d package(s)."))  # fmt: skip
         return self._intermediate(request, queryset, form, str(_("Reject packages")))
@@ -448,7 +470,7 @@ class ConsultedOfficeAdmin(admin.ModelAdmin):
     autocomplete_fields = ("group",)
 
     def save_model(self, request: HttpRequest, obj: models.ConsultedOffice, form, change: bool) -> None:  # noqa: ANN001
-        services.consulted_office_save(actor=request.user, office=obj)
+        services.consulted_office_save(actor=signed_in_user(request), office=obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # answers refer to offices; untick "consulted" instead

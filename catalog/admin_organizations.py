@@ -26,7 +26,7 @@ from aiexports.accounts.organizations import services as organization_services
 from aiexports.accounts.organizations.services import organization_unverify, organization_verify
 from aiexports.audit.admin_mixins import AuditedAdminMixin
 from aiexports.errors import DomainError
-from aiexports.http import client_ip
+from aiexports.http import client_ip, signed_in_user
 from aiexports.singleline import SingleLineFormMixin
 
 from . import models
@@ -39,7 +39,7 @@ class MembershipForm(forms.ModelForm):
         fields = ("user", "role")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.instance.pk and "user" in self.changed_data:
             raise ValidationError(_("Remove this member and add the other person instead."))
         return data
@@ -74,7 +74,7 @@ class OrganizationAdminForm(SingleLineFormMixin, forms.ModelForm):
                   "created_by")  # fmt: skip
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         try:
             organization_services.validate_control(
                 country=data.get("country"),
@@ -102,7 +102,7 @@ class VerificationForm(SingleLineFormMixin, forms.Form):
 
 
 @admin.register(models.Organization)
-class OrganizationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(AuditedAdminMixin[models.Organization], admin.ModelAdmin):
     """Adding and deleting here are audited by ``AuditedAdminMixin``; a change and member edits call the services."""
 
     form = OrganizationAdminForm
@@ -148,7 +148,7 @@ class OrganizationAdmin(AuditedAdminMixin, admin.ModelAdmin):
             return
         data = form.cleaned_data
         organization_services.organization_update(
-            actor=request.user,
+            actor=signed_in_user(request),
             organization=obj,
             by_staff=True,
             name=data["name"],
@@ -198,7 +198,7 @@ class OrganizationAdmin(AuditedAdminMixin, admin.ModelAdmin):
             for organization in queryset:
                 try:
                     service(
-                        actor=request.user,
+                        actor=signed_in_user(request),
                         organization=organization,
                         note=form.cleaned_data["note"],
                         ip_address=client_ip(request),

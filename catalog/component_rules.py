@@ -56,6 +56,14 @@ def _is_set(component: Any, name: str) -> bool:
     return getattr(component, name, None) is not None
 
 
+def _chip_figure_misplaced(name: str) -> Callable[[Any], bool]:
+    return lambda c: _is_set(c, name) and bool(c.category) and c.category not in CHIP_CATEGORIES
+
+
+def _hardware_value_misplaced(name: str) -> Callable[[Any], bool]:
+    return lambda c: _is_set(c, name) and c.layer != Layer.HARDWARE
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "category",
@@ -73,7 +81,7 @@ RULES: tuple[Rule, ...] = (
         Rule(
             name,
             (name, "category"),
-            lambda c, name=name: _is_set(c, name) and bool(c.category) and c.category not in CHIP_CATEGORIES,
+            _chip_figure_misplaced(name),
             _("Give TPP, performance density and DRAM bandwidth only for chips and servers."),
         )
         for name in CHIP_FIGURES
@@ -88,7 +96,7 @@ RULES: tuple[Rule, ...] = (
         Rule(
             name,
             (name, "layer"),
-            lambda c, name=name: _is_set(c, name) and c.layer != Layer.HARDWARE,
+            _hardware_value_misplaced(name),
             _("Give a value per unit and a U.S.-origin share only for hardware components."),
         )
         for name in HARDWARE_VALUES

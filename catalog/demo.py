@@ -4,7 +4,7 @@ running it twice leaves the same rows."""
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -16,6 +16,9 @@ from catalog.models import Component, Consortium, ConsortiumMember, Organization
 from catalog.sample_data import build_packages, ensure_consortia, ensure_organizations
 from catalog.services.packages import component_values
 from catalog.services.search import packages_search_refresh
+
+if TYPE_CHECKING:
+    from aiexports.accounts.models import User
 
 DEMO_COMPANY_EMAIL = "company@aiexports.example"
 DEMO_STAFF_EMAIL = "staff@aiexports.example"
@@ -46,7 +49,7 @@ def invite_demo_company(consortia: list[Consortium]) -> None:
 REVISION_SUMMARY_NOTE = " Revised: a second 20 MW data hall and a Swahili speech model are added."
 
 
-def ensure_pending_revision(consortium: Consortium, *, created_by: object = None) -> Package | None:
+def ensure_pending_revision(consortium: Consortium, *, created_by: User | None = None) -> Package | None:
     """A revision of the consortium's first published package, submitted and waiting for review (once): the
     public keeps seeing the published version; staff see the revision and its diff."""
     original = (

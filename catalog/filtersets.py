@@ -37,7 +37,15 @@ class NgramQuery(SearchQuery):
     def __init__(self, value: str) -> None:
         super().__init__(value)
 
-    def as_sql(self, compiler: Any, connection: Any, function: Any = None, template: Any = None) -> Any:
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, Any]:
         sql, params = compiler.compile(self.source_expressions[0])
         return f"({sql})::tsquery", params
 

@@ -17,8 +17,9 @@ from catalog.models import ConsortiumMember, OrganizationMembership, Package
 def package_status_recipients(package: Package) -> list[str]:
     """Who hears about a package's status: its creator and the admins of the consortium's anchor organization."""
     emails = set(_admin_emails(package.consortium.anchor_id))
-    if package.created_by_id and package.created_by.is_active:
-        emails.add(package.created_by.email)
+    creator = package.created_by  # None, without a query, when nobody is recorded
+    if creator is not None and creator.is_active:
+        emails.add(creator.email)
     return sorted(e for e in emails if e)
 
 

@@ -16,12 +16,13 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from aiexports.typed import StrOrPromise
 from catalog.choices import Layer
 from catalog.models import Component, ConsortiumMember, Package
 from eligibility.us_share import below_presumption, share_display, weighted_share
 
 # Wizard steps: (slug, label). A layer step's slug is the layer's value.
-STEPS: list[tuple[str, str]] = [
+STEPS: list[tuple[str, StrOrPromise]] = [
     ("overview", _("Overview")),
     (Layer.HARDWARE.value, _("Hardware")),
     (Layer.SOFTWARE.value, _("Software & models")),
@@ -39,7 +40,7 @@ class Missing:
     component it is about (if any)."""
 
     code: str
-    message: str
+    message: StrOrPromise
     step: str
     component: int | None = None
 

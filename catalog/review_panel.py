@@ -285,7 +285,7 @@ def _member(m: ConsortiumMember, current: Any, headquarters: frozenset[str] = fr
                        "it need a license wherever it is.")
             )  # fmt: skip
             country = org.controlling_country if parent else org.country
-            concern = text % {"country": country.name}
+            concern = text % {"country": country.name if country else ""}
     hits = tuple(
         _("“%(name)s” on %(list)s (score %(score)s, %(status)s)")
         % {"name": h.matched_name, "list": h.source_list, "score": f"{h.score:.2f}", "status": h.get_status_display()}

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from aiexports.errors import DomainError
-from aiexports.http import client_ip
+from aiexports.http import client_ip, signed_in_user
 from aiexports.singleline import SingleLineFormMixin
 from aiexports.typed import StrOrPromise
 
@@ -205,7 +205,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Submission, form: forms.ModelForm, change: bool) -> None:
         data = form.cleaned_data
         review.submission_review_update(
-            actor=request.user,
+            actor=signed_in_user(request),
             submission_id=obj.pk,
             status=data["status"],
             assigned_reviewer=data.get("assigned_reviewer"),
@@ -225,7 +225,10 @@ class SubmissionAdmin(admin.ModelAdmin):
                 if text and text.strip():
                     formset.new_objects.append(
                         review.internal_note_add(
-                            actor=request.user, submission=form.instance, text=text, ip_address=client_ip(request)
+                            actor=signed_in_user(request),
+                            submission=form.instance,
+                            text=text,
+                            ip_address=client_ip(request),
                         )
                     )
 
@@ -282,7 +285,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
         ids = self._ids(queryset)
         self._run(request, lambda: review.submission_assign(
-            actor=request.user, submission_ids=ids, reviewer=request.user, ip_address=client_ip(request)
+            actor=signed_in_user(request), submission_ids=ids, reviewer=request.user, ip_address=client_ip(request)
         ), str(_("assigned to you")))  # fmt: skip
 
     @admin.action(description=_("Assign to a reviewer…"), permissions=["change"])
@@ -290,7 +293,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         def apply(data: dict) -> None:
             reviewer = data["reviewer"]
             self._run(request, lambda: review.submission_assign(
-                actor=request.user, submission_ids=self._ids(queryset), reviewer=reviewer,
+                actor=signed_in_user(request), submission_ids=self._ids(queryset), reviewer=reviewer,
                 ip_address=client_ip(request),
             ), str(_("assigned to %(user)s") % {"user": reviewer}) if reviewer else str(_("unassigned")))  # fmt: skip
 
@@ -303,7 +306,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     def change_status(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         def apply(data: dict) -> None:
             self._run(request, lambda: review.submission_set_status(
-                actor=request.user, submission_ids=self._ids(queryset), status=data["status"],
+                actor=signed_in_user(request), submission_ids=self._ids(queryset), status=data["status"],
                 ip_address=client_ip(request),
             ), str(_("changed")))  # fmt: skip
 
@@ -316,14 +319,14 @@ class SubmissionAdmin(admin.ModelAdmin):
     def mark_spam(self, request: HttpRequest, queryset: QuerySet) -> None:
         ids = self._ids(queryset)
         self._run(request, lambda: review.submission_mark_spam(
-            actor=request.user, submission_ids=ids, ip_address=client_ip(request)
+            actor=signed_in_user(request), submission_ids=ids, ip_address=client_ip(request)
         ), str(_("marked as spam")))  # fmt: skip
 
     @admin.action(description=_("Tag topics…"), permissions=["change"])
     def tag_topics(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         def apply(data: dict) -> None:
             self._run(request, lambda: review.submission_tag(
-                actor=request.user, submission_ids=self._ids(queryset), add=list(data["add"]),
+                actor=signed_in_user(request), submission_ids=self._ids(queryset), add=list(data["add"]),
                 remove=list(data["remove"]), ip_address=client_ip(request),
             ), str(_("re-tagged")))  # fmt: skip
 
@@ -336,14 +339,14 @@ class SubmissionAdmin(admin.ModelAdmin):
     def hide_from_reading_room(self, request: HttpRequest, queryset: QuerySet) -> None:
         ids = self._ids(queryset)
         self._run(request, lambda: review.submission_set_hidden(
-            actor=request.user, submission_ids=ids, hidden=True, ip_address=client_ip(request)
+            actor=signed_in_user(request), submission_ids=ids, hidden=True, ip_address=client_ip(request)
         ), str(_("hidden from the reading room")))  # fmt: skip
 
     @admin.action(description=_("Show in the reading room"), permissions=["change"])
     def show_in_reading_room(self, request: HttpRequest, queryset: QuerySet) -> None:
         ids = self._ids(queryset)
         self._run(request, lambda: review.submission_set_hidden(
-            actor=request.user, submission_ids=ids, hidden=False, ip_address=client_ip(request)
+            actor=signed_in_user(request), submission_ids=ids, hidden=False, ip_address=client_ip(request)
         ), str(_("shown in the reading room")))  # fmt: skip
 
     @admin.action(description=_("Change the status of their whole campaigns…"), permissions=["change"])
@@ -353,9 +356,11 @@ class SubmissionAdmin(admin.ModelAdmin):
             self.message_user(request, _("None of the selected submissions is part of a campaign."), messages.WARNING)
             return None
 
+        actor = signed_in_user(request)
+
         def apply(data: dict) -> None:
             self._run(request, lambda: review.campaign_set_status(
-                actor=request.user, campaign_group_ids=groups, status=data["status"], ip_address=client_ip(request)
+                actor=actor, campaign_group_ids=groups, status=data["status"], ip_address=client_ip(request)
             ), str(_("changed (whole campaigns)")))  # fmt: skip
 
         members = Submission.objects.filter(campaign_group_id__in=groups)

@@ -20,8 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aiexports.accounts.models import User
 from aiexports.audit.services import audit_record
-from aiexports.http import client_ip
+from aiexports.http import client_ip, signed_in_user
 from aiexports.streaming import Echo, csv_safe
 
 from .models import Answer, Attachment, Question, Submission
@@ -114,7 +115,7 @@ def export_rows(queryset: QuerySet[Submission], *, base_url: str) -> Iterator[li
         yield [safe_cell(cell) for cell in row]
 
 
-def submission_export_record(*, actor: Any, filters: str, rows: int, selected: bool, ip_address: str | None) -> None:
+def submission_export_record(*, actor: User, filters: str, rows: int, selected: bool, ip_address: str | None) -> None:
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -130,7 +131,11 @@ def csv_response(
 ) -> StreamingHttpResponse:
     """Record the export (who, which filter, how many rows), then stream the file."""
     submission_export_record(
-        actor=request.user, filters=filters, rows=queryset.count(), selected=selected, ip_address=client_ip(request)
+        actor=signed_in_user(request),
+        filters=filters,
+        rows=queryset.count(),
+        selected=selected,
+        ip_address=client_ip(request),
     )
     writer = csv.writer(Echo())
     base_url = request.build_absolute_uri("/")

@@ -12,10 +12,12 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aiexports.accounts.models import User
 from aiexports.audit.services import audit_record
 from aiexports.errors import DomainError, NotAllowed
 
@@ -26,7 +28,7 @@ NOTE_MAX_LENGTH = 10000
 TagThrough = Submission.tags.through
 
 
-def _require_staff(actor: Any) -> None:
+def _require_staff(actor: User) -> None:
     if not (getattr(actor, "is_authenticated", False) and actor.is_staff and actor.is_active):
         raise NotAllowed(_("Only staff may review RFI submissions."))
 
@@ -37,7 +39,7 @@ def _locked(submission_ids: Iterable[int]) -> list[Submission]:
 
 
 def submission_assign(
-    *, actor: Any, submission_ids: Collection[int], reviewer: Any | None, ip_address: str | None = None
+    *, actor: User, submission_ids: Collection[int], reviewer: Any | None, ip_address: str | None = None
 ) -> int:
     """Assign the submissions to ``reviewer`` (an active staff member), or unassign with ``None``."""
     _require_staff(actor)
@@ -71,7 +73,7 @@ def submission_assign(
 
 def submission_set_status(
     *,
-    actor: Any,
+    actor: User,
     submission_ids: Collection[int],
     status: str,
     ip_address: str | None = None,
@@ -99,7 +101,7 @@ def submission_set_status(
     return len(changed)
 
 
-def submission_mark_spam(*, actor: Any, submission_ids: Collection[int], ip_address: str | None = None) -> int:
+def submission_mark_spam(*, actor: User, submission_ids: Collection[int], ip_address: str | None = None) -> int:
     """Spam is held back from the reading room (see ``HELD_BACK_STATUSES``)."""
     return submission_set_status(
         actor=actor,
@@ -111,7 +113,7 @@ def submission_mark_spam(*, actor: Any, submission_ids: Collection[int], ip_addr
 
 
 def campaign_set_status(
-    *, actor: Any, campaign_group_ids: Collection[int], status: str, ip_address: str | None = None
+    *, actor: User, campaign_group_ids: Collection[int], status: str, ip_address: str | None = None
 ) -> int:
     """Set the status of every member of the campaign groups at once (a mass campaign is one decision)."""
     ids = list(Submission.objects.filter(campaign_group_id__in=list(campaign_group_ids)).values_list("pk", flat=True))
@@ -128,7 +130,7 @@ def campaign_set_status(
 
 def submission_tag(
     *,
-    actor: Any,
+    actor: User,
     submission_ids: Collection[int],
     add: Collection[Tag] = (),
     remove: Collection[Tag] = (),
@@ -170,7 +172,7 @@ def submission_tag(
 
 
 def submission_set_hidden(
-    *, actor: Any, submission_ids: Collection[int], hidden: bool, ip_address: str | None = None
+    *, actor: User, submission_ids: Collection[int], hidden: bool, ip_address: str | None = None
 ) -> int:
     """Hold the submissions back from the public reading room, or show them again."""
     _require_staff(actor)
@@ -194,7 +196,7 @@ def submission_set_hidden(
 
 def submission_review_update(
     *,
-    actor: Any,
+    actor: User,
     submission_id: int,
     status: str,
     assigned_reviewer: Any | None,
@@ -214,7 +216,7 @@ def submission_review_update(
         )
 
 
-def internal_note_add(*, actor: Any, submission: Submission, text: str, ip_address: str | None = None) -> InternalNote:
+def internal_note_add(*, actor: User, submission: Submission, text: str, ip_address: str | None = None) -> InternalNote:
     """A private note by the acting reviewer; author and time are set here and never edited afterwards."""
     _require_staff(actor)
     text = (text or "").strip()
@@ -236,7 +238,9 @@ def internal_note_add(*, actor: Any, submission: Submission, text: str, ip_addre
     return note
 
 
-def attachment_download_audit(*, actor: Any, attachment: Attachment, ip_address: str | None = None) -> bool:
+def attachment_download_audit(
+    *, actor: User | AnonymousUser, attachment: Attachment, ip_address: str | None = None
+) -> bool:
     """Record a staff member's download of an attachment (confidential files included); others are not audited.
 
     Called by the download view once permission is granted and the file is open, so a failed download

@@ -7,7 +7,7 @@ one transaction, so the audit row commits with the change or not at all.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db import models
 from django.http import HttpRequest
@@ -36,11 +36,14 @@ def _action(obj: models.Model, verb: str) -> str:
     return f"{obj._meta.app_label}.{obj._meta.model_name}.admin_{verb}"
 
 
-class AuditedAdminMixin:
+_ModelT = TypeVar("_ModelT", bound=models.Model)
+
+
+class AuditedAdminMixin(Generic[_ModelT]):
     """Mix into a ``ModelAdmin`` whose saves do not go through a service: each add, change and delete of the
     object and of its inline rows writes an audit event with the before/after of every field that changed."""
 
-    def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: _ModelT, form: Any, change: bool) -> None:
         before = _stored(obj) if change else {}
         super().save_model(request, obj, form, change)  # type: ignore[misc]
         changes = field_changes(before, snapshot(obj, _field_names(type(obj))))
@@ -53,7 +56,7 @@ class AuditedAdminMixin:
                 ip_address=client_ip(request),
             )
 
-    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
+    def delete_model(self, request: HttpRequest, obj: _ModelT) -> None:
         audit_record(
             actor=request.user,
             action=_action(obj, "delete"),

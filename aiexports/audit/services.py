@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from aiexports.typed import Actor
+
 from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from aiexports.accounts.models import User
 
 
 def _jsonable(value: Any) -> Any:
@@ -36,7 +41,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
 
 def audit_record(
     *,
-    actor: Any = None,
+    actor: Actor = None,
     action: str,
     target: models.Model | None = None,
     changes: Mapping[str, Any] | None = None,
@@ -45,7 +50,8 @@ def audit_record(
     actor_repr: str = "",
 ) -> AuditEvent:
     """Record one audit event. ``actor`` may be a user, an anonymous user or ``None`` (the system)."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    # Only a signed-in user is stored (an authenticated actor is a ``User``); mypy cannot narrow on the flag.
+    user = cast("User | None", actor if getattr(actor, "is_authenticated", False) else None)
     return AuditEvent.objects.create(
         actor=user,
         actor_repr=(actor_repr or (str(user) if user else "system"))[:255],

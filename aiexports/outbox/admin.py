@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from aiexports.errors import DomainError
-from aiexports.http import client_ip
+from aiexports.http import client_ip, signed_in_user
 
 from . import services
 from .choices import MailStatus
@@ -49,7 +49,7 @@ class OutboxMailAdmin(admin.ModelAdmin):
         done = 0
         for mail in queryset.filter(status=MailStatus.FAILED):
             try:
-                services.outbox_mail_retry(actor=request.user, mail=mail, ip_address=client_ip(request))
+                services.outbox_mail_retry(actor=signed_in_user(request), mail=mail, ip_address=client_ip(request))
             except DomainError as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aiexports.accounts.models import User
 from aiexports.audit.services import audit_record, field_changes, snapshot
 from aiexports.errors import InvalidTransition
 from aiexports.mail import render_templated_mail, send_rendered_mail
@@ -179,7 +180,7 @@ def outbox_sweep() -> dict[str, int]:
     return {"requeued": len(ids), "failed": failed}
 
 
-def outbox_mail_retry(*, actor: Any, mail: OutboxMail, ip_address: str | None = None) -> OutboxMail:
+def outbox_mail_retry(*, actor: User, mail: OutboxMail, ip_address: str | None = None) -> OutboxMail:
     """Staff send a failed e-mail again: back to pending with fresh attempts, delivered after commit."""
     with transaction.atomic():
         row = OutboxMail.objects.select_for_update().get(pk=mail.pk)

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from aiexports.http import client_ip
+from aiexports.http import client_ip, signed_in_user
 from aiexports.typed import StrOrPromise
 
 from . import services
@@ -63,7 +63,7 @@ class ContactMessageAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: ContactMessage, form, change: bool) -> None:  # noqa: ANN001
         # Edits go through the service so that every change is audited.
         services.contact_message_update(
-            actor=request.user,
+            actor=signed_in_user(request),
             message=obj,
             status=form.cleaned_data["status"],
             assigned_to=form.cleaned_data["assigned_to"],
@@ -73,7 +73,9 @@ class ContactMessageAdmin(admin.ModelAdmin):
     def _bulk(self, request: HttpRequest, queryset: QuerySet, **change: Any) -> int:
         rows = list(queryset)
         for row in rows:
-            services.contact_message_update(actor=request.user, message=row, ip_address=client_ip(request), **change)
+            services.contact_message_update(
+                actor=signed_in_user(request), message=row, ip_address=client_ip(request), **change
+            )
         return len(rows)
 
     @admin.action(description=_("Assign to me"))
@@ -103,11 +105,11 @@ class InfoPageAdmin(admin.ModelAdmin):
     ordering = ("slug", "language")
 
     def save_model(self, request: HttpRequest, obj: InfoPage, form, change: bool) -> None:  # noqa: ANN001
-        services.info_page_save(actor=request.user, page=obj, ip_address=client_ip(request))
+        services.info_page_save(actor=signed_in_user(request), page=obj, ip_address=client_ip(request))
 
     def delete_model(self, request: HttpRequest, obj: InfoPage) -> None:
-        services.info_page_delete(actor=request.user, page=obj, ip_address=client_ip(request))
+        services.info_page_delete(actor=signed_in_user(request), page=obj, ip_address=client_ip(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         for page in queryset:
-            services.info_page_delete(actor=request.user, page=page, ip_address=client_ip(request))
+            services.info_page_delete(actor=signed_in_user(request), page=page, ip_address=client_ip(request))

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from aiexports.accounts.models import User
 from aiexports.audit.services import audit_record, field_changes, snapshot
 from aiexports.mail import absolute_url
 from aiexports.outbox.services import queue_mail
@@ -81,7 +82,7 @@ def contact_message_acknowledge(*, message_id: int) -> bool:
 
 def contact_message_update(
     *,
-    actor: Any,
+    actor: User,
     message: ContactMessage,
     status: str | None = None,
     assigned_to: Any = ...,
@@ -105,7 +106,7 @@ def contact_message_update(
     return row
 
 
-def info_page_save(*, actor: Any, page: InfoPage, ip_address: str | None = None) -> InfoPage:
+def info_page_save(*, actor: User, page: InfoPage, ip_address: str | None = None) -> InfoPage:
     """Save a staff edit of an information page with an audit row of what changed."""
     fields = ("slug", "language", "title", "body")
     with transaction.atomic():
@@ -123,7 +124,7 @@ def info_page_save(*, actor: Any, page: InfoPage, ip_address: str | None = None)
     return page
 
 
-def info_page_delete(*, actor: Any, page: InfoPage, ip_address: str | None = None) -> None:
+def info_page_delete(*, actor: User, page: InfoPage, ip_address: str | None = None) -> None:
     with transaction.atomic():
         audit_record(
             actor=actor,

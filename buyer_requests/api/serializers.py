@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
@@ -11,9 +13,13 @@ from buyer_requests.choices import RequestStatus
 from buyer_requests.models import PackageRequest, RequestMatch, RequestNote, RequestReply
 from catalog.choices import Layer
 
+if TYPE_CHECKING:
+    from aiexports.accounts.models import User
+    from catalog.models import Package
+
 
 class NoteSerializer(serializers.ModelSerializer):
-    author = serializers.StringRelatedField()
+    author: serializers.StringRelatedField[User] = serializers.StringRelatedField()
 
     class Meta:
         model = RequestNote
@@ -21,7 +27,7 @@ class NoteSerializer(serializers.ModelSerializer):
 
 
 class ReplySerializer(serializers.ModelSerializer):
-    author = serializers.StringRelatedField()
+    author: serializers.StringRelatedField[User] = serializers.StringRelatedField()
 
     class Meta:
         model = RequestReply
@@ -29,7 +35,7 @@ class ReplySerializer(serializers.ModelSerializer):
 
 
 class MatchSerializer(serializers.ModelSerializer):
-    package = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    package: serializers.SlugRelatedField[Package] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     package_title = serializers.CharField(source="package.title", read_only=True)
 
     class Meta:

@@ -12,11 +12,11 @@ from rest_framework import exceptions, generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from aiexports.http import client_ip
+from aiexports.http import client_ip, signed_in_user
 from aiexports.parsers import JSONParser
 from buyer_requests import selectors, services
 from buyer_requests.choices import RequestStatus
-from buyer_requests.models import PackageRequest
+from buyer_requests.models import PackageRequest, RequestNote, RequestReply
 from catalog.models import Package
 
 from .serializers import (
@@ -111,25 +111,25 @@ class PackageRequestDetail(StaffView):
         row = self._row(reference)
         serializer = TriageSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data, ip = serializer.validated_data, client_ip(request)
+        data, ip, actor = serializer.validated_data, client_ip(request), signed_in_user(request)
         if "status" in data:
-            services.package_request_set_status(actor=request.user, request_ids=[row.pk], status=data["status"],
+            services.package_request_set_status(actor=actor, request_ids=[row.pk], status=data["status"],
                                                 ip_address=ip)  # fmt: skip
         if "assigned_to" in data:
-            services.package_request_assign(actor=request.user, request_ids=[row.pk], assignee=data["assigned_to"],
+            services.package_request_assign(actor=actor, request_ids=[row.pk], assignee=data["assigned_to"],
                                             ip_address=ip)  # fmt: skip
         return self._detail(row)
 
 
 class _TextView(StaffView):
     serializer_class = TextSerializer
-    write = staticmethod(services.request_note_add)
+    write: staticmethod[..., RequestNote | RequestReply] = staticmethod(services.request_note_add)
 
     def post(self, request: Request, reference: str) -> Response:
         row = self._row(reference)
         serializer = TextSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        type(self).write(actor=request.user, request=row, text=serializer.validated_data["text"],
+        type(self).write(actor=signed_in_user(request), request=row, text=serializer.validated_data["text"],
                          ip_address=client_ip(request))  # fmt: skip
         return self._detail(row, status.HTTP_201_CREATED)
 
@@ -160,6 +160,6 @@ class PackageRequestMatches(StaffView):
         unknown = sorted(set(slugs) - {p.slug for p in packages})
         if unknown:
             raise exceptions.ValidationError({"packages": [_("Unknown packages: %(s)s") % {"s": ", ".join(unknown)}]})
-        made = services.request_match_confirm(actor=request.user, request=row, packages=packages,
+        made = services.request_match_confirm(actor=signed_in_user(request), request=row, packages=packages,
                                               ip_address=client_ip(request))  # fmt: skip
         return Response(MatchSerializer(made, many=True).data, status=status.HTTP_201_CREATED)

@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aiexports.http import signed_in_user
 from catalog import services
 from catalog.access import package_for_member_or_404, packages_for_user
 from catalog.models import Component, ComponentTranslation, Package, PackageTranslation
@@ -95,7 +96,7 @@ class DraftViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         package = services.package_create(
-            actor=request.user, consortium=data.pop("consortium"), title=data.pop("title"), **data
+            actor=signed_in_user(request), consortium=data.pop("consortium"), title=data.pop("title"), **data
         )
         return self._detail(package, status.HTTP_201_CREATED)
 
@@ -103,7 +104,7 @@ class DraftViewSet(
         package = self.get_object()
         serializer = self.get_serializer(package, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        package = services.package_update(actor=request.user, package=package, **serializer.validated_data)
+        package = services.package_update(actor=signed_in_user(request), package=package, **serializer.validated_data)
         return self._detail(package)
 
 
@@ -159,7 +160,7 @@ class ComponentViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         component = services.component_add(
-            actor=request.user,
+            actor=signed_in_user(request),
             package=self.get_package(),
             layer=data.pop("layer"),
             category=data.pop("category"),
@@ -174,11 +175,11 @@ class ComponentViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("layer", None)
-        component = services.component_update(actor=request.user, component=component, **data)
+        component = services.component_update(actor=signed_in_user(request), component=component, **data)
         return Response(self.get_serializer(component).data)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        services.component_remove(actor=request.user, component=self.get_object())
+        services.component_remove(actor=signed_in_user(request), component=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -195,7 +196,7 @@ class PackageSubmitView(APIView):
     )
     def post(self, request: Request, slug: str) -> Response:
         package = package_for_member_or_404(request.user, slug)
-        package = services.package_submit(actor=request.user, package=package)
+        package = services.package_submit(actor=signed_in_user(request), package=package)
         return Response(SubmitOutputSerializer(package).data)
 
 
@@ -240,7 +241,7 @@ class PackageTranslationsView(APIView):
         data = dict(serializer.validated_data)
         components = {item["component"]: item for item in data.pop("components", [])}
         translation = services.package_translation_save(
-            actor=request.user, package=package, components=components, **data
+            actor=signed_in_user(request), package=package, components=components, **data
         )
         return Response(_translation_data(package, translation))
 
@@ -270,7 +271,7 @@ class PackageTranslationView(APIView):
     )
     def delete(self, request: Request, slug: str, language: str) -> Response:
         package, _translation = self._get(request, slug, language)
-        services.package_translation_remove(actor=request.user, package=package, language=language)
+        services.package_translation_remove(actor=signed_in_user(request), package=package, language=language)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

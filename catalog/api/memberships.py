@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aiexports.http import signed_in_user
 from catalog import services
 from catalog.access import consortium_for_member_or_404, is_consortium_manager, memberships_for_org_admin
 from catalog.models import Consortium, ConsortiumMember
@@ -66,7 +67,7 @@ class ConsortiumMembersView(APIView):
         serializer = InviteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         member = services.consortium_member_invite(
-            actor=request.user, consortium=consortium, **serializer.validated_data
+            actor=signed_in_user(request), consortium=consortium, **serializer.validated_data
         )
         return Response(MembershipSerializer(member).data, status=status.HTTP_201_CREATED)
 
@@ -83,7 +84,7 @@ class MemberWithdrawView(APIView):
     def post(self, request: Request, slug: str, member_id: int) -> Response:
         consortium = consortium_for_member_or_404(request.user, slug)
         member = get_object_or_404(_members_seen_by(request, consortium), pk=member_id)
-        member = services.consortium_member_withdraw(actor=request.user, member=member)
+        member = services.consortium_member_withdraw(actor=signed_in_user(request), member=member)
         return Response(MembershipSerializer(member).data)
 
 
@@ -107,7 +108,7 @@ class _MembershipActionView(APIView):
 
     def post(self, request: Request, member_id: int) -> Response:
         member = get_object_or_404(memberships_for_org_admin(request.user), pk=member_id)
-        member = getattr(services, self.service_name)(actor=request.user, member=member)
+        member = getattr(services, self.service_name)(actor=signed_in_user(request), member=member)
         return Response(MembershipSerializer(member).data)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
@@ -148,7 +148,7 @@ class PackageTranslationSerializer(SingleLineSerializerMixin, serializers.Serial
         super().__init__(*args, **kwargs)
         from catalog.models.translations import content_language_choices
 
-        self.fields["language"].choices = content_language_choices()
+        cast(serializers.ChoiceField, self.fields["language"]).choices = content_language_choices()
 
     def validate_components(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ids = [item["component"] for item in value]

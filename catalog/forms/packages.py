@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -145,8 +145,11 @@ class ComponentForm(ValidateOnlyModelFormMixin, USWDSFormMixin, forms.ModelForm)
         for name in LAYER_FIELDS[Layer.HARDWARE] + LAYER_FIELDS[Layer.SOFTWARE]:
             if name not in LAYER_FIELDS[layer]:
                 del self.fields[name]
-        self.fields["category"].choices = [("", _("Choose a category")), *categories_for_layer(layer)]
-        supplier = self.fields["supplier"]
+        cast(forms.ChoiceField, self.fields["category"]).choices = [
+            ("", _("Choose a category")),
+            *categories_for_layer(layer),
+        ]
+        supplier = cast(forms.ModelChoiceField, self.fields["supplier"])
         # Only accepted members can supply: an invited, declined, withdrawn or departed organization cannot.
         supplier.queryset = Organization.objects.filter(
             consortium_memberships__in=ConsortiumMember.objects.accepted().filter(consortium_id=package.consortium_id)
@@ -167,7 +170,7 @@ class ComponentForm(ValidateOnlyModelFormMixin, USWDSFormMixin, forms.ModelForm)
 
     def clean(self) -> dict[str, Any]:
         """The services' component rules on the typed values, each error on its field (or at the top)."""
-        data = super().clean()
+        data = super().clean() or {}
         probe = copy.copy(self.instance)
         for name, value in data.items():
             setattr(probe, name, value)

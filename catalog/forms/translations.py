@@ -4,7 +4,7 @@ and description (blank: the English is shown). Saved by ``catalog.services.packa
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.text import Truncator
@@ -34,7 +34,7 @@ class _TranslationFields(SingleLineFormMixin, forms.Form):
     def __init__(self, *args: Any, components: Iterable[Component] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.components = list(components)
-        self.fields["language"].choices = [("", _("- Select -")), *content_language_choices()]
+        cast(forms.ChoiceField, self.fields["language"]).choices = [("", _("- Select -")), *content_language_choices()]
         for component in self.components:
             english = Truncator(component.name).chars(80)
             self.fields[f"component_{component.pk}_name"] = forms.CharField(

@@ -95,6 +95,10 @@ class Package(models.Model):
     layer_counts: list[tuple[str, int]]
     layers: list[tuple[str, StrOrPromise, list[Component]]]
     federal_support_labels: list[StrOrPromise]
+    # Not columns either: set by ``catalog.translations.localize_packages`` (the language each field is shown in).
+    lang: dict[str, str]
+    content_language: str
+    english_only: bool
 
     class Meta:
         ordering = ["-published_at", "-created_at"]

@@ -13,12 +13,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aiexports.typed import StrOrPromise
+
 from .packages import Component, Package
 
 SOURCE_LANGUAGE = "en"
 
 
-def content_language_choices() -> list[tuple[str, str]]:
+def content_language_choices() -> list[tuple[str, StrOrPromise]]:
     """The site's languages a package can be translated into (every language but English, the source)."""
     return [(code, name) for code, name in settings.LANGUAGES if code != SOURCE_LANGUAGE]
 

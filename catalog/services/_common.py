@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from aiexports.accounts.models import User
 from aiexports.errors import NotAllowed
 from catalog.access import is_consortium_manager
 from catalog.models import Consortium, Package
 from catalog.notifications import package_status_mail
 
 
-def require_manager(actor: Any, consortium: Consortium) -> None:
+def require_manager(actor: User, consortium: Consortium) -> None:
     if not is_consortium_manager(actor, consortium):
         raise NotAllowed(_("Only the admins of the consortium's anchor organization may do this."))
 
 
-def require_staff(actor: Any) -> None:
+def require_staff(actor: User) -> None:
     if not (getattr(actor, "is_authenticated", False) and getattr(actor, "is_staff", False)):
         raise NotAllowed(_("Only program staff may review packages."))
 

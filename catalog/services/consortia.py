@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aiexports.accounts.models import User
 from aiexports.accounts.services import require_confirmed_email
 from aiexports.audit.services import audit_record, field_changes, snapshot
 from aiexports.errors import DomainError, NotAllowed
@@ -27,7 +28,7 @@ CONSORTIUM_FIELDS = ("name", "description", "website")
 @transaction.atomic
 def consortium_create(
     *,
-    actor: Any,
+    actor: User,
     name: str,
     anchor: Organization,
     description: str = "",
@@ -72,7 +73,7 @@ def consortium_create(
 
 
 @transaction.atomic
-def consortium_update(*, actor: Any, consortium: Consortium, by_staff: bool = False, **fields: Any) -> Consortium:
+def consortium_update(*, actor: User, consortium: Consortium, by_staff: bool = False, **fields: Any) -> Consortium:
     """Change a consortium's name, description or website: its managers on the site, staff in the admin
     (``by_staff``)."""
     if by_staff:
@@ -96,7 +97,7 @@ def consortium_update(*, actor: Any, consortium: Consortium, by_staff: bool = Fa
 
 
 @transaction.atomic
-def consortium_member_remove(*, actor: Any, member: ConsortiumMember) -> None:
+def consortium_member_remove(*, actor: User, member: ConsortiumMember) -> None:
     """Remove a member organization (or the record of a declined, withdrawn or past one). The anchor stays; a
     supplier of open packages must be replaced first; a pending invitation is withdrawn, not removed."""
     consortium = member.consortium

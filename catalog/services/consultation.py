@@ -8,12 +8,11 @@ of the user's groups).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aiexports.accounts.models import User
 from aiexports.audit.services import audit_record, field_changes, snapshot
 from aiexports.errors import DomainError, NotAllowed
 from catalog import workflow
@@ -25,7 +24,7 @@ from ._common import lock_package, require_staff
 OFFICE_FIELDS = ("code", "name", "group", "active", "position")
 
 
-def _require_office_member(actor: Any, office: ConsultedOffice) -> None:
+def _require_office_member(actor: User, office: ConsultedOffice) -> None:
     require_staff(actor)
     if not actor.groups.filter(pk=office.group_id).exists():
         raise NotAllowed(
@@ -36,7 +35,7 @@ def _require_office_member(actor: Any, office: ConsultedOffice) -> None:
 
 @transaction.atomic
 def consultation_answer(
-    *, actor: Any, package: Package, office: ConsultedOffice, position: str, comment: str = ""
+    *, actor: User, package: Package, office: ConsultedOffice, position: str, comment: str = ""
 ) -> ConsultationAnswer:
     """Record (or change) ``office``'s answer for a package in review: concurrence, objection (its text is
     required) or no comment. The comment is internal: submitters and the public never see it."""
@@ -74,7 +73,7 @@ def consultation_answer(
 
 
 @transaction.atomic
-def consulted_office_save(*, actor: Any, office: ConsultedOffice) -> ConsultedOffice:
+def consulted_office_save(*, actor: User, office: ConsultedOffice) -> ConsultedOffice:
     """Add or change a consulted office (staff, from the admin), audited with its before and after."""
     require_staff(actor)
     stored = ConsultedOffice.objects.filter(pk=office.pk).first() if office.pk else None

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aiexports.accounts.models import User
 from aiexports.accounts.services import require_confirmed_email
 from aiexports.audit.services import audit_record, field_changes, snapshot
 from aiexports.errors import DomainError, InvalidTransition, NotAllowed
@@ -67,7 +68,7 @@ def _lock(member: ConsortiumMember) -> ConsortiumMember:
     return member
 
 
-def _record(*, actor: Any, member: ConsortiumMember, action: str, before: dict[str, Any]) -> None:
+def _record(*, actor: User, member: ConsortiumMember, action: str, before: dict[str, Any]) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -80,7 +81,7 @@ def _record(*, actor: Any, member: ConsortiumMember, action: str, before: dict[s
     )
 
 
-def _require_organization_admin(actor: Any, member: ConsortiumMember) -> None:
+def _require_organization_admin(actor: User, member: ConsortiumMember) -> None:
     if not is_organization_admin(actor, member.organization_id):
         raise NotAllowed(
             _("Only the admins of %(org)s can answer for it.") % {"org": member.organization}, code="not_org_admin"
@@ -95,7 +96,7 @@ def _require_status(member: ConsortiumMember, status: str, message: str) -> None
 @transaction.atomic
 def consortium_member_invite(
     *,
-    actor: Any,
+    actor: User,
     consortium: Consortium,
     organization: Organization,
     role: str = ConsortiumRole.TECHNOLOGY,
@@ -135,7 +136,7 @@ def consortium_member_invite(
 
 
 @transaction.atomic
-def consortium_member_accept(*, actor: Any, member: ConsortiumMember) -> ConsortiumMember:
+def consortium_member_accept(*, actor: User, member: ConsortiumMember) -> ConsortiumMember:
     """The invited organization's admin accepts: it becomes a member (shown, a possible supplier, screened)."""
     _require_organization_admin(actor, member)
     require_confirmed_email(actor)  # joining a consortium needs a confirmed e-mail address
@@ -154,7 +155,7 @@ def consortium_member_accept(*, actor: Any, member: ConsortiumMember) -> Consort
 
 
 @transaction.atomic
-def consortium_member_decline(*, actor: Any, member: ConsortiumMember) -> ConsortiumMember:
+def consortium_member_decline(*, actor: User, member: ConsortiumMember) -> ConsortiumMember:
     """The invited organization's admin declines: nothing about it is shown or usable by the consortium."""
     _require_organization_admin(actor, member)
     member = _lock(member)
@@ -170,7 +171,7 @@ def consortium_member_decline(*, actor: Any, member: ConsortiumMember) -> Consor
 
 
 @transaction.atomic
-def consortium_member_withdraw(*, actor: Any, member: ConsortiumMember) -> ConsortiumMember:
+def consortium_member_withdraw(*, actor: User, member: ConsortiumMember) -> ConsortiumMember:
     """The consortium's managers take back an invitation that has not been answered yet."""
     require_manager(actor, member.consortium)
     member = _lock(member)
@@ -188,7 +189,7 @@ def consortium_member_withdraw(*, actor: Any, member: ConsortiumMember) -> Conso
 
 
 @transaction.atomic
-def consortium_member_leave(*, actor: Any, member: ConsortiumMember) -> ConsortiumMember:
+def consortium_member_leave(*, actor: User, member: ConsortiumMember) -> ConsortiumMember:
     """A member organization's admin takes it out of the consortium (the anchor cannot leave its own).
 
     Its components stay in the consortium's packages with it as supplier, so nothing typed is lost, but a

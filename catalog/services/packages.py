@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aiexports.accounts.models import User
 from aiexports.accounts.services import require_confirmed_email
 from aiexports.audit.services import audit_record, field_changes
 from aiexports.errors import DomainError, InvalidTransition, NotAllowed
@@ -115,7 +116,7 @@ def _set_m2m(package: Package, m2m: dict[str, Iterable[Any]]) -> None:
 
 
 @transaction.atomic
-def package_create(*, actor: Any, consortium: Consortium, title: str, **fields: Any) -> Package:
+def package_create(*, actor: User, consortium: Consortium, title: str, **fields: Any) -> Package:
     """Start a draft package for ``consortium`` (its managers only)."""
     require_manager(actor, consortium)
     package = Package(consortium=consortium, created_by=actor, status=PackageStatus.DRAFT)
@@ -130,7 +131,7 @@ def package_create(*, actor: Any, consortium: Consortium, title: str, **fields: 
 
 
 @transaction.atomic
-def package_update(*, actor: Any, package: Package, **fields: Any) -> Package:
+def package_update(*, actor: User, package: Package, **fields: Any) -> Package:
     """Change a draft's fields (and its sectors and target markets); records the before/after values."""
     require_manager(actor, package.consortium)
     package = lock_package(package)
@@ -172,7 +173,7 @@ def _validate_component(
 
 
 @transaction.atomic
-def component_add(*, actor: Any, package: Package, layer: str, category: str, name: str, **fields: Any) -> Component:
+def component_add(*, actor: User, package: Package, layer: str, category: str, name: str, **fields: Any) -> Component:
     """Add a component to an editable package; the category must belong to ``layer``."""
     require_manager(actor, package.consortium)
     require_editable(package)
@@ -195,7 +196,7 @@ def component_add(*, actor: Any, package: Package, layer: str, category: str, na
 
 
 @transaction.atomic
-def component_update(*, actor: Any, component: Component, **fields: Any) -> Component:
+def component_update(*, actor: User, component: Component, **fields: Any) -> Component:
     """Change a component of an editable package; records the before/after value of every field that changed.
 
     The row is re-read under a lock: the caller's instance may already carry the new values (a ModelForm
@@ -229,7 +230,7 @@ def component_update(*, actor: Any, component: Component, **fields: Any) -> Comp
 
 
 @transaction.atomic
-def component_remove(*, actor: Any, component: Component) -> None:
+def component_remove(*, actor: User, component: Component) -> None:
     package = component.package
     require_manager(actor, package.consortium)
     require_editable(package)
@@ -249,7 +250,7 @@ def component_remove(*, actor: Any, component: Component) -> None:
 
 
 @transaction.atomic
-def package_submit(*, actor: Any, package: Package) -> Package:
+def package_submit(*, actor: User, package: Package) -> Package:
     """Send a complete draft (or a package with changes requested) to review and request an eligibility check."""
     require_manager(actor, package.consortium)
     require_confirmed_email(actor)
@@ -281,7 +282,7 @@ def package_submit(*, actor: Any, package: Package) -> Package:
 
 
 @transaction.atomic
-def package_withdraw(*, actor: Any, package: Package) -> Package:
+def package_withdraw(*, actor: User, package: Package) -> Package:
     """The submitter takes a package out of review (submitted, in review or with changes requested)."""
     require_manager(actor, package.consortium)
     package = lock_package(package)
@@ -300,7 +301,7 @@ def package_withdraw(*, actor: Any, package: Package) -> Package:
 
 
 @transaction.atomic
-def package_reopen(*, actor: Any, package: Package) -> Package:
+def package_reopen(*, actor: User, package: Package) -> Package:
     """Turn a withdrawn package back into a draft."""
     require_manager(actor, package.consortium)
     package = lock_package(package)
@@ -327,7 +328,7 @@ def open_revision(package: Package) -> Package | None:
 
 
 @transaction.atomic
-def package_revise(*, actor: Any, package: Package) -> Package:
+def package_revise(*, actor: User, package: Package) -> Package:
     """Start a revision of a published package: a draft copy of its fields and components.
 
     The public keeps seeing the published package until staff approve the revision (``package_publish``).

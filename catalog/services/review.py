@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aiexports.accounts.models import User
 from aiexports.audit.services import audit_record
 from aiexports.errors import DomainError, NotAllowed
 from aiexports.tasks_enqueue import enqueue_on_commit
@@ -32,7 +33,7 @@ def _require_status(package: Package, action: Action, verb: str) -> str:
     return workflow.require(package, action, _("Cannot %(verb)s a package that is “%(status)s”."), verb=verb)
 
 
-def _transition(*, actor: Any, package: Package, action: str, old: str, message: str = "", **changes: Any) -> None:
+def _transition(*, actor: User, package: Package, action: str, old: str, message: str = "", **changes: Any) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -44,7 +45,7 @@ def _transition(*, actor: Any, package: Package, action: str, old: str, message:
 
 
 @transaction.atomic
-def package_assign(*, actor: Any, package: Package, reviewer: Any) -> Package:
+def package_assign(*, actor: User, package: Package, reviewer: Any) -> Package:
     """Make ``reviewer`` (a staff user) responsible for a submitted or in-review package."""
     require_staff(actor)
     if not getattr(reviewer, "is_staff", False):
@@ -65,7 +66,7 @@ def package_assign(*, actor: Any, package: Package, reviewer: Any) -> Package:
 
 
 @transaction.atomic
-def package_start_review(*, actor: Any, package: Package) -> Package:
+def package_start_review(*, actor: User, package: Package) -> Package:
     """submitted → in review; the actor becomes the reviewer when nobody is assigned."""
     require_staff(actor)
     package = lock_package(package)
@@ -81,7 +82,7 @@ def package_start_review(*, actor: Any, package: Package) -> Package:
 @transaction.atomic
 def package_publish(
     *,
-    actor: Any,
+    actor: User,
     package: Package,
     message: str = "",
     overrides: Collection[str] = (),
@@ -164,7 +165,7 @@ def _alerts_match_on_commit(package_id: int) -> None:
 
 
 @transaction.atomic
-def package_request_changes(*, actor: Any, package: Package, message: str) -> Package:
+def package_request_changes(*, actor: User, package: Package, message: str) -> Package:
     """in review → changes requested, with a message the submitter sees on the dashboard and by e-mail."""
     require_staff(actor)
     if not message.strip():
@@ -181,7 +182,7 @@ def package_request_changes(*, actor: Any, package: Package, message: str) -> Pa
 
 
 @transaction.atomic
-def package_reject(*, actor: Any, package: Package, reason: str, message: str = "") -> Package:
+def package_reject(*, actor: User, package: Package, reason: str, message: str = "") -> Package:
     """in review → rejected, with a coded reason (``RejectionReason``) and an optional message."""
     require_staff(actor)
     if reason not in RejectionReason.values:

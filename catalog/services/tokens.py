@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
+from aiexports.accounts.models import User
 from aiexports.audit.services import audit_record
 
 
 @transaction.atomic
-def api_token_create(*, actor: Any) -> str:
+def api_token_create(*, actor: User) -> str:
     """Create (or replace) the user's API token and return its key; pages show it once, never again."""
     replaced = Token.objects.filter(user=actor).delete()[0] > 0
     token = Token.objects.create(user=actor)
@@ -26,7 +25,7 @@ def api_token_create(*, actor: Any) -> str:
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: Any) -> bool:
+def api_token_revoke(*, actor: User) -> bool:
     deleted = Token.objects.filter(user=actor).delete()[0] > 0
     if deleted:
         audit_record(

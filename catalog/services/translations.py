@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from aiexports.accounts.models import User
 from aiexports.audit.services import audit_record, field_changes
 from catalog.models import ComponentTranslation, Package, PackageTranslation
 from catalog.models.translations import content_language_choices
@@ -81,7 +82,7 @@ def _save_components(package: Package, language: str, components: Mapping[Any, M
 @transaction.atomic
 def package_translation_save(
     *,
-    actor: Any,
+    actor: User,
     package: Package,
     language: Any,
     title: str,
@@ -119,7 +120,7 @@ def package_translation_save(
 
 
 @transaction.atomic
-def package_translation_remove(*, actor: Any, package: Package, language: Any) -> None:
+def package_translation_remove(*, actor: User, package: Package, language: Any) -> None:
     """Remove the ``language`` version of an editable package, and its components' versions in that language."""
     require_manager(actor, package.consortium)
     package = lock_package(package)

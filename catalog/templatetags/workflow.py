@@ -16,4 +16,6 @@ register = template.Library()
 def can(package: Any, action: str) -> bool:
     """Whether the transition table allows ``action`` from ``package``'s status (False without a package)."""
     status = getattr(package, "status", None)
-    return bool(status) and workflow.can(action, status)
+    if not status:
+        return False
+    return workflow.can(action, status)

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from aiexports.accounts.services import EmailNotConfirmed, require_confirmed_email
 from aiexports.accounts.views import email_unconfirmed_response
 from aiexports.errors import DomainError
+from aiexports.typed import AuthenticatedHttpRequest
 from catalog import services
 from catalog.access import admin_organizations_for_user, consortium_for_member_or_404, is_consortium_manager
 from catalog.forms.consortia import ConsortiumForm, MemberAddForm, MemberSearchForm
@@ -27,7 +28,7 @@ from ._helpers import add_service_error
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consortium_create(request: HttpRequest) -> HttpResponse:
+def consortium_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         require_confirmed_email(request.user)  # say so before the form is filled in, not after
     except EmailNotConfirmed as error:
@@ -55,7 +56,7 @@ def consortium_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def consortium_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def consortium_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     consortium = consortium_for_member_or_404(request.user, slug)
     members = consortium.members.accepted().select_related("organization__country").order_by("joined_at")
     packages = consortium.packages.select_related("revision_of").order_by("-updated_at")
@@ -71,7 +72,7 @@ def consortium_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _manager_consortium(request: HttpRequest, slug: str):
+def _manager_consortium(request: AuthenticatedHttpRequest, slug: str):
     consortium = consortium_for_member_or_404(request.user, slug)
     if not is_consortium_manager(request.user, consortium):
         raise PermissionDenied
@@ -80,7 +81,7 @@ def _manager_consortium(request: HttpRequest, slug: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consortium_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def consortium_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     consortium = _manager_consortium(request, slug)
     form = ConsortiumForm(request.POST or None, instance=consortium)
     if request.method == "POST" and form.is_valid():
@@ -100,7 +101,7 @@ def consortium_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consortium_members(request: HttpRequest, slug: str) -> HttpResponse:
+def consortium_members(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Members and invitations; search for an organization by name and invite it with a role and layers."""
     consortium = _manager_consortium(request, slug)
     # Members and pending invitations cannot be invited again; a decline, a withdrawal or a departure can.
@@ -159,7 +160,7 @@ def consortium_members(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consortium_member_withdraw(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
+def consortium_member_withdraw(request: AuthenticatedHttpRequest, slug: str, member_id: int) -> HttpResponse:
     """Confirm, then withdraw a pending invitation (the consortium's managers only)."""
     consortium = _manager_consortium(request, slug)
     member = get_object_or_404(
@@ -184,7 +185,7 @@ def consortium_member_withdraw(request: HttpRequest, slug: str, member_id: int) 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consortium_member_remove(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
+def consortium_member_remove(request: AuthenticatedHttpRequest, slug: str, member_id: int) -> HttpResponse:
     consortium = _manager_consortium(request, slug)
     member = get_object_or_404(
         ConsortiumMember.objects.select_related("organization"), pk=member_id, consortium=consortium

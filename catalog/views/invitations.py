@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aiexports.errors import DomainError
+from aiexports.typed import AuthenticatedHttpRequest
 from catalog import services
 from catalog.access import memberships_for_org_admin
 from catalog.choices import MemberStatus
 from catalog.models import ConsortiumMember
 
 
-def _invitations_page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
+def _invitations_page(request: AuthenticatedHttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
     rows = list(memberships_for_org_admin(request.user).order_by("consortium__name", "organization__name"))
     context = {
         "invitations": [m for m in rows if m.status == MemberStatus.PENDING],
@@ -31,16 +32,16 @@ def _invitations_page(request: HttpRequest, *, error: str = "", status: int = 20
 
 
 @login_required
-def invitations(request: HttpRequest) -> HttpResponse:
+def invitations(request: AuthenticatedHttpRequest) -> HttpResponse:
     """``/dashboard/invitations/``: the pending invitations of the organizations where the user is an admin."""
     return _invitations_page(request)
 
 
-def _answerable(request: HttpRequest, member_id: int) -> ConsortiumMember:
+def _answerable(request: AuthenticatedHttpRequest, member_id: int) -> ConsortiumMember:
     return get_object_or_404(memberships_for_org_admin(request.user), pk=member_id)
 
 
-def _answer(request: HttpRequest, member_id: int, *, accept: bool) -> HttpResponse:
+def _answer(request: AuthenticatedHttpRequest, member_id: int, *, accept: bool) -> HttpResponse:
     member = _answerable(request, member_id)
     service = services.consortium_member_accept if accept else services.consortium_member_decline
     try:
@@ -57,19 +58,19 @@ def _answer(request: HttpRequest, member_id: int, *, accept: bool) -> HttpRespon
 
 @login_required
 @require_POST
-def invitation_accept(request: HttpRequest, member_id: int) -> HttpResponse:
+def invitation_accept(request: AuthenticatedHttpRequest, member_id: int) -> HttpResponse:
     return _answer(request, member_id, accept=True)
 
 
 @login_required
 @require_POST
-def invitation_decline(request: HttpRequest, member_id: int) -> HttpResponse:
+def invitation_decline(request: AuthenticatedHttpRequest, member_id: int) -> HttpResponse:
     return _answer(request, member_id, accept=False)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def membership_leave(request: HttpRequest, member_id: int) -> HttpResponse:
+def membership_leave(request: AuthenticatedHttpRequest, member_id: int) -> HttpResponse:
     """Confirm, then take one of the user's organizations out of a consortium (its admins only)."""
     member = _answerable(request, member_id)
     error = ""

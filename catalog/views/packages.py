@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from aiexports.accounts.services import EmailNotConfirmed
 from aiexports.accounts.views import email_unconfirmed_response
 from aiexports.errors import DomainError
-from aiexports.typed import StrOrPromise
+from aiexports.typed import AuthenticatedHttpRequest, StrOrPromise
 from catalog import services
 from catalog.access import consortium_for_member_or_404, is_consortium_manager, package_for_member_or_404
 from catalog.choices import FederalSupport, Layer, PackageStatus
@@ -86,7 +86,7 @@ def _wizard_context(package: Package | None, step: str) -> dict:
     }
 
 
-def _editable_package(request: HttpRequest, slug: str) -> Package | HttpResponse:
+def _editable_package(request: AuthenticatedHttpRequest, slug: str) -> Package | HttpResponse:
     """The package if the user may edit it now; otherwise a redirect to its page with the reason (or 403/404)."""
     package = package_for_member_or_404(request.user, slug)
     if not is_consortium_manager(request.user, package.consortium):
@@ -102,7 +102,7 @@ def _editable_package(request: HttpRequest, slug: str) -> Package | HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def package_new(request: HttpRequest, slug: str) -> HttpResponse:
+def package_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The overview step of a new package of the consortium ``slug``; saving creates the draft."""
     consortium = consortium_for_member_or_404(request.user, slug)
     if not is_consortium_manager(request.user, consortium):
@@ -125,7 +125,7 @@ def package_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def package_step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
+def package_step(request: AuthenticatedHttpRequest, slug: str, step: str) -> HttpResponse:
     if step not in STEP_SLUGS:
         raise Http404
     package = _editable_package(request, slug)
@@ -138,7 +138,7 @@ def package_step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
     return _layer_step(request, package, step)
 
 
-def _overview_step(request: HttpRequest, package: Package) -> HttpResponse:
+def _overview_step(request: AuthenticatedHttpRequest, package: Package) -> HttpResponse:
     form = OverviewForm(request.POST or None, instance=package)
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,7 +152,7 @@ def _overview_step(request: HttpRequest, package: Package) -> HttpResponse:
     return render(request, "catalog/manage/step_overview.html", context)
 
 
-def _layer_step(request: HttpRequest, package: Package, layer: str) -> HttpResponse:
+def _layer_step(request: AuthenticatedHttpRequest, package: Package, layer: str) -> HttpResponse:
     form = ComponentForm(request.POST or None, layer=layer, package=package, prefix="new")
     nav = request.POST.get("nav", "add")
     if request.method == "POST":
@@ -204,7 +204,7 @@ def _review_context(package: Package) -> dict:
     }
 
 
-def _review_step(request: HttpRequest, package: Package) -> HttpResponse:
+def _review_step(request: AuthenticatedHttpRequest, package: Package) -> HttpResponse:
     if request.method == "POST":
         return package_submit(request, package.slug)
     return render(request, "catalog/manage/step_review.html", _review_context(package))
@@ -212,7 +212,7 @@ def _review_step(request: HttpRequest, package: Package) -> HttpResponse:
 
 @login_required
 @require_POST
-def package_submit(request: HttpRequest, slug: str) -> HttpResponse:
+def package_submit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     package = _editable_package(request, slug)
     if isinstance(package, HttpResponse):
         return package
@@ -232,7 +232,7 @@ def package_submit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def component_edit(request: HttpRequest, slug: str, component_id: int) -> HttpResponse:
+def component_edit(request: AuthenticatedHttpRequest, slug: str, component_id: int) -> HttpResponse:
     package = _editable_package(request, slug)
     if isinstance(package, HttpResponse):
         return package
@@ -252,7 +252,7 @@ def component_edit(request: HttpRequest, slug: str, component_id: int) -> HttpRe
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def component_remove(request: HttpRequest, slug: str, component_id: int) -> HttpResponse:
+def component_remove(request: AuthenticatedHttpRequest, slug: str, component_id: int) -> HttpResponse:
     package = _editable_package(request, slug)
     if isinstance(package, HttpResponse):
         return package
@@ -266,7 +266,7 @@ def component_remove(request: HttpRequest, slug: str, component_id: int) -> Http
 
 
 @login_required
-def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def package_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """A package as its consortium's members see it: status, reviewer feedback, eligibility, actions."""
     package = package_for_member_or_404(request.user, slug)
     components = list(package.components.select_related("supplier").order_by("layer", "position", "id"))
@@ -293,7 +293,7 @@ def package_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _transition_view(service_name: str, success: StrOrPromise):
     @login_required
     @require_POST
-    def view(request: HttpRequest, slug: str) -> HttpResponse:
+    def view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         package = package_for_member_or_404(request.user, slug)
         try:
             result = getattr(services, service_name)(actor=request.user, package=package)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from aiexports.errors import DomainError
+from aiexports.typed import AuthenticatedHttpRequest
 from catalog import services
 from catalog.forms.translations import PackageTranslationForm
 from catalog.models import ComponentTranslation, Package, PackageTranslation
@@ -33,7 +34,7 @@ def _component_values(package: Package, language: str) -> dict[int, dict[str, st
     return {r.component_id: {"name": r.name, "description": r.description} for r in rows}
 
 
-def _form_page(request: HttpRequest, package: Package, language: str = "") -> HttpResponse:
+def _form_page(request: AuthenticatedHttpRequest, package: Package, language: str = "") -> HttpResponse:
     components = list(package.components.order_by("layer", "position", "id"))
     translation = PackageTranslation.objects.filter(package=package, language=language).first() if language else None
     form = PackageTranslationForm(
@@ -58,7 +59,7 @@ def _form_page(request: HttpRequest, package: Package, language: str = "") -> Ht
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def translation_new(request: HttpRequest, slug: str) -> HttpResponse:
+def translation_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Add a version of the package in another language."""
     package = _editable_package(request, slug)
     if isinstance(package, HttpResponse):
@@ -68,7 +69,7 @@ def translation_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def translation_edit(request: HttpRequest, slug: str, language: str) -> HttpResponse:
+def translation_edit(request: AuthenticatedHttpRequest, slug: str, language: str) -> HttpResponse:
     """Change the package's version in ``language`` (a language it has no version in starts one)."""
     language, _name = _language_or_404(language)
     package = _editable_package(request, slug)
@@ -79,7 +80,7 @@ def translation_edit(request: HttpRequest, slug: str, language: str) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def translation_remove(request: HttpRequest, slug: str, language: str) -> HttpResponse:
+def translation_remove(request: AuthenticatedHttpRequest, slug: str, language: str) -> HttpResponse:
     """Confirm, then remove the package's version in ``language``."""
     language, name = _language_or_404(language)
     package = _editable_package(request, slug)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aiexports.forms import USWDSFormMixin, ValidateOnlyModelFormMixin
 from aiexports.singleline import SingleLineFormMixin
+from aiexports.typed import StrOrPromise
 from catalog import countries
 from catalog.choices import OrganizationRole
 from catalog.models import Organization
@@ -17,7 +18,7 @@ from catalog.models import Organization
 from . import services
 
 
-def country_choices() -> list[tuple[str, str]]:
+def country_choices() -> list[tuple[str, StrOrPromise]]:
     """The countries by their CLDR names in the visitor's language and order (``catalog.countries``)."""
     return [("", _("Choose a country")), *countries.country_choices()]
 

@@ -122,7 +122,7 @@ def organization_update(
         # Compare with the stored row, not the instance: a ModelForm may already have changed the instance.
         organization = Organization.objects.select_for_update().get(pk=organization.pk)
         before = snapshot(organization, fields)
-        if "slug" in fields:
+        if "slug" in fields and slug is not None:  # "slug" is in fields only when given (by staff)
             organization.slug = slug
         organization.name = name.strip()
         organization.country = country

@@ -34,9 +34,10 @@ dev: demo ## install, migrate, load demo data and serve on http://127.0.0.1:$(PO
 test: install ## run the whole test suite (SQLite unless DATABASE_URL/REDIS_URL are set)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install ## ruff check, ruff format --check, manage.py check, makemigrations --check
+lint: install ## ruff check, ruff format --check, mypy, manage.py check, makemigrations --check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
 	$(DEV_ENV) $(PY) manage.py check
 	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aiexports.audit.admin_mixins import AuditedAdminMixin
 from aiexports.errors import DomainError
+from aiexports.http import signed_in_user
 from aiexports.singleline import SingleLineFormMixin
 from aiexports.typed import StrOrPromise
 
@@ -172,7 +173,7 @@ class RuleSetAdmin(AuditedAdminMixin, admin.ModelAdmin):
             self.message_user(request, _("Select exactly one rule set to activate."), messages.ERROR)
             return
         try:
-            count = services.ruleset_activate(ruleset=queryset.get(), actor=request.user)
+            count = services.ruleset_activate(ruleset=queryset.get(), actor=signed_in_user(request))
         except DomainError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return
@@ -195,7 +196,7 @@ class RuleSetAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def _impact(self, request: HttpRequest, *, ruleset: RuleSet, baseline: RuleSet | None) -> HttpResponse | None:
         try:
-            preview = impact.impact_preview_request(ruleset=ruleset, baseline=baseline, actor=request.user)
+            preview = impact.impact_preview_request(ruleset=ruleset, baseline=baseline, actor=signed_in_user(request))
         except DomainError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return None
@@ -212,7 +213,7 @@ class RuleSetAdmin(AuditedAdminMixin, admin.ModelAdmin):
         if form.is_valid():
             try:
                 clone = services.ruleset_clone(
-                    ruleset=source, new_version=form.cleaned_data["new_version"], actor=request.user,
+                    ruleset=source, new_version=form.cleaned_data["new_version"], actor=signed_in_user(request),
                     name=form.cleaned_data["name"] or None,
                 )  # fmt: skip
             except DomainError as exc:
@@ -225,7 +226,8 @@ class RuleSetAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Re-run the failed checks of the selected rule sets"))
     def rerun_failed(self, request: HttpRequest, queryset: QuerySet[RuleSet]) -> None:
-        total = sum(services.eligibility_checks_rerun_failed(ruleset=rs, actor=request.user) for rs in queryset)
+        actor = signed_in_user(request)
+        total: int = sum(services.eligibility_checks_rerun_failed(ruleset=rs, actor=actor) for rs in queryset)
         self.message_user(request, _("%(n)d failed checks queued again.") % {"n": total}, messages.SUCCESS)
 
 
@@ -261,7 +263,7 @@ class EligibilityCheckAdmin(admin.ModelAdmin):
     def rerun(self, request: HttpRequest, queryset: QuerySet[EligibilityCheck]) -> None:
         package_ids = set(queryset.values_list("package_id", flat=True))
         for package_id in package_ids:
-            services.eligibility_check_request(package_id=package_id, actor=request.user, trigger="staff")
+            services.eligibility_check_request(package_id=package_id, actor=signed_in_user(request), trigger="staff")
         self.message_user(request, _("%(n)d checks queued.") % {"n": len(package_ids)}, messages.SUCCESS)
 
 

@@ -475,10 +475,10 @@ def evaluate(
     classifications = {i: classify(c) for i, c in enumerate(components)}
     total = aggregate_tpp(components, classifications)
     rules_by_tier: dict[str, list[RuleData]] = {}
-    for rule in _order(rules):
-        rules_by_tier.setdefault(rule.tier, []).append(rule)
+    for ordered in _order(rules):
+        rules_by_tier.setdefault(ordered.tier, []).append(ordered)
     # Outcomes depend only on the tier, so compute each tier once and share it between its countries.
-    per_tier: dict[str, tuple[str, tuple[Reason, ...]]] = {}
+    per_tier: dict[str, tuple[str, tuple[Reason, ...], tuple[Reason, ...]]] = {}
     for tier in set(country_tiers.values()):
         reasons: list[Reason] = []
         notable: list[bool] = []
@@ -488,11 +488,8 @@ def evaluate(
             outcome = rule.outcome if rule else ELIGIBLE
             notable.append(bool(cls.classes - {EAR99_SOFTWARE} or cls.note or (rule is not None and rule.match != "*")))
             code = (rule.code or rtext.RULE) if rule else rtext.NOT_CONTROLLED
-            reason = {
-                "code": code,
-                "params": _reason_params(component, cls, rule, total, compared, not_applied),
-                "component": component.name,
-            }
+            params = _reason_params(component, cls, rule, total, compared, not_applied)
+            reason = {"code": code, "params": params, "component": component.name}
             reasons.append(
                 Reason(
                     component_id=component.id,
@@ -503,7 +500,7 @@ def evaluate(
                     text=rtext.render_text(reason),
                     citation=rule.citation if rule else "",
                     code=code,
-                    params=reason["params"],
+                    params=params,
                     review_policy=rule.review_policy if rule else "",
                     conditions=tuple(rule.conditions) if rule else (),
                     ruleset=ruleset,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aiexports.forms import HoneypotMixin
 from aiexports.singleline import SingleLineFormMixin
+from aiexports.typed import StrOrPromise
 from catalog import countries
 from catalog.choices import Category, Layer
 from catalog.forms_public import FastSelect
@@ -28,7 +29,7 @@ def uswds(form: forms.Form) -> None:
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
-def country_choices() -> list[tuple[str, str]]:
+def country_choices() -> list[tuple[str, StrOrPromise]]:
     """The countries by their CLDR names in the visitor's language and order (``catalog.countries``)."""
     return [("", _("Choose a country")), *countries.country_choices()]
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aiexports.accounts.models import User
 from aiexports.audit.services import audit_record
 from aiexports.errors import DomainError
 from aiexports.tasks_enqueue import enqueue
@@ -34,7 +35,7 @@ CHUNK = 50  # packages between two progress writes
 MAX_CHANGES = 1000  # changed rows kept for display (the counts cover everything)
 
 
-def impact_preview_request(*, ruleset: RuleSet, actor: Any, baseline: RuleSet | None = None) -> RuleSetImpact:
+def impact_preview_request(*, ruleset: RuleSet, actor: User, baseline: RuleSet | None = None) -> RuleSetImpact:
     """Ask for an impact preview of ``ruleset`` against ``baseline`` (default: the active rule set)."""
     baseline = baseline or ruleset_active()
     if baseline is None:

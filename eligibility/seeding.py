@@ -257,7 +257,7 @@ LICENSE_REVIEW_RULE = _rule(
     policy="approval",
 )
 
-EAR = {
+EAR: dict[str, Any] = {
     "name": "Current EAR controls",
     "effective_from": dt.date(2026, 7, 10),
     "status": "active",
@@ -302,7 +302,7 @@ EAR = {
 # ear-2026-12: the same controls plus the January 2026 lane for exports from the United States to China and
 # Macau (Hong Kong treated as China). China, Hong Kong and Macau get a tier of their own so that the lane does
 # not reach the other D:5 countries.
-EAR_LANE = {
+EAR_LANE: dict[str, Any] = {
     "name": "Current EAR controls",
     "effective_from": dt.date(2026, 7, 10),
     "status": "draft",
@@ -380,7 +380,7 @@ EAR_LANE = {
     ],
 }
 
-AID = {
+AID: dict[str, Any] = {
     "name": "AI Diffusion framework, January 2025",
     "effective_from": dt.date(2025, 1, 15),
     "status": "archived",
@@ -731,7 +731,7 @@ def _r2_rules() -> list[RuleSpec]:
     ]
 
 
-EAR_R2 = {
+EAR_R2: dict[str, Any] = {
     "name": "Current EAR controls",
     "effective_from": dt.date(2026, 7, 10),
     "status": "draft",
@@ -805,7 +805,7 @@ def ear_r2_tiers(all_codes: set[str], groups: dict[str, set[str]]) -> dict[str, 
     return tiers
 
 
-AID_R2 = {
+AID_R2: dict[str, Any] = {
     **AID,
     "sources": (
         "Framework for Artificial Intelligence Diffusion, interim final rule, 90 FR 4544 (published 15 Jan 2025; "

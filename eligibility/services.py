@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aiexports.accounts.models import User
 from aiexports.audit.services import audit_record
 from aiexports.errors import DomainError, InvalidTransition
 from aiexports.tasks_enqueue import enqueue, enqueue_on_commit
@@ -62,7 +63,7 @@ def _on_commit_enqueue(check_ids: Sequence[int]) -> None:
 def eligibility_check_request(
     *,
     package_id: int,
-    actor: Any = None,
+    actor: User | None = None,
     ruleset: RuleSet | None = None,
     trigger: str = CheckTrigger.SUBMISSION,
 ) -> EligibilityCheck | None:
@@ -113,7 +114,7 @@ def eligibility_checks_create(*, ruleset: RuleSet, package_ids: Iterable[int], t
     return ids
 
 
-def eligibility_checks_rerun_failed(*, ruleset: RuleSet, actor: Any) -> int:
+def eligibility_checks_rerun_failed(*, ruleset: RuleSet, actor: User | None) -> int:
     """Put the rule set's failed checks back to pending with fresh attempts, and enqueue them."""
     with transaction.atomic():
         ids = list(ruleset.checks.filter(status=CheckStatus.FAILED).values_list("pk", flat=True))
@@ -125,7 +126,7 @@ def eligibility_checks_rerun_failed(*, ruleset: RuleSet, actor: Any) -> int:
     return len(ids)
 
 
-def eligibility_recheck_all(*, ruleset: RuleSet | None = None, actor: Any = None) -> int:
+def eligibility_recheck_all(*, ruleset: RuleSet | None = None, actor: User | None = None) -> int:
     """Request checks of every non-draft package under ``ruleset`` (default: the active one)."""
     ruleset = ruleset or ruleset_active()
     if ruleset is None:
@@ -140,7 +141,7 @@ def eligibility_recheck_all(*, ruleset: RuleSet | None = None, actor: Any = None
 # --- Rule sets -------------------------------------------------------------------------------------
 
 
-def ruleset_clone(*, ruleset: RuleSet, new_version: str, actor: Any, name: str | None = None) -> RuleSet:
+def ruleset_clone(*, ruleset: RuleSet, new_version: str, actor: User, name: str | None = None) -> RuleSet:
     """Copy a rule set (tiers, country tiers, rules) into a new draft version."""
     if RuleSet.objects.filter(version=new_version).exists():
         raise DomainError(_("A rule set with version %(version)s already exists.") % {"version": new_version})
@@ -208,7 +209,7 @@ def ruleset_validate(ruleset: RuleSet) -> None:
         )
 
 
-def ruleset_activate(*, ruleset: RuleSet, actor: Any) -> int:
+def ruleset_activate(*, ruleset: RuleSet, actor: User) -> int:
     """Make ``ruleset`` the only active one, archive the previous, and re-check every non-draft package.
 
     Returns the number of checks created. The checks are enqueued in chunks after commit.

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from aiexports.errors import DomainError
-from aiexports.http import client_ip
+from aiexports.http import client_ip, signed_in_user
+from aiexports.typed import StrOrPromise
 from aiexports.uploads import client_name
 
 from .forms import HitDecisionForm, ScreeningUploadForm
@@ -75,7 +76,7 @@ class ScreeningListImportAdmin(_ReadOnlyMixin, admin.ModelAdmin):
                     file_name=client_name(upload),  # as sent: a hostile name is refused, not quietly cleaned
                     file_format=form.cleaned_data["file_format"] or None,
                     list_date=form.cleaned_data["list_date"],
-                    actor=request.user,
+                    actor=signed_in_user(request),
                     ip_address=client_ip(request),
                 )
             except DomainError as exc:
@@ -157,7 +158,7 @@ class ScreeningEntryAdmin(_ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ("source", "entry_type", InForceFilter, CountryFilter)
 
     @admin.display(description=_("in force"))
-    def in_force(self, obj: ScreeningEntry) -> str:
+    def in_force(self, obj: ScreeningEntry) -> StrOrPromise:
         return _in_force_text(obj)
 
     search_fields = ("name", "names__name", "key", "entity_number", "remarks")
@@ -171,8 +172,8 @@ class ScreeningEntryAdmin(_ReadOnlyMixin, admin.ModelAdmin):
         return ", ".join(obj.programs)
 
 
-def _in_force_text(entry: ScreeningEntry) -> str:
-    if entry.is_expired():
+def _in_force_text(entry: ScreeningEntry) -> StrOrPromise:
+    if entry.is_expired() and entry.end_date is not None:
         return _("Expired on %(date)s: not matched") % {"date": date_format(entry.end_date, "SHORT_DATE_FORMAT")}
     return _("In force")
 
@@ -227,7 +228,7 @@ class ScreeningHitAdmin(admin.ModelAdmin):
         return screening_hits_for_review()
 
     @admin.display(description=_("entry in force"))
-    def entry_in_force(self, obj: ScreeningHit) -> str:
+    def entry_in_force(self, obj: ScreeningHit) -> StrOrPromise:
         if obj.entry is None:
             return "—"
         return _in_force_text(obj.entry)
@@ -247,7 +248,7 @@ class ScreeningHitAdmin(admin.ModelAdmin):
         return format_html("<ul>{}</ul>", rows)
 
     @admin.display(description=_("supporting evidence"))
-    def supporting_evidence(self, obj: ScreeningHit) -> str:
+    def supporting_evidence(self, obj: ScreeningHit) -> StrOrPromise:
         evidence = obj.evidence or {}
         lines = []
         if evidence.get("countries"):
@@ -298,7 +299,7 @@ class ScreeningHitAdmin(admin.ModelAdmin):
             done, refused = 0, []
             for hit in queryset.select_related("organization"):
                 try:
-                    service(hit_id=hit.pk, actor=request.user, reason=form.cleaned_data["reason"])
+                    service(hit_id=hit.pk, actor=signed_in_user(request), reason=form.cleaned_data["reason"])
                     done += 1
                 except DomainError as exc:
                     refused.append(f"{hit.organization}: {exc}")
@@ -333,7 +334,7 @@ class OrganizationScreeningAdmin(_ReadOnlyMixin, admin.ModelAdmin):
     @admin.action(description=_("Screen the selected organizations again now"))
     def screen_again(self, request: HttpRequest, queryset: QuerySet[OrganizationScreening]) -> None:
         count = screening_screen_organizations(
-            organization_ids=list(queryset.values_list("organization_id", flat=True)), actor=request.user
+            organization_ids=list(queryset.values_list("organization_id", flat=True)), actor=signed_in_user(request)
         )
         self.message_user(
             request,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries as iso_countries
 
+from aiexports.accounts.models import User
 from aiexports.audit.services import audit_record
 from aiexports.errors import DomainError, InvalidTransition
 from aiexports.tasks_enqueue import enqueue_on_commit
@@ -84,7 +85,7 @@ def screening_list_import(
     file_name: str,
     file_format: str | None = None,
     list_date: date | None = None,
-    actor: Any = None,
+    actor: User | None = None,
     ip_address: str | None = None,
 ) -> ScreeningListImport:
     """Replace the list with the file's entries, atomically; then re-screen every member (after commit).
@@ -152,7 +153,7 @@ def _checked_list_file(file_name: str, content: bytes, file_format: str | None) 
     return name
 
 
-def _replace_entries(record: ScreeningListImport, entries: list[ParsedEntry], *, actor: Any) -> None:
+def _replace_entries(record: ScreeningListImport, entries: list[ParsedEntry], *, actor: User | None) -> None:
     existing = {key: (pk, fp) for key, pk, fp in ScreeningEntry.objects.values_list("key", "pk", "fingerprint")}
     incoming = {entry.key for entry in entries}
     added = [e for e in entries if e.key not in existing]
@@ -217,7 +218,7 @@ def _entry_values(entry: ParsedEntry) -> dict[str, Any]:
     return values
 
 
-def _transition(hit: ScreeningHit, status: str, *, actor: Any, action: str, reason: str) -> None:
+def _transition(hit: ScreeningHit, status: str, *, actor: User | None, action: str, reason: str) -> None:
     """Change a hit's status and record it; staff decisions also stamp who and when."""
     before = hit.status
     hit.status = status
@@ -238,7 +239,7 @@ def _transition(hit: ScreeningHit, status: str, *, actor: Any, action: str, reas
 
 
 def organization_screen(
-    *, organization_id: int, actor: Any = None, matcher: Matcher | None = None
+    *, organization_id: int, actor: User | None = None, matcher: Matcher | None = None
 ) -> list[ScreeningHit]:
     """Screen one organization against the current list; return its hits that block publication.
 
@@ -261,7 +262,7 @@ class _Found:
     match: Match
 
 
-def _screen_batch(organization_ids: list[int], *, actor: Any, matcher: Matcher) -> int:
+def _screen_batch(organization_ids: list[int], *, actor: User | None, matcher: Matcher) -> int:
     """Screen a batch in one transaction with a constant number of queries (plus one write per changed hit)."""
     current = screening_current_import()
     with transaction.atomic():
@@ -379,7 +380,7 @@ def _apply_match(
     facts: dict[str, Any],
     hit: ScreeningHit | None,
     *,
-    actor: Any,
+    actor: User | None,
     touched: list[ScreeningHit],
 ) -> None:
     if hit is None:
@@ -426,7 +427,7 @@ def _apply_match(
         touched.append(hit)  # saved in one bulk update: the status is unchanged, so nothing to audit
 
 
-def _withdraw(hits: list[ScreeningHit], *, actor: Any) -> None:
+def _withdraw(hits: list[ScreeningHit], *, actor: User | None) -> None:
     """Withdraw open hits that no longer match, saying so when it is because the entry has expired."""
     if not hits:
         return
@@ -434,16 +435,17 @@ def _withdraw(hits: list[ScreeningHit], *, actor: Any) -> None:
         ScreeningEntry.objects.filter(
             pk__in=[h.entry_id for h in hits if h.entry_id], end_date__lt=timezone.localdate()
         ).values_list("pk", "end_date")
-    )
+    )  # end_date__lt excludes NULL: every value here is a date
     for hit in hits:
         if hit.entry_id in expired:
-            reason = _("The list entry expired on %(date)s.") % {"date": expired[hit.entry_id].isoformat()}
+            end = expired[hit.entry_id]
+            reason = _("The list entry expired on %(date)s.") % {"date": end.isoformat() if end else ""}
         else:
             reason = _("The organization no longer matches this entry.")
         _transition(hit, HitStatus.WITHDRAWN, actor=actor, action="screening.hit_withdrawn", reason=reason)
 
 
-def screening_rescreen_all(*, actor: Any = None) -> int:
+def screening_rescreen_all(*, actor: User | None = None) -> int:
     """Queue the screening of every consortium member, in chunks (after commit). Returns how many."""
     organization_ids = screening_member_organization_ids()
     with transaction.atomic():
@@ -466,7 +468,7 @@ def organization_screen_request(*, organization_id: int) -> None:
     enqueue_on_commit(SCREEN_TASK, organization_ids=[organization_id])
 
 
-def screening_screen_organizations(*, organization_ids: Iterable[int], actor: Any = None) -> int:
+def screening_screen_organizations(*, organization_ids: Iterable[int], actor: User | None = None) -> int:
     """Screen several organizations with one matcher, in batches of ``SCREEN_BATCH`` (one transaction and a
     constant number of queries each). Returns how many organizations were screened."""
     matcher = screening_matcher()
@@ -479,19 +481,19 @@ def screening_sweep(*, limit: int = 200) -> int:
     return screening_screen_organizations(organization_ids=organizations_needing_screening(limit=limit))
 
 
-def screening_hit_clear(*, hit_id: int, actor: Any, reason: str) -> ScreeningHit:
+def screening_hit_clear(*, hit_id: int, actor: User, reason: str) -> ScreeningHit:
     """Staff decide the organization is not the listed party. Holds until the list entry changes."""
     return _decide(hit_id=hit_id, actor=actor, reason=reason, status=HitStatus.CLEARED, action="screening.hit_cleared")
 
 
-def screening_hit_confirm(*, hit_id: int, actor: Any, reason: str) -> ScreeningHit:
+def screening_hit_confirm(*, hit_id: int, actor: User, reason: str) -> ScreeningHit:
     """Staff decide the organization is the listed party: its consortia's packages stay unpublishable."""
     return _decide(
         hit_id=hit_id, actor=actor, reason=reason, status=HitStatus.CONFIRMED, action="screening.hit_confirmed"
     )
 
 
-def _decide(*, hit_id: int, actor: Any, reason: str, status: str, action: str) -> ScreeningHit:
+def _decide(*, hit_id: int, actor: User, reason: str, status: str, action: str) -> ScreeningHit:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Give a reason for the decision."), code="reason_required")

@@ -92,6 +92,18 @@ TIER_LABELS = {
 }
 NO_RESULT = _("No result")
 
+# The seeded rule-set names (``seeding.py``): shown in the reader's language; a name staff gave is shown as stored.
+RULESET_NAMES = {
+    "Current EAR controls": gettext_noop("Current EAR controls"),
+    "AI Diffusion framework, January 2025": gettext_noop("AI Diffusion framework, January 2025"),
+}
+
+
+def ruleset_label(name: str) -> str:
+    """A rule set's name in the active language when it is a seeded name, else as stored."""
+    source = RULESET_NAMES.get(name)
+    return gettext(source) if source is not None else name
+
 
 def tier_label(code: str | None, name: str = "") -> str:
     """A tier's label in the active language: the seeded name translated, else the stored name, else the code."""

@@ -16,7 +16,7 @@ from catalog.forms_public import FastSelect
 from catalog.models import eccn_validator
 
 from . import engine
-from .choices import RuleSetStatus
+from .choices import RuleSetStatus, ruleset_label
 from .models import RuleSet
 
 
@@ -142,9 +142,16 @@ ComponentFormSet = forms.formset_factory(
 )
 
 
+class RuleSetChoiceField(forms.ModelChoiceField):
+    """A rule set by its name in the visitor's language (seeded names are translated) and its version."""
+
+    def label_from_instance(self, obj: RuleSet) -> str:
+        return f"{ruleset_label(obj.name)} ({obj.version})"
+
+
 class CalculatorForm(HoneypotMixin):
     country = forms.ChoiceField(label=_("Country (optional)"), choices=(), required=False)
-    ruleset = forms.ModelChoiceField(
+    ruleset = RuleSetChoiceField(
         label=_("Rule-set version"),
         queryset=RuleSet.objects.exclude(status=RuleSetStatus.DRAFT),
         to_field_name="version",

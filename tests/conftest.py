@@ -426,3 +426,15 @@ def send_queued_mail() -> int:
 
     ids = OutboxMail.objects.filter(status="pending").order_by("pk").values_list("pk", flat=True)
     return sum(outbox_mail_deliver(mail_id=pk) == "sent" for pk in list(ids))
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a request in another one leaves it active in the thread
+    (LocaleMiddleware activates, nothing deactivates), and a later test would read its messages translated."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

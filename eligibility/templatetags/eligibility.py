@@ -83,6 +83,14 @@ def tier_label(code: object, name: str = "") -> str:
 
 
 @register.filter
+def ruleset_label(name: object) -> str:
+    """``{{ ruleset.name|ruleset_label }}``: a seeded rule-set name in the active language (a staff name as stored)."""
+    from ..choices import ruleset_label as label
+
+    return label(str(name or ""))
+
+
+@register.filter
 def by_country_name(countries: object) -> list:
     """Country rows (or objects with ``code``/``country_id``) in the order of their names in the active language."""
     from catalog.countries import sort_by_country

@@ -127,3 +127,17 @@ def test_the_api_names_countries_in_the_request_language(client, published):
     assert names["GE"] == "ジョージア" and names["GB"] == "イギリス"
     rows = client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["results"]
     assert {row["country"]: row["country_name"] for row in rows}["GB"] == "United Kingdom"
+
+
+def test_seeded_rule_set_names_are_shown_in_the_reader_language(client, published):
+    from eligibility.choices import RULESET_NAMES, ruleset_label
+    from eligibility.models import RuleSet
+
+    assert set(RuleSet.objects.values_list("name", flat=True)) <= set(RULESET_NAMES)
+    with translation.override("ja"):
+        assert ruleset_label("Current EAR controls") == "現行のEAR規制"
+        assert ruleset_label("Renamed by staff") == "Renamed by staff"
+    body = client.get(reverse("eligibility:package", args=[published.slug]), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "現行のEAR規制" in body and "Current EAR controls" not in body
+    calculator = client.get(reverse("eligibility:calculator"), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "Current EAR controls" not in calculator and "AI Diffusion framework" not in calculator

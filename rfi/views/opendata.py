@@ -16,8 +16,8 @@ from rest_framework.request import Request
 from aiexports.opendata_api import OpenDataView, csv_responses, json_responses
 from aiexports.streaming import csv_lines, json_array, streamed_file
 
-from . import opendata, selectors
-from .models import Notice
+from .. import opendata, selectors
+from ..models import Notice
 
 _answers = inline_serializer(
     "OpenDataAnswer",

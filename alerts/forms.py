@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aiexports.forms import HoneypotMixin, USWDSFormMixin
 from catalog.filtersets import country_choices
-from catalog.forms_public import FastSelect
+from catalog.forms.public import FastSelect
 
 
 class AlertForm(USWDSFormMixin, HoneypotMixin, forms.Form):

@@ -12,7 +12,7 @@ from aiexports.singleline import SingleLineFormMixin
 from aiexports.typed import StrOrPromise
 from catalog import countries
 from catalog.choices import Category, Layer
-from catalog.forms_public import FastSelect
+from catalog.forms.public import FastSelect
 from catalog.models import eccn_validator
 
 from . import engine

@@ -1,9 +1,9 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from .manage import urlpatterns as manage_urlpatterns
-from .memberships import urlpatterns as membership_urlpatterns
-from .public import ConsortiumViewSet, PackageViewSet
+from .views.manage import urlpatterns as manage_urlpatterns
+from .views.memberships import urlpatterns as membership_urlpatterns
+from .views.public import ConsortiumViewSet, PackageViewSet
 
 # --- Public read API (catalogpub): /api/v1/packages/, /api/v1/consortia/ ----------------------------
 public_router = SimpleRouter()

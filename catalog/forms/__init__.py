@@ -1,1 +1,1 @@
-"""Forms of the submitter pages (consortia, package wizard) and of the staff review actions."""
+"""Catalog forms: public pages (buyers), submitter pages (consortia, package wizard), staff review actions."""

@@ -1,1 +1,2 @@
-"""Catalog views, one module per area: ``public`` (buyers), ``organizations``, and the rest as they come."""
+"""Catalog views, one module per area: ``public`` and ``opendata`` (buyers); ``dashboard``, ``consortia``,
+``invitations``, ``packages``, ``translations`` (submitters)."""

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from aiexports.opendata_api import OpenDataView, csv_responses, json_responses
+from aiexports.opendata import OpenDataView, csv_responses, json_responses
 from aiexports.streaming import csv_lines, json_array, streamed_file
 from catalog import opendata
 

@@ -28,7 +28,7 @@ from catalog import cache as catalog_cache
 from catalog import selectors
 from catalog.countries import country_name
 from catalog.filtersets import Availability, Ordering, PackageFilterSet, country_choices
-from catalog.forms_public import InquiryForm
+from catalog.forms.public import InquiryForm
 from catalog.models import Package
 from catalog.services.inquiries import inquiry_create
 from eligibility.buyer import buyer_country

@@ -23,10 +23,10 @@ from aiexports.typed import StrOrPromise
 from catalog import services
 from catalog.services.consortia import CONSORTIUM_FIELDS
 
-from . import models, workflow
-from .choices import Layer, MemberStatus
-from .forms.review import AssignForm, ConsultationAnswerForm, PublishForm, RejectForm, RequestChangesForm
-from .review_panel import consultation_offices, offices_of, review_panel
+from .. import models, workflow
+from ..choices import Layer, MemberStatus
+from ..forms.review import AssignForm, ConsultationAnswerForm, PublishForm, RejectForm, RequestChangesForm
+from ..review_panel import consultation_offices, offices_of, review_panel
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -494,8 +494,3 @@ class ConsultationAnswerAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-# Buyer inquiries of the public catalog (kept in their own module).
-# Organizations and their verification by staff too.
-from . import admin_organizations, admin_public  # noqa: E402,F401

@@ -13,12 +13,12 @@ from django_ratelimit.decorators import ratelimit
 from aiexports.http import client_ip
 from aiexports.views import ratelimited
 
-from . import selectors
-from .forms import SubmissionForm, TrackForm, tie_errors
-from .models import Notice
-from .review import attachment_download_audit
-from .services import SubmissionInvalid, rfi_submission_create
-from .timezones import with_user_timezone, zone_choices
+from .. import selectors
+from ..forms import SubmissionForm, TrackForm, tie_errors
+from ..models import Notice
+from ..review import attachment_download_audit
+from ..services import SubmissionInvalid, rfi_submission_create
+from ..timezones import with_user_timezone, zone_choices
 
 # Rate limits are checked in the view (block=False) so the project's 429 page answers without extra middleware.
 SESSION_RECEIPT = "rfi_last_tracking_number"

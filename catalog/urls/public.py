@@ -4,7 +4,7 @@ import os
 
 from django.urls import path
 
-from .views import opendata, public
+from ..views import opendata, public
 
 urlpatterns = [
     path("catalog/", public.package_list, name="package_list"),

@@ -26,7 +26,7 @@ from catalog.access import package_for_member_or_404, packages_for_user
 from catalog.models import Component, ComponentTranslation, Package, PackageTranslation
 from catalog.models.translations import content_language_choices
 
-from .serializers_manage import (
+from ..serializers.manage import (
     ComponentSerializer,
     DraftListSerializer,
     DraftSerializer,

@@ -23,9 +23,9 @@ from catalog import services
 from catalog.access import consortium_for_member_or_404, is_consortium_manager, memberships_for_org_admin
 from catalog.models import Consortium, ConsortiumMember
 
+from ..serializers.manage import ErrorSerializer
+from ..serializers.memberships import InviteSerializer, MembershipSerializer
 from .manage import JSON_BODY
-from .serializers_manage import ErrorSerializer
-from .serializers_memberships import InviteSerializer, MembershipSerializer
 
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Invalid input: each problem is named."),

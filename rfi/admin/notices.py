@@ -1,5 +1,4 @@
-"""Staff admin of the RFI module: notices with their topic areas and questions, and the submission review
-queue (filters, actions through ``rfi.review`` services, internal notes, CSV export, campaign groups)."""
+"""Notices in the admin, with their topic areas and questions; campaign groups and tags."""
 
 from __future__ import annotations
 
@@ -14,9 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from aiexports.audit.admin_mixins import AuditedAdminMixin
 from aiexports.singleline import SingleLineFormMixin
 
-from .admin_review import SubmissionAdmin  # registers the review queue
-from .choices import AttachmentType
-from .models import CampaignGroup, Notice, Question, Tag, TopicArea
+from ..choices import AttachmentType
+from ..models import CampaignGroup, Notice, Question, Tag, TopicArea
 
 
 class NoticeAdminForm(SingleLineFormMixin, forms.ModelForm):
@@ -116,4 +114,4 @@ class TagAdmin(AuditedAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-__all__ = ["CampaignGroupAdmin", "NoticeAdmin", "SubmissionAdmin", "TagAdmin"]
+__all__ = ["CampaignGroupAdmin", "NoticeAdmin", "TagAdmin"]

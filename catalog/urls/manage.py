@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import consortia, dashboard, invitations, packages, translations
+from ..views import consortia, dashboard, invitations, packages, translations
 
 urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),

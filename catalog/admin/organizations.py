@@ -29,8 +29,8 @@ from aiexports.errors import DomainError
 from aiexports.http import client_ip, signed_in_user
 from aiexports.singleline import SingleLineFormMixin
 
-from . import models
-from .choices import OrganizationRole
+from .. import models
+from ..choices import OrganizationRole
 
 
 class MembershipForm(forms.ModelForm):

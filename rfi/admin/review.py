@@ -25,11 +25,11 @@ from aiexports.http import client_ip, signed_in_user
 from aiexports.singleline import SingleLineFormMixin
 from aiexports.typed import StrOrPromise
 
-from . import exports, review
-from .admin_filters import CampaignFilter, ReviewerFilter
-from .admin_forms import AssignForm, StatusForm, TagForm, staff_users
-from .models import Answer, Attachment, InternalNote, Submission
-from .selectors import normalize_tracking_number
+from .. import exports, review
+from ..models import Answer, Attachment, InternalNote, Submission
+from ..selectors import normalize_tracking_number
+from .filters import CampaignFilter, ReviewerFilter
+from .forms import AssignForm, StatusForm, TagForm, staff_users
 
 _TRACKING_SEARCH = re.compile(r"^\s*AIX[\s-]?[0-9A-Z]{4}[\s-]?[0-9A-Z]{4}\s*$", re.IGNORECASE)
 ACTION_TEMPLATE = "admin/rfi/submission/action_form.html"

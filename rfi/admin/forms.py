@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from aiexports.singleline import SingleLineFormMixin
 
-from .choices import SubmissionStatus
-from .models import Tag
+from ..choices import SubmissionStatus
+from ..models import Tag
 
 
 def staff_users():  # noqa: ANN201

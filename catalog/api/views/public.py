@@ -18,7 +18,7 @@ from catalog.choices import PackageStatus
 from catalog.filtersets import PackageFilterSet
 from catalog.models import Package
 
-from . import serializers_public as s
+from ..serializers import public as s
 
 
 class CatalogPagination(PageNumberPagination):

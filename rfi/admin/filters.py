@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import CampaignGroup
+from ..models import CampaignGroup
 
 
 class ReviewerFilter(admin.SimpleListFilter):

@@ -13,11 +13,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from aiexports.opendata_api import OpenDataView, csv_responses, json_responses
+from aiexports.opendata import OpenDataView, csv_responses, json_responses
 from aiexports.streaming import csv_lines, json_array, streamed_file
 
-from . import opendata, selectors
-from .models import Notice
+from .. import opendata, selectors
+from ..models import Notice
 
 _answers = inline_serializer(
     "OpenDataAnswer",

@@ -1,0 +1,1 @@
+"""Serializers of the catalog API, one module per audience: ``public``, ``manage`` (submitters), ``memberships``."""

@@ -1,0 +1,1 @@
+"""Views of the catalog API, one module per audience: ``public``, ``manage`` (submitters), ``memberships``."""

@@ -24,7 +24,7 @@ urlpatterns = [
     path("", include("aiexports.portal.urls")),
     path("accounts/", include("aiexports.accounts.urls")),
     path("accounts/second-factor/", include("aiexports.accounts.two_factor.urls")),
-    path("organizations/", include("aiexports.accounts.urls_organizations")),
+    path("organizations/", include("catalog.urls.organizations")),
     path("", include("catalog.urls")),
     path("eligibility/", include("eligibility.urls")),
     path("rfi/", include("rfi.urls")),

@@ -7,9 +7,9 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aiexports.accounts.organizations.forms import country_choices
 from aiexports.forms import HoneypotMixin, USWDSFormMixin
 from catalog.choices import Layer, SectorChoice
+from catalog.forms.organizations import country_choices
 
 from .choices import FinancingInterest, RequesterType, Scale, Timeline
 from .models import NEED_FIELDS, NEED_MAX_LENGTH

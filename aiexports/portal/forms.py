@@ -5,8 +5,8 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aiexports.accounts.organizations.forms import country_choices
 from aiexports.forms import HoneypotMixin, USWDSFormMixin
+from catalog.forms.organizations import country_choices
 from catalog.models import Country
 
 from .choices import ContactTopic

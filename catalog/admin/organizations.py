@@ -22,12 +22,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from aiexports.accounts.organizations import services as organization_services
-from aiexports.accounts.organizations.services import organization_unverify, organization_verify
 from aiexports.audit.admin_mixins import AuditedAdminMixin
 from aiexports.errors import DomainError
 from aiexports.http import client_ip, signed_in_user
 from aiexports.singleline import SingleLineFormMixin
+from catalog.services import organizations as organization_services
+from catalog.services.organizations import organization_unverify, organization_verify
 
 from .. import models
 from ..choices import OrganizationRole

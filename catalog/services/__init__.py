@@ -1,8 +1,9 @@
 """Every write of the catalog: keyword-only ``<entity>_<verb>`` functions, each one transaction with its audit row.
 
 ``consortia`` (consortia and members), ``memberships`` (invitations: invite, accept, decline, withdraw,
-leave), ``packages`` (drafts, components, submit/withdraw/revise), ``translations`` (a package in other
-languages), ``review`` (staff decisions), ``revisions`` (diff and merge of a revision), ``tokens`` (API tokens).
+leave), ``organizations`` (organizations, their members, staff verification), ``packages`` (drafts, components,
+submit/withdraw/revise), ``translations`` (a package in other languages), ``review`` (staff decisions),
+``revisions`` (diff and merge of a revision), ``tokens`` (API tokens).
 """
 
 from .consortia import consortium_create, consortium_member_remove, consortium_update
@@ -13,6 +14,15 @@ from .memberships import (
     consortium_member_invite,
     consortium_member_leave,
     consortium_member_withdraw,
+)
+from .organizations import (
+    organization_create,
+    organization_member_add,
+    organization_member_remove,
+    organization_member_set_role,
+    organization_unverify,
+    organization_update,
+    organization_verify,
 )
 from .packages import (
     component_add,
@@ -45,6 +55,13 @@ __all__ = [
     "consortium_member_remove",
     "consortium_member_withdraw",
     "consortium_update",
+    "organization_create",
+    "organization_member_add",
+    "organization_member_remove",
+    "organization_member_set_role",
+    "organization_unverify",
+    "organization_update",
+    "organization_verify",
     "package_assign",
     "package_create",
     "package_publish",

@@ -1,4 +1,7 @@
-"""Catalog URLs (namespace ``catalog``): public pages in ``public``, submitter pages in ``manage``."""
+"""Catalog URLs (namespace ``catalog``): public pages in ``public``, submitter pages in ``manage``.
+
+``organizations`` has its own namespace (``organizations``) and is included at ``/organizations/`` by the project.
+"""
 
 from django.urls import include, path
 

@@ -16,12 +16,12 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from aiexports.accounts import services, tokens
-from aiexports.accounts.organizations.services import organization_create
 from aiexports.accounts.services import EmailNotConfirmed, require_confirmed_email
 from aiexports.audit.models import AuditEvent
 from catalog import services as catalog_services
 from catalog.choices import OrganizationRole, PackageStatus
 from catalog.models import Consortium, ConsortiumMember, Country, Organization
+from catalog.services.organizations import organization_create
 from tests.catalog.factories import company, complete_package
 from tests.factories import MembershipFactory, OrganizationFactory, UnconfirmedUserFactory, UserFactory
 

@@ -27,7 +27,7 @@ def staff(client):
 @pytest.fixture
 def screened(monkeypatch):
     """The organizations whose screening was requested (the boundary with the screening app)."""
-    from aiexports.accounts.organizations import services
+    from catalog.services import organizations as services
 
     requested: list[int] = []
     monkeypatch.setattr(

@@ -77,8 +77,8 @@ def test_japanese_order_is_gojuon_and_kanji_names_sort_by_their_reading():
 
 
 def test_every_form_and_filter_offers_the_same_countries_in_the_same_order(db):
-    from aiexports.accounts.organizations.forms import country_choices as organization_choices
     from catalog.filtersets import country_choices as filter_choices
+    from catalog.forms.organizations import country_choices as organization_choices
     from catalog.forms.packages import OverviewForm
     from catalog.models import Country
     from eligibility.forms import country_choices as eligibility_choices

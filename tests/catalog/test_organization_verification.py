@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from aiexports.accounts.organizations.services import organization_unverify, organization_verify
 from aiexports.audit.models import AuditEvent
 from aiexports.errors import DomainError, NotAllowed
 from catalog.choices import OrganizationRole
+from catalog.services.organizations import organization_unverify, organization_verify
 from tests.factories import MembershipFactory, OrganizationFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -71,7 +71,7 @@ QUEUE = "enqueues work (on commit); the work it starts is audited by the service
 DELIVERY = "stamps the delivery time of an e-mail (bookkeeping of a send, not a change anyone made)"
 MACHINERY = "moves an eligibility check through its lifecycle (claim, run, retry, fail): worker bookkeeping"
 EXCLUDED: dict[str, str] = {
-    "aiexports.accounts.organizations.services.validate_control": READS,
+    "catalog.services.organizations.validate_control": READS,
     "aiexports.portal.services.contact_message_acknowledge": DELIVERY,
     "rfi.services.rfi_receipt_send": DELIVERY,
     "rfi.services.submission_key_is_valid": READS,
@@ -307,8 +307,8 @@ def case_user_sign_up() -> Expect:
 
 
 def case_organization_create() -> Expect:
-    from aiexports.accounts.organizations.services import organization_create
     from catalog.models import Country
+    from catalog.services.organizations import organization_create
 
     organization_create(
         actor=UserFactory(), name="Acme", country=Country.objects.get(pk="US"), website="https://a.example"
@@ -322,7 +322,7 @@ def _org_admin():
 
 
 def case_organization_member_add() -> Expect:
-    from aiexports.accounts.organizations.services import organization_member_add
+    from catalog.services.organizations import organization_member_add
 
     user, org = _org_admin()
     UserFactory(email="colleague@example.com")
@@ -331,7 +331,7 @@ def case_organization_member_add() -> Expect:
 
 
 def case_organization_member_set_role() -> Expect:
-    from aiexports.accounts.organizations.services import organization_member_set_role
+    from catalog.services.organizations import organization_member_set_role
 
     user, org = _org_admin()
     membership = OrganizationMembership.objects.create(organization=org, user=UserFactory(), role="editor")
@@ -340,7 +340,7 @@ def case_organization_member_set_role() -> Expect:
 
 
 def case_organization_member_remove() -> Expect:
-    from aiexports.accounts.organizations.services import organization_member_remove
+    from catalog.services.organizations import organization_member_remove
 
     user, org = _org_admin()
     membership = OrganizationMembership.objects.create(
@@ -614,7 +614,7 @@ def _recorded(value: Any) -> Any:
 
 
 def case_organization_verify() -> Expect:
-    from aiexports.accounts.organizations.services import organization_verify
+    from catalog.services.organizations import organization_verify
 
     _user, org = _org_admin()
     staff = StaffFactory(email="checker@example.gov")
@@ -626,7 +626,7 @@ def case_organization_verify() -> Expect:
 
 
 def case_organization_unverify() -> Expect:
-    from aiexports.accounts.organizations.services import organization_unverify, organization_verify
+    from catalog.services.organizations import organization_unverify, organization_verify
 
     _user, org = _org_admin()
     staff = StaffFactory(email="checker@example.gov")
@@ -911,17 +911,17 @@ CASES: dict[str, Callable[[], Expect]] = {
     "aiexports.accounts.services.user_sign_up": case_user_sign_up,
     "aiexports.accounts.services.user_email_change": case_user_email_change,
     "aiexports.accounts.services.user_email_confirm": case_user_email_confirm,
-    "aiexports.accounts.organizations.services.organization_verify": case_organization_verify,
-    "aiexports.accounts.organizations.services.organization_unverify": case_organization_unverify,
+    "catalog.services.organizations.organization_verify": case_organization_verify,
+    "catalog.services.organizations.organization_unverify": case_organization_unverify,
     "aiexports.accounts.two_factor.services.mfa_enrolment_begin": case_mfa_enrolment_begin,
     "aiexports.accounts.two_factor.services.mfa_enrolment_confirm": case_mfa_enrolment_confirm,
     "aiexports.accounts.two_factor.services.mfa_verify": case_mfa_verify,
     "aiexports.accounts.two_factor.services.mfa_recovery_codes_regenerate": case_mfa_recovery_codes_regenerate,
     "aiexports.accounts.two_factor.services.mfa_reset": case_mfa_reset,
-    "aiexports.accounts.organizations.services.organization_create": case_organization_create,
-    "aiexports.accounts.organizations.services.organization_member_add": case_organization_member_add,
-    "aiexports.accounts.organizations.services.organization_member_set_role": case_organization_member_set_role,
-    "aiexports.accounts.organizations.services.organization_member_remove": case_organization_member_remove,
+    "catalog.services.organizations.organization_create": case_organization_create,
+    "catalog.services.organizations.organization_member_add": case_organization_member_add,
+    "catalog.services.organizations.organization_member_set_role": case_organization_member_set_role,
+    "catalog.services.organizations.organization_member_remove": case_organization_member_remove,
     "aiexports.portal.services.contact_message_create": case_contact_message_create,
     "aiexports.portal.services.info_page_delete": case_info_page_delete,
     "catalog.services.packages.package_create": case_package_create,
@@ -1009,7 +1009,7 @@ FIELD_WALKED = {
     "catalog.services.packages.package_update",
     "catalog.services.packages.component_update",
     "catalog.services.consortia.consortium_update",
-    "aiexports.accounts.organizations.services.organization_update",
+    "catalog.services.organizations.organization_update",
     "aiexports.accounts.services.user_profile_update",
     "aiexports.portal.services.contact_message_update",
     "aiexports.portal.services.info_page_save",
@@ -1206,7 +1206,7 @@ def test_each_field_of_a_consortium_update_is_audited_through_the_form(client, n
     ],
 )
 def test_each_field_of_an_organization_update_is_audited_through_the_form(client, name, value, recorded):
-    from aiexports.accounts.organizations.services import ORGANIZATION_FIELDS
+    from catalog.services.organizations import ORGANIZATION_FIELDS
 
     user, org, _consortium = company()
     client.force_login(user)

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from aiexports.accounts.organizations import services
 from aiexports.audit.models import AuditEvent
 from aiexports.errors import NotAllowed
 from catalog.models import Country, Organization, OrganizationMembership
+from catalog.services import organizations as services
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,7 @@ from aiexports.typed import StrOrPromise
 from catalog import countries
 from catalog.choices import OrganizationRole
 from catalog.models import Organization
-
-from . import services
+from catalog.services import organizations as services
 
 
 def country_choices() -> list[tuple[str, StrOrPromise]]:

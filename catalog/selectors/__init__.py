@@ -2,6 +2,8 @@
 
 Only ``status=published`` rows are ever public. A revision of a published package is a separate draft row,
 so the public keeps seeing the published row until the revision is approved.
+
+An organization's reads for its own members live in ``catalog.selectors.organizations``.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from aiexports.accounts.organizations.selectors import memberships_of
+from catalog.selectors.organizations import memberships_of
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .organizations import views
+from ..views import organizations as views
 
 app_name = "organizations"
 urlpatterns = [

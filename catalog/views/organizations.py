@@ -19,9 +19,9 @@ from aiexports.errors import DomainError, NotAllowed
 from aiexports.http import client_ip
 from aiexports.typed import AuthenticatedHttpRequest
 from catalog.choices import OrganizationRole
-
-from . import selectors, services
-from .forms import MemberAddForm, MemberRoleForm, OrganizationForm
+from catalog.forms.organizations import MemberAddForm, MemberRoleForm, OrganizationForm
+from catalog.selectors import organizations as selectors
+from catalog.services import organizations as services
 
 _FIELDS = ("name", "country", "website", "description", "foreign_controlled", "controlling_country")
 

@@ -1,1 +1,0 @@
-"""Organizations as seen by their members: services, selectors, forms and views (models live in catalog)."""

@@ -253,9 +253,9 @@ class PackageRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Assign to me"), permissions=["change"])
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
-        ids = self._ids(queryset)
+        ids, me = self._ids(queryset), signed_in_user(request)
         self._run(request, lambda: services.package_request_assign(
-            actor=signed_in_user(request), request_ids=ids, assignee=request.user, ip_address=client_ip(request)
+            actor=me, request_ids=ids, assignee=me, ip_address=client_ip(request)
         ), str(_("assigned to you")))  # fmt: skip
 
     @admin.action(description=_("Unassign"), permissions=["change"])

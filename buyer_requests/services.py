@@ -167,7 +167,7 @@ def package_request_receipt_send(*, request_id: int) -> bool:
 
 
 def package_request_assign(
-    *, actor: User, request_ids: Collection[int], assignee: Any | None, ip_address: str | None = None
+    *, actor: User, request_ids: Collection[int], assignee: User | None, ip_address: str | None = None
 ) -> int:
     """Assign the requests to ``assignee`` (an active staff member), or unassign with ``None``."""
     _require_staff(actor)

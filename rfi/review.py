@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
@@ -39,7 +38,7 @@ def _locked(submission_ids: Iterable[int]) -> list[Submission]:
 
 
 def submission_assign(
-    *, actor: User, submission_ids: Collection[int], reviewer: Any | None, ip_address: str | None = None
+    *, actor: User, submission_ids: Collection[int], reviewer: User | None, ip_address: str | None = None
 ) -> int:
     """Assign the submissions to ``reviewer`` (an active staff member), or unassign with ``None``."""
     _require_staff(actor)
@@ -199,7 +198,7 @@ def submission_review_update(
     actor: User,
     submission_id: int,
     status: str,
-    assigned_reviewer: Any | None,
+    assigned_reviewer: User | None,
     hidden_from_reading_room: bool,
     tags: Collection[Tag],
     ip_address: str | None = None,

@@ -392,7 +392,7 @@ class PackageAdmin(admin.ModelAdmin):
     @admin.action(description=_("Assign to me"))
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         return _run(self, request, queryset, lambda p: services.package_assign(actor=signed_in_user(request), package=p,
-             reviewer=request.user), _("Assigned %(count)d package(s) to you."))  # fmt: skip
+             reviewer=signed_in_user(request)), _("Assigned %(count)d package(s) to you."))  # fmt: skip
 
     @admin.action(description=_("Assign to a reviewer…"))
     def assign_to(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:

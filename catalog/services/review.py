@@ -45,7 +45,7 @@ def _transition(*, actor: User, package: Package, action: str, old: str, message
 
 
 @transaction.atomic
-def package_assign(*, actor: User, package: Package, reviewer: Any) -> Package:
+def package_assign(*, actor: User, package: Package, reviewer: User) -> Package:
     """Make ``reviewer`` (a staff user) responsible for a submitted or in-review package."""
     require_staff(actor)
     if not getattr(reviewer, "is_staff", False):

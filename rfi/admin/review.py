@@ -283,9 +283,9 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Assign to me"), permissions=["change"])
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
-        ids = self._ids(queryset)
+        ids, me = self._ids(queryset), signed_in_user(request)
         self._run(request, lambda: review.submission_assign(
-            actor=signed_in_user(request), submission_ids=ids, reviewer=request.user, ip_address=client_ip(request)
+            actor=me, submission_ids=ids, reviewer=me, ip_address=client_ip(request)
         ), str(_("assigned to you")))  # fmt: skip
 
     @admin.action(description=_("Assign to a reviewer…"), permissions=["change"])
